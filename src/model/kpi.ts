@@ -1,0 +1,24 @@
+/** The built-in KPI catalogue (API.md); config may add KPIs or change thresholds. */
+
+/** Which way a KPI gets worse. */
+export type KpiDirection = 'higher_is_better' | 'lower_is_better';
+
+export interface KpiDefinition {
+  name: string;
+  direction: KpiDirection;
+  unit: string;
+  /** A rate (0..100 %) whose evidence is the number of attempts behind it. */
+  isRate: boolean;
+}
+
+export const BUILTIN_KPIS: readonly KpiDefinition[] = [
+  { name: 'rrc_setup_success_rate', direction: 'higher_is_better', unit: '%', isRate: true },
+  { name: 'erab_setup_success_rate', direction: 'higher_is_better', unit: '%', isRate: true },
+  { name: 'erab_drop_rate', direction: 'lower_is_better', unit: '%', isRate: true },
+  { name: 'handover_success_rate', direction: 'higher_is_better', unit: '%', isRate: true },
+  { name: 'availability', direction: 'higher_is_better', unit: '%', isRate: false },
+  { name: 'prb_dl_utilization', direction: 'lower_is_better', unit: '%', isRate: false },
+  { name: 'dl_user_throughput_mbps', direction: 'higher_is_better', unit: 'Mbit/s', isRate: false },
+  { name: 'volte_call_drop_rate', direction: 'lower_is_better', unit: '%', isRate: true },
+  { name: 'nr_qos_flow_setup_success_rate', direction: 'higher_is_better', unit: '%', isRate: true },
+];

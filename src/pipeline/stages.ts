@@ -1,0 +1,94 @@
+/**
+ * The contracts between the pipeline's stages. The pipeline (pipeline.ts) calls them in this order
+ * for every batch, single-threaded, inside one store transaction:
+ *
+ *   for each event:  network event → DetectorStage.observe
+ *                    complaint     → IncidentStage.onComplaint → (unlinked) DetectorStage.observe
+ *   DetectorStage.advance(watermark) → takeTransitions() → IncidentStage.onTransitions
+ *   IncidentStage.advance(watermark) → takeChanges()     → TicketStage.onIncidentChanges
+ *   TicketStage.advance(watermark)   → takeChanges()     → persisted with their outbox entries
+ *
+ * Every stage is pure logic over event time: no Date.now(), no timers, no I/O of its own. Time is
+ * the `now` / `watermark` argument (epoch ms). State lives in the stage; the pipeline persists the
+ * changes a stage reports and restores stages from the store (and detector checkpoints) on start.
+ */
+import type {
+  Anomaly, AnomalyTransition, Complaint, ComplaintLink, Incident, NetworkEvent, Ticket,
+  TicketEventType,
+} from '../model/index.js';
+
+/** Streaming detectors plus the anomaly state machine (src/detectors/). */
+export interface DetectorStage {
+  /** One normalised event, in arrival order per feed; complaints arrive here only when unlinked. */
+  observe(ev: NetworkEvent): void;
+  /** The watermark moved: evaluate time-driven conditions (missing data, durations, resolution). */
+  advance(watermark: number): void;
+  /** Anomaly state changes since the last call, in the order they happened. */
+  takeTransitions(): AnomalyTransition[];
+  /** Anomalies not yet resolved. */
+  active(): Iterable<Anomaly>;
+  /** Cell health for verification and the map: anomalies at the cell, `normal` when none. */
+  cellStatus(cellId: string): CellStatus;
+  /** Recent KPI history and learned baseline of a cell, for `GET /api/v1/cells/:id` and the dashboard. */
+  cellDetail(cellId: string): CellDetail;
+  /** Serialised state; restored with `restore` after a restart so baselines survive. */
+  checkpoint(): Uint8Array;
+  restore(data: Uint8Array): void;
+}
+
+export type CellStatus = 'normal' | 'anomalous' | 'outage';
+
+export interface CellDetail {
+  status: CellStatus;
+  /** Per KPI: recent samples with the expected value and band at each sample's time. */
+  kpis: Record<string, { t: number[]; value: number[]; expected: (number | null)[]; lower: (number | null)[]; upper: (number | null)[] }>;
+  anomalies: Anomaly[];
+}
+
+/** What happened to an incident in this batch. */
+export interface IncidentChange {
+  type: 'opened' | 'updated' | 'resolved' | 'reopened';
+  incident: Incident;
+  /** Complaints newly linked in this change. */
+  linkedComplaints?: ComplaintLink[];
+}
+
+/** Topology grouping, root cause, complaint linking and triage (src/incidents/, src/triage/). */
+export interface IncidentStage {
+  /** Anomaly transitions from the detector stage, in order. */
+  onTransitions(transitions: readonly AnomalyTransition[], now: number): void;
+  /** A complaint, once: returns its link to an incident, or null when it stays unlinked. */
+  onComplaint(complaint: Complaint, now: number): ComplaintLink | null;
+  /** Time-driven work: resolution hysteresis, reopen windows, re-triage. */
+  advance(now: number): void;
+  /** Incident changes since the last call. */
+  takeChanges(): IncidentChange[];
+  /** Incidents currently open (and recently resolved ones that may reopen). */
+  live(): Iterable<Incident>;
+  /** Rebuild in-memory state from the store after a restart. */
+  restore(incidents: readonly Incident[]): void;
+}
+
+/** What happened to a ticket in this batch; every change is a new version to deliver. */
+export interface TicketChange {
+  type: 'opened' | 'updated' | 'state' | 'sla_breach' | 'escalated' | 'verified' | 'reopened' | 'closed';
+  ticket: Ticket;
+  note?: string;
+}
+
+/** An event from the ticketing system (`POST /api/v1/tickets/:id/events`). */
+export interface TicketEventInput {
+  type: TicketEventType;
+  at: number;
+  note?: string;
+}
+
+/** Ticket life cycle, routing, SLA, verification and callbacks (src/tickets/). */
+export interface TicketStage {
+  onIncidentChanges(changes: readonly IncidentChange[], now: number): void;
+  /** Write-back from the ticketing system; throws a NocwatchError (not found, invalid transition). */
+  onTicketEvent(ticketId: string, event: TicketEventInput, now: number): Ticket;
+  advance(now: number): void;
+  takeChanges(): TicketChange[];
+  restore(tickets: readonly Ticket[]): void;
+}
