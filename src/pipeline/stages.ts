@@ -92,3 +92,23 @@ export interface TicketStage {
   takeChanges(): TicketChange[];
   restore(tickets: readonly Ticket[]): void;
 }
+
+/** Everything one processed batch produced; handed to every output after the store commit. */
+export interface BatchOutcome {
+  /** Event time the pipeline has reached after this batch. */
+  watermark: number;
+  events: readonly NetworkEvent[];
+  transitions: readonly AnomalyTransition[];
+  incidentChanges: readonly IncidentChange[];
+  ticketChanges: readonly TicketChange[];
+  /** Complaints processed in this batch and how they were linked. */
+  complaints: readonly { complaint: Complaint; link: ComplaintLink | null }[];
+}
+
+/**
+ * An output fed after each batch is committed (dashboard hub, InfluxDB history, metrics). Called
+ * synchronously on the pipeline's path: it must only enqueue, never block, never throw.
+ */
+export interface PipelineListener {
+  onBatch(outcome: BatchOutcome): void;
+}
