@@ -19,6 +19,11 @@ import { readInventoryCsv } from './inventory/inventory-csv.js';
 import { FeedStats } from './pipeline/feed-stats.js';
 import { IngestService } from './pipeline/ingest-service.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import type { PacingClock } from './simulator/driver.js';
+import { generateNetwork } from './simulator/inventory-generator.js';
+import { networkFromCells } from './simulator/network-from-cells.js';
+import type { SimNetwork } from './simulator/network.js';
+import { Simulator } from './simulator/simulator.js';
 import { openSqliteStore, type Store } from './store/store.js';
 import { createLogger, type Logger } from './telemetry/logger.js';
 import { Metrics } from './telemetry/metrics.js';
@@ -32,6 +37,8 @@ export interface AppOptions {
   store?: Store;
   /** Wall clock, for latency metrics and pacing only. */
   wallClock?: () => number;
+  /** Pacing clock of the built-in simulator (tests pass a fake one). */
+  simulatorClock?: PacingClock;
 }
 
 export interface App {
@@ -43,6 +50,8 @@ export interface App {
   readonly ingest: IngestService;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The built-in simulated network feeding the daemon, when `simulator.enabled` (created by start()). */
+  readonly simulator: Simulator | null;
   /** Restores durable state, re-enqueues unprocessed complaints and starts background work. */
   start(): Promise<void>;
   /** Stops accepting, drains the queue within the grace time, checkpoints, closes the store. */
@@ -69,12 +78,24 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const metrics = new Metrics();
   const store = opts.store ?? openSqliteStore(config.dataDir, config.store);
   const inventory = loadInventory(config, store, logger.child({ component: 'inventory' }));
+  // The demo's network: generated from the seed unless an inventory file says what the network is.
+  let simNetwork: SimNetwork | null = null;
+  if (config.simulator.enabled) {
+    if (config.inventory.file) simNetwork = networkFromCells(inventory.allCells());
+    else {
+      simNetwork = generateNetwork({ cells: config.simulator.cells, seed: config.simulator.seed });
+      inventory.upsert(simNetwork.cells);
+    }
+  }
   metrics.inventoryCells.set(inventory.size);
 
   const feedStats = new FeedStats(wallClock);
   const pipeline = new Pipeline({ config: config.pipeline, store, metrics, logger, wallClock });
   const decoder = new RecordDecoder({ topology: inventory });
-  const ingest = new IngestService({ config: config.pipeline, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
+  // The simulated network's clock runs ahead of the wall clock by design (accelerated event time), so
+  // the demo lifts the guard against records from the future.
+  const ingestConfig = simNetwork ? { ...config.pipeline, maxFutureS: 0 } : config.pipeline;
+  const ingest = new IngestService({ config: ingestConfig, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
 
   const auth = new TokenAuth(config.auth);
   const server = createServer({ config: config.server, auth, logger });
@@ -90,17 +111,29 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   const log = logger.child({ component: 'app' });
   let stopped = false;
+  let simulator: Simulator | null = null;
   return {
     config, server, store, inventory, pipeline, ingest, metrics, logger,
+    get simulator() {
+      return simulator;
+    },
     async start() {
       const restored = pipeline.restore();
       const requeued = ingest.requeueUnprocessedComplaints();
       pipeline.start();
       log.info({ ...restored, requeuedComplaints: requeued, cells: inventory.size }, 'state restored');
+      if (simNetwork) {
+        // After a restart the simulation resumes at the watermark rather than replaying history.
+        simulator = new Simulator({
+          config: config.simulator, ingest, network: simNetwork, logger, clock: opts.simulatorClock, resumeFrom: restored.watermark,
+        });
+        simulator.start();
+      }
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      await simulator?.stop();
       ingest.close();
       const drained = await pipeline.stop(config.server.shutdownGraceMs);
       await server.close();

@@ -3,13 +3,19 @@
  * itself is assembled in app.ts.
  */
 import { checkConfigCommand } from './cli/check-config.js';
+import { evaluateCommand } from './cli/evaluate.js';
+import { generateInventoryCommand } from './cli/generate-inventory.js';
 import { runCommand } from './cli/run.js';
+import { simulateCommand } from './cli/simulate.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   run: { run: runCommand, help: 'start the daemon' },
   'check-config': { run: checkConfigCommand, help: 'validate a configuration file' },
+  simulate: { run: simulateCommand, help: 'feed a running daemon from a simulated province over HTTP' },
+  evaluate: { run: evaluateCommand, help: "score a daemon's incidents, links and tickets against the simulator's ground truth" },
+  'generate-inventory': { run: generateInventoryCommand, help: "write a simulated province's inventory CSV" },
 };
 
 function usage(): string {

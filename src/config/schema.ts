@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
+import { simulatorConfigSchema } from '../simulator/config.js';
 import { storeConfigSchema } from '../store/store.js';
 import { logConfigSchema } from '../telemetry/config.js';
 
@@ -19,5 +20,7 @@ export const configSchema = z.strictObject({
   store: storeConfigSchema.prefault({}),
   inventory: inventoryConfigSchema.prefault({}),
   pipeline: pipelineConfigSchema.prefault({}),
+  /** The built-in simulated network (the demo). */
+  simulator: simulatorConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;

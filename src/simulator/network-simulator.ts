@@ -148,20 +148,28 @@ export class NetworkSimulator {
   /** Generates every tick ending at or before `until`, handing records to `sink`. Returns records emitted. */
   runUntil(until: number, sink: RecordSink): number {
     const before = this.emitted;
-    while (this.tickEnd <= until) {
-      this.tick(this.tickEnd - TICK_MS, this.tickEnd, sink);
-      this.tickEnd += TICK_MS;
-    }
+    for (const [feed, records] of this.generate(until)) sink(feed, records);
     return this.emitted - before;
   }
 
-  private emit(sink: RecordSink, feed: Feed, records: object[]): void {
-    if (records.length === 0) return;
-    this.emitted += records.length;
-    sink(feed, records);
+  /**
+   * The same, as a lazy sequence of (feed, records) chunks: a caller that delivers asynchronously can
+   * pause between chunks, so a 300,000-cell tick is never all in memory at once.
+   */
+  *generate(until: number): Generator<[Feed, object[]]> {
+    while (this.tickEnd <= until) {
+      yield* this.tick(this.tickEnd - TICK_MS, this.tickEnd);
+      this.tickEnd += TICK_MS;
+    }
   }
 
-  private tick(a: number, b: number, sink: RecordSink): void {
+  private *chunk(feed: Feed, records: object[]): Generator<[Feed, object[]]> {
+    if (records.length === 0) return;
+    this.emitted += records.length;
+    yield [feed, records];
+  }
+
+  private *tick(a: number, b: number): Generator<[Feed, object[]]> {
     const tickIndex = Math.floor(b / TICK_MS);
     this.alarms.beginTick(tickIndex);
     const tickOfDay = Math.floor(this.fmt.msOfDay(a) / TICK_MS);
@@ -184,7 +192,7 @@ export class NetworkSimulator {
       for (let from = 0; from < n; from += CELL_CHUNK) {
         const out: PmRecordOut[] = [];
         this.pm.generate(b, time, effects, from, Math.min(n, from + CELL_CHUNK), out);
-        this.emit(sink, 'pm', out);
+        yield* this.chunk('pm', out);
       }
     }
     if (this.feedsOn.signaling) {
@@ -193,14 +201,14 @@ export class NetworkSimulator {
       for (let from = 0; from < n; from += CELL_CHUNK) {
         const out: SignalingRecordOut[] = [];
         this.signaling.generate(b, time, effects, from, Math.min(n, from + CELL_CHUNK), out);
-        this.emit(sink, 'signaling', out);
+        yield* this.chunk('signaling', out);
       }
     }
     if (this.feedsOn.dialtest) {
       const out: DialTestRecordOut[] = [];
       this.dialtests.generate(a, b, (ci, t) => this.effectAt(active, ci, t), (t) => this.fmt.format(t), out);
       out.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
-      this.emit(sink, 'dialtest', out);
+      yield* this.chunk('dialtest', out);
     }
     if (this.feedsOn.alarms) {
       const raised: TimedAlarm[] = [];
@@ -214,7 +222,7 @@ export class NetworkSimulator {
       for (const c of pending) this.queue.push(c.t, { feed: 'complaints', c });
       for (const f of active) if (f.end <= a) this.complaints.release(f.id);
     }
-    this.flush(b, sink);
+    yield* this.flush(b);
   }
 
   /** A fault's alarms are raised (and their clears scheduled) once, when its start comes up. */
@@ -241,7 +249,7 @@ export class NetworkSimulator {
   }
 
   /** Emits queued alarms and complaints whose time has come, in time order. */
-  private flush(until: number, sink: RecordSink): void {
+  private *flush(until: number): Generator<[Feed, object[]]> {
     const due = this.queue.popUntil(until);
     if (due.length === 0) return;
     const alarms: object[] = [];
@@ -254,7 +262,7 @@ export class NetworkSimulator {
         this.truthRec.complaint(c.complaint.complaintId, t, c.faultId);
       }
     }
-    this.emit(sink, 'alarms', alarms);
-    this.emit(sink, 'complaints', complaints);
+    yield* this.chunk('alarms', alarms);
+    yield* this.chunk('complaints', complaints);
   }
 }
