@@ -55,9 +55,9 @@ export const FAULT_DEPARTMENT: Record<FaultKind, Department> = {
  * about 1–2 % of affected subscribers ever complain (FORMATS.md); COMPLAINT_CAP bounds the total.
  */
 export const COMPLAINT_HAZARD_PER_HOUR: Record<FaultKind, number> = {
-  cell_outage: 0.01,
-  site_outage: 0.01,
-  transport_outage: 0.01,
+  cell_outage: 0.006,
+  site_outage: 0.006,
+  transport_outage: 0.006,
   core_signaling_failure: 0.003,
   interference: 0.003,
   congestion: 0.002,
@@ -118,4 +118,25 @@ export function overlapFraction(f: Fault, a: number, b: number): number {
   const lo = Math.max(a, f.start);
   const hi = Math.min(b, f.end);
   return hi > lo ? (hi - lo) / (b - a) : 0;
+}
+
+/**
+ * True when `f` would blur the ground truth: it touches cells another fault touches within
+ * `separationMs` of it (region-wide core failures only clash with a core failure of the same region).
+ */
+export function conflicts(f: Fault, others: Iterable<Fault>, separationMs: number): boolean {
+  const lo = f.start - separationMs;
+  const hi = f.end + separationMs;
+  let mine: Set<number> | null = null;
+  for (const g of others) {
+    if (g === f || g.end < lo || g.start > hi) continue;
+    const core = f.kind === 'core_signaling_failure';
+    if (core || g.kind === 'core_signaling_failure') {
+      if (core && g.kind === 'core_signaling_failure' && g.region === f.region) return true;
+      continue;
+    }
+    mine ??= new Set(f.cells);
+    for (const ci of g.cells) if (mine.has(ci)) return true;
+  }
+  return false;
 }

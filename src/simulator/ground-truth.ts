@@ -44,8 +44,14 @@ export const groundTruthSchema = z.object({
   backgroundComplaintIds: z.array(z.string()).default([]),
 });
 export type GroundTruth = z.output<typeof groundTruthSchema>;
-/** The JSON form (times as RFC 3339 strings). */
-export type GroundTruthJson = z.input<typeof groundTruthSchema>;
+/** The JSON form the simulator writes (times as RFC 3339 strings). */
+export type TruthFaultJson = Omit<TruthFault, 'start' | 'end' | 'firstComplaintAt'> & { start: string; end: string; firstComplaintAt: string | null };
+export type GroundTruthJson = Omit<GroundTruth, 'from' | 'scoreFrom' | 'until' | 'faults'> & {
+  from: string;
+  scoreFrom: string;
+  until: string;
+  faults: TruthFaultJson[];
+};
 
 /** Collects the truth as the simulation runs. */
 export class TruthRecorder {

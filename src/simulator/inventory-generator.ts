@@ -96,6 +96,7 @@ export function generateNetwork(opts: InventoryOptions): SimNetwork {
     cellIsNr: new Uint8Array(total), cellIndex: new Map(),
   };
 
+  let carry = 0;
   places.forEach((place, r) => {
     const region: SimRegion = {
       name: place.name, code: place.code, lat: place.lat, lon: place.lon,
@@ -104,8 +105,7 @@ export function generateNetwork(opts: InventoryOptions): SimNetwork {
     };
     net.regions.push(region);
     const want = regionCells[r];
-    if (want === 0) return;
-    const chosen = chooseDistricts(place, Math.max(1, Math.ceil(want / 150)));
+    const chosen = chooseDistricts(place, Math.max(1, Math.ceil((want + carry) / 150)));
     const districtCells = apportion(want, chosen.map((d) => (d.urban ? 1.5 : 1)));
     const angle0 = rng.uniform(0, 2 * Math.PI);
     let siteNo = 0;
@@ -115,17 +115,21 @@ export function generateNetwork(opts: InventoryOptions): SimNetwork {
       const angle = angle0 + k * 2.39996 + rng.uniform(-0.3, 0.3);
       const radius = d.urban ? (k === 0 ? rng.uniform(0, 2) : rng.uniform(3.5, 9)) : rng.uniform(25, 70);
       const centre = offsetKm(place.lat, place.lon, radius * Math.cos(angle), radius * Math.sin(angle));
+      // Whole sites only: cells that do not make a full site move on to the next district; the
+      // network's very last site is the only one that may be cut short (to hit the exact count).
+      let left = districtCells[k] + carry;
+      const last = r === places.length - 1 && k === chosen.length - 1;
+      carry = left;
+      if (left < 3 && !(last && left > 0)) return;
       const district: SimDistrict = { name: d.name, region: r, lat: centre.lat, lon: centre.lon, urban: d.urban, sites: [] };
       const di = net.districts.length;
       net.districts.push(district);
       region.districts.push(di);
-
-      let left = districtCells[k];
-      while (left > 0) {
+      while (left >= 3 || (last && left > 0)) {
         siteNo++;
         const site = placeSite(rng, district, radius, angle);
         const si = net.sites.length;
-        const nr = rng.chance(NR_SHARE[site.areaClass]);
+        const nr = rng.chance(NR_SHARE[site.areaClass]) && left >= 6;
         const code = `${place.code}-${pad(siteNo, 4)}`;
         const simSite: SimSite = { siteId: `SITE-${code}`, transport: -1, district: di, lat: site.lat, lon: site.lon, areaClass: site.areaClass, cells: [] };
         net.sites.push(simSite);
@@ -152,6 +156,7 @@ export function generateNetwork(opts: InventoryOptions): SimNetwork {
           simSite.cells.push(ci);
         }
       }
+      carry = left;
       transportNo = groupTransports(net, rng, place, di, transportNo);
     });
   });

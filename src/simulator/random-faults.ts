@@ -6,7 +6,7 @@
  */
 import { HOUR, MINUTE } from '../model/index.js';
 import { buildFault, type TargetContext } from './fault-targets.js';
-import type { Fault, FaultKind } from './faults.js';
+import { conflicts, type Fault, type FaultKind } from './faults.js';
 import { Rng, WeightedChoice } from './prng.js';
 
 const KIND_MIX = new WeightedChoice<FaultKind>({
@@ -27,7 +27,7 @@ const DURATION: Record<FaultKind, readonly [number, number, number]> = {
 };
 
 /** Faults on the same cells closer than this are not generated (they would blur the ground truth). */
-const SEPARATION = 2 * HOUR;
+export const SEPARATION = 2 * HOUR;
 
 export interface RandomFaultOptions {
   perDay: number;
@@ -84,22 +84,7 @@ export class RandomFaultGenerator {
     return out;
   }
 
-  /** Keeps a new fault off cells another fault touches within SEPARATION (core faults: one per region at a time). */
   private fits(f: Fault, existing: readonly Fault[], fresh: readonly Fault[]): boolean {
-    const lo = f.start - SEPARATION;
-    const hi = f.end + SEPARATION;
-    const mine = new Set(f.cells);
-    for (const list of [existing, fresh]) {
-      for (const g of list) {
-        if (g.end < lo || g.start > hi) continue;
-        const core = f.kind === 'core_signaling_failure';
-        if (core || g.kind === 'core_signaling_failure') {
-          if (core && g.kind === 'core_signaling_failure' && g.region === f.region) return false;
-          continue;
-        }
-        for (const ci of g.cells) if (mine.has(ci)) return false;
-      }
-    }
-    return true;
+    return !conflicts(f, existing, SEPARATION) && !conflicts(f, fresh, SEPARATION);
   }
 }

@@ -19,7 +19,8 @@ import { z } from 'zod';
 import { AREA_CLASSES, parseTime } from '../model/index.js';
 import { parseDuration } from './duration.js';
 import { buildFault, FILTER_KEYS, TARGET_KEYS, TargetError, type TargetContext } from './fault-targets.js';
-import { FAULT_KINDS, SEVERITY_WORDS, type Fault } from './faults.js';
+import { conflicts, FAULT_KINDS, SEVERITY_WORDS, type Fault } from './faults.js';
+import { SEPARATION } from './random-faults.js';
 
 const zDuration = z.string().refine((s) => parseDuration(s) > 0, {
   error: (iss) => `expected a duration like "90m", "2h" or "1d6h", got ${JSON.stringify(iss.input)}`,
@@ -138,8 +139,13 @@ export function resolveScenario(s: Scenario, ctx: TargetContext, zero: number, s
     const start = scenarioTime(f.start, zero);
     const severity = typeof f.severity === 'number' ? f.severity : SEVERITY_WORDS[f.severity];
     const id = f.id ?? `F-${String(k + 1).padStart(3, '0')}-${f.kind}`;
+    const spec = { id, kind: f.kind, start, end: start + parseDuration(f.duration), severity, source: 'scenario' as const };
+    const pinned = TARGET_KEYS[f.kind].some((k) => f.target[k] !== undefined);
     try {
-      faults.push(buildFault({ id, kind: f.kind, start, end: start + parseDuration(f.duration), severity, source: 'scenario' }, f.target, ctx));
+      // A target left to chance is drawn again (a few times) rather than land on another fault's cells.
+      let fault = buildFault(spec, f.target, ctx);
+      for (let tries = 0; !pinned && tries < 20 && conflicts(fault, faults, SEPARATION); tries++) fault = buildFault(spec, f.target, ctx);
+      faults.push(fault);
     } catch (err) {
       if (!(err instanceof TargetError)) throw err;
       issues.push(`faults[${k}].target.${err.field}: ${err.message}`);

@@ -77,7 +77,8 @@ export class PmFeed {
       const hoAtt = rng.poisson(erabSucc * prof.mobility[ci]);
       const hoSucc = hoAtt - rng.binomial(hoAtt, Math.min(0.9, prof.baseHoFail[ci] + (e ? e.hoFailAdd : 0)));
       const unavailable = Math.round(down * PM_PERIOD_S);
-      const tpNoise = Math.exp((0.04 + 0.5 / Math.sqrt(1 + erabSucc / 5)) * rng.normal());
+      // A few users at night: one download decides the average; hundreds at the busy hour: it averages out.
+      const tpNoise = Math.exp((0.04 + 0.8 / Math.sqrt(1 + erabSucc / 10)) * rng.normal());
       const tp = prof.peakTp[ci] * (1 - 0.85 * (prb / 100) * (prb / 100)) * (e ? e.tpMult : 1) * tpNoise;
       const nr = prof.isNr[ci] === 1;
 
