@@ -172,7 +172,8 @@ export class Rng {
       // Inversion: walk the pmf from 0; expected iterations ≈ mean + 1.
       const s = q / (1 - q);
       const a = (n + 1) * s;
-      let r = Math.pow(1 - q, n);
+      // exp(n·ln(1−q)) rather than (1−q)^n: Math.pow costs three times as much here.
+      let r = Math.exp(n * Math.log1p(-q));
       let u = this.next();
       x = 0;
       while (u > r && x < n) {

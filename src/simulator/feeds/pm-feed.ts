@@ -120,7 +120,7 @@ export class PmFeed {
         const ipTime = erabSucc * 350;
         const ipVol = Math.round(tp * ipTime);
         const vAtt = rng.split(erabSucc, 0.08);
-        const vSucc = vAtt - rng.binomial(vAtt, prof.baseErabFail[ci]);
+        const vSucc = vAtt - rng.split(vAtt, prof.baseErabFail[ci]);
         const vAdd = rng.split(vSucc, 0.1);
         const vTot = vSucc + vAdd;
         const vDrops = rng.binomial(vTot, Math.min(0.5, prof.baseVolteDrop[ci] * (0.5 + 0.5 * dropMult) + (e ? e.volteDropAdd : 0)));
