@@ -1,5 +1,7 @@
 /** Configuration of the built-in simulated network (`simulator:` in the config file). */
 import { z } from 'zod';
+import { SIGNALING_PROCEDURES } from '../model/index.js';
+import { DEFAULT_PROCEDURES } from './feeds/signaling-feed.js';
 
 export const simulatorConfigSchema = z.strictObject({
   /** Feed the daemon from the built-in simulated province (the `npm start` demo). */
@@ -20,12 +22,19 @@ export const simulatorConfigSchema = z.strictObject({
   truthFile: z.string().min(1).nullable().default(null),
   /** The simulated network's offset from UTC in minutes (traffic follows local hours). */
   utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
-  /** Records per IngestPort.accept call. */
-  batchSize: z.number().int().min(100).max(100_000).default(5000),
+  /** Records per IngestPort.accept call; the simulator yields to the event loop between calls. */
+  batchSize: z.number().int().min(100).max(100_000).default(2000),
   /** Wall-clock pacing interval of the live part, ms. */
   tickMs: z.number().int().min(10).max(60_000).default(250),
   /** Background complaints per subscriber per simulated day. */
   complaintsPerSubscriberDay: z.number().min(0).max(0.01).default(0.00004),
+  /** Signaling procedures reported per cell and 5-minute period, by technology (most of the volume). */
+  signalingProcedures: z
+    .strictObject({
+      LTE: z.array(z.enum(SIGNALING_PROCEDURES)).max(SIGNALING_PROCEDURES.length).default([...DEFAULT_PROCEDURES.LTE]),
+      NR: z.array(z.enum(SIGNALING_PROCEDURES)).max(SIGNALING_PROCEDURES.length).default([...DEFAULT_PROCEDURES.NR]),
+    })
+    .prefault({}),
   /** Feeds to produce. */
   feeds: z
     .strictObject({

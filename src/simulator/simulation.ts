@@ -4,7 +4,7 @@
  */
 import type { Feed } from '../model/index.js';
 import { placeProbes } from './feeds/dialtest-feed.js';
-import { NetworkSimulator, PM_PERIOD_MS } from './network-simulator.js';
+import { NetworkSimulator, PM_PERIOD_MS, type NetworkSimulatorOptions } from './network-simulator.js';
 import { networkLookup, type SimNetwork } from './network.js';
 import { Rng } from './prng.js';
 import { resolveScenario, type Scenario } from './scenario.js';
@@ -27,6 +27,7 @@ export interface SimulationSettings {
   feeds?: Partial<Record<Feed, boolean>>;
   complaintsPerSubscriberDay?: number;
   pmCounters?: boolean;
+  signalingProcedures?: NetworkSimulatorOptions['signalingProcedures'];
 }
 
 /** Builds the simulator; throws ScenarioError when the scenario names objects the network lacks. */
@@ -55,6 +56,7 @@ export function createSimulation(s: SimulationSettings): NetworkSimulator {
     utcOffsetMinutes: s.utcOffsetMinutes,
     feeds: s.feeds,
     pmCounters: s.pmCounters,
+    signalingProcedures: s.signalingProcedures,
     complaints: s.complaintsPerSubscriberDay !== undefined ? { perSubscriberDay: s.complaintsPerSubscriberDay } : undefined,
   });
 }

@@ -77,6 +77,7 @@ export class Simulator {
       utcOffsetMinutes: config.utcOffsetMinutes,
       feeds: config.feeds,
       complaintsPerSubscriberDay: config.complaintsPerSubscriberDay,
+      signalingProcedures: config.signalingProcedures,
     });
     this.fastUntil = this.sim.scoreFrom;
   }
@@ -141,11 +142,11 @@ export class Simulator {
           const records = parts.length === 1 ? parts[0] : parts.flat();
           for (let i = 0; i < records.length && !this.abort.signal.aborted; i += this.deps.config.batchSize) {
             await this.accept(feed, records.slice(i, i + this.deps.config.batchSize));
+            // Let the pipeline and the HTTP server run between batches: warm-up must not starve them.
+            await yieldToLoop();
           }
         }
         if (this.deps.config.truthFile && this.clock.now() - this.lastTruthWrite >= TRUTH_WRITE_INTERVAL_MS) this.writeTruth();
-        // Let the pipeline and the HTTP server run between ticks.
-        await yieldToLoop();
       },
     };
   }
