@@ -75,3 +75,26 @@ describe('simulate → daemon → evaluate', () => {
     expect(strict.stderr).toMatch(/threshold\(s\) missed/);
   });
 });
+
+describe('npm start`s configuration', () => {
+  it('runs the daemon with the simulated network feeding it, and stops cleanly', async () => {
+    const d = await startDaemon(['--data-dir', tempDir('nocwatch-demo-')]);
+    try {
+      let status: { inventory: { cells: number }; feeds: Record<string, { accepted: number; rejected: number }> } | null = null;
+      for (let i = 0; i < 100; i++) {
+        status = await (await fetch(`${d.url}/api/v1/status`)).json();
+        if (status && Object.values(status.feeds).filter((f) => f.accepted > 0).length === 5) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(status?.inventory.cells).toBe(2000);
+      for (const feed of ['pm', 'signaling', 'dialtest', 'alarms', 'complaints']) {
+        expect(status?.feeds[feed]?.accepted, feed).toBeGreaterThan(0);
+        expect(status?.feeds[feed]?.rejected, feed).toBe(0);
+      }
+      expect(d.logs.join('')).toMatch(/simulated network: feeding 1\.0 days of history at full speed/);
+    } finally {
+      expect(await d.stop()).toBe(0);
+    }
+  });
+});
+
