@@ -46,11 +46,6 @@ export class ChangeLog {
     if (last && last.snapshot === null) last.snapshot = this.snap(last.live, now);
   }
 
-  /** True when the incident has a change not yet handed out. */
-  pending(id: string): boolean {
-    return this.latest.has(id);
-  }
-
   /** Forgets every pending change of an incident that never became public (absorbed in its first batch). */
   drop(id: string): void {
     this.entries = this.entries.filter((e) => e.live.doc.id !== id);

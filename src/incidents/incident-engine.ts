@@ -96,7 +96,7 @@ export class IncidentEngine implements IncidentStage {
       const d = live.doc;
       if (d.state === 'open' && live.active.size === 0 && live.quietSince !== null && book.now - live.quietSince >= hold) {
         book.resolve(live, live.quietSince);
-      } else if (d.state === 'resolved' && d.resolvedAt !== null && book.now - d.resolvedAt > this.keepResolvedMs && !book.changes.pending(d.id)) {
+      } else if (d.state === 'resolved' && d.resolvedAt !== null && book.now - d.resolvedAt > this.keepResolvedMs) {
         book.forget(live);
       }
     }
