@@ -28,14 +28,17 @@ export interface ComplaintPlace {
 }
 
 /**
- * The search radius around a point: a multiple of the distance to the k-th nearest cell, so it is a
- * few hundred metres downtown and several kilometres in the countryside, within the configured bounds.
+ * The search radius around a point: a multiple of the distance to the k-th nearest *site* (sectors of
+ * one site share a mast, so cells would undercount the spacing), so it is a few hundred metres
+ * downtown and several kilometres in the countryside, within the configured bounds.
  */
 export function adaptiveRadiusKm(topo: Topology, lat: number, lon: number, cfg: LinkingConfig): number {
-  const near = topo.nearestCells(lat, lon, cfg.densityK, cfg.maxRadiusKm);
-  if (near.length < cfg.densityK) return cfg.maxRadiusKm;
-  const kth = near[near.length - 1]!.km;
-  return Math.min(cfg.maxRadiusKm, Math.max(cfg.minRadiusKm, cfg.densityFactor * kth));
+  const sites = new Set<string>();
+  for (const n of topo.nearestCells(lat, lon, cfg.densityK * 6, cfg.maxRadiusKm)) {
+    sites.add(topo.cell(n.cellId)?.siteId ?? n.cellId);
+    if (sites.size === cfg.densityK) return Math.min(cfg.maxRadiusKm, Math.max(cfg.minRadiusKm, cfg.densityFactor * n.km));
+  }
+  return cfg.maxRadiusKm;
 }
 
 function around(topo: Topology, lat: number, lon: number, cfg: LinkingConfig, top: number, floor: number, skip?: string) {
@@ -55,7 +58,7 @@ export function placeComplaint(c: Complaint, topo: Topology, cfg: LinkingConfig)
     const cell = topo.cell(loc.cellId);
     if (!cell) return { how: 'cell', cells: [{ cellId: loc.cellId, fit: 1, km: 0 }], district: null, region: null, radiusKm: null };
     // The named cell is where the customer was registered; a neighbour may have been serving them.
-    const near = around(topo, cell.lat, cell.lon, cfg, 0.8, 0.4, cell.cellId);
+    const near = around(topo, cell.lat, cell.lon, cfg, 0.6, 0.2, cell.cellId);
     return {
       how: 'cell', cells: [{ cellId: cell.cellId, fit: 1, km: 0 }, ...near.cells],
       district: cell.district, region: cell.region, radiusKm: near.radiusKm,

@@ -98,9 +98,9 @@ export const confidenceConfigSchema = z.strictObject({
 });
 
 export const linkingConfigSchema = z.strictObject({
-  /** The search radius around a complaint's point adapts to density: factor × distance to the k-th nearest cell… */
-  densityK: positiveInt.default(3),
-  densityFactor: z.number().min(0.1).max(20).default(2),
+  /** The search radius around a complaint's point adapts to density: factor × distance to the k-th nearest site… */
+  densityK: positiveInt.max(20).default(3),
+  densityFactor: z.number().min(0.1).max(20).default(1.5),
   /** …bounded by these (km). */
   minRadiusKm: z.number().min(0).max(100).default(0.3),
   maxRadiusKm: z.number().min(0.1).max(200).default(8),

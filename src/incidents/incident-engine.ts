@@ -114,6 +114,11 @@ export class IncidentEngine implements IncidentStage {
     return this.book.docs();
   }
 
+  /** Event time the stage has reached. */
+  get watermark(): number {
+    return this.book.now;
+  }
+
   /** A live incident by id (read only). */
   get(id: string): Incident | undefined {
     return this.book.get(id)?.doc;
