@@ -25,6 +25,8 @@ export class ActiveAnomalyIndex implements ActiveAnomalies {
   private readonly byCell = new Map<string, Map<string, Anomaly>>();
   private readonly byObject = new Map<string, Map<string, Anomaly>>();
   private readonly byProcedure = new Map<string, Map<string, Anomaly>>();
+  /** Cells with at least one active anomaly, counted per `site:<id>` and `transport:<id>`. */
+  private readonly activeCells = new Map<string, number>();
 
   constructor(private readonly topo: Topology) {}
 
@@ -41,14 +43,36 @@ export class ActiveAnomalyIndex implements ActiveAnomalies {
     return this.byProcedure.get(`${region}\u0000${procedure}`)?.values() ?? NONE;
   }
 
+  /**
+   * How many cells of a site or behind a transport node have any active anomaly: an upper bound on
+   * the evidence there, so grouping skips the objects where it cannot possibly find enough.
+   */
+  cellsActiveUnder(type: 'site' | 'transport', id: string): number {
+    return this.activeCells.get(`${type}:${id}`) ?? 0;
+  }
+
   /** Adds (or replaces) an active anomaly. Complaint spikes are not network evidence and stay out. */
   add(a: Anomaly): void {
     if (a.source === 'complaints') return;
+    const firstAtCell = a.cellId !== undefined && !this.byCell.get(a.cellId)?.size;
     for (const [map, key] of this.keys(a)) put(map, key, a);
+    if (firstAtCell) this.countCell(a.cellId!, 1);
   }
 
   remove(a: Anomaly): void {
+    const wasAtCell = a.cellId !== undefined && this.byCell.get(a.cellId)?.has(a.id) === true;
     for (const [map, key] of this.keys(a)) take(map, key, a.id);
+    if (wasAtCell && !this.byCell.has(a.cellId!)) this.countCell(a.cellId!, -1);
+  }
+
+  private countCell(cellId: string, delta: number): void {
+    const cell = this.topo.cell(cellId);
+    if (!cell) return;
+    for (const key of [`site:${cell.siteId}`, `transport:${cell.transportId}`]) {
+      const n = (this.activeCells.get(key) ?? 0) + delta;
+      if (n <= 0) this.activeCells.delete(key);
+      else this.activeCells.set(key, n);
+    }
   }
 
   private keys(a: Anomaly): [Map<string, Map<string, Anomaly>>, string][] {

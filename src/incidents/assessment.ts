@@ -32,37 +32,45 @@ export interface ConfidenceResult {
   feeds: AnomalySource[];
 }
 
+/** Per feed: the strength of its strongest anomaly and on how many objects (up to 5) it sees the problem. */
+export type FeedEvidence = Map<AnomalySource, { strength: number; objects: number }>;
+
+/** Summarises the evidence per feed; recomputed only when the evidence changes. */
+export function feedEvidence(anomalies: readonly IncidentAnomaly[], cfg: ConfidenceConfig): FeedEvidence {
+  const perFeed = new Map<AnomalySource, { strength: number; objects: Set<string> }>();
+  for (const a of anomalies) {
+    let f = perFeed.get(a.source);
+    if (!f) perFeed.set(a.source, (f = { strength: 0, objects: new Set() }));
+    f.strength = Math.max(f.strength, cfg.severityStrength[a.severity ?? 'major']);
+    if (f.objects.size < 5) f.objects.add(a.cellId ?? `${a.objectType}:${a.objectId}`);
+  }
+  const out: FeedEvidence = new Map();
+  for (const [source, f] of perFeed) out.set(source, { strength: f.strength, objects: f.objects.size });
+  return out;
+}
+
 /**
  * Confidence 0..1 as a noisy-OR over feeds: each feed's evidence is worth its weight × the strength
  * of its strongest anomaly, a little more when it sees the problem on several cells; complaints add a
  * step each. Agreement between independent feeds is what pushes an incident past `confirmAt`; a weak
  * signal from one feed never does.
  */
-export function assessConfidence(
-  anomalies: readonly IncidentAnomaly[],
-  linkedComplaints: number,
-  cfg: ConfidenceConfig,
-): ConfidenceResult {
-  const perFeed = new Map<AnomalySource, { strength: number; cells: Set<string> }>();
-  for (const a of anomalies) {
-    const strength = cfg.severityStrength[a.severity ?? 'major'];
-    let f = perFeed.get(a.source);
-    if (!f) perFeed.set(a.source, (f = { strength: 0, cells: new Set() }));
-    f.strength = Math.max(f.strength, strength);
-    if (f.cells.size < 5) f.cells.add(a.cellId ?? `${a.objectType}:${a.objectId}`);
-  }
-  if (linkedComplaints > 0) {
-    let f = perFeed.get('complaints');
-    if (!f) perFeed.set('complaints', (f = { strength: 0, cells: new Set() }));
-    f.strength = Math.min(1, f.strength + linkedComplaints * (cfg.complaintStep / cfg.feedWeights.complaints));
-  }
+export function assessConfidence(feeds: FeedEvidence, linkedComplaints: number, cfg: ConfidenceConfig): ConfidenceResult {
   let keep = 1;
   const scored: [AnomalySource, number][] = [];
-  for (const [source, f] of perFeed) {
-    const breadth = cfg.breadthBonus * ((f.cells.size - 1) / 4);
-    const c = Math.min(0.95, cfg.feedWeights[source] * f.strength + breadth);
+  const score = (source: AnomalySource, strength: number, objects: number) => {
+    const c = Math.min(0.95, cfg.feedWeights[source] * strength + cfg.breadthBonus * (Math.max(0, objects - 1) / 4));
     keep *= 1 - c;
     scored.push([source, c]);
+  };
+  for (const [source, f] of feeds) {
+    if (source === 'complaints') continue;
+    score(source, f.strength, f.objects);
+  }
+  const spike = feeds.get('complaints');
+  if (spike || linkedComplaints > 0) {
+    const strength = Math.min(1, (spike?.strength ?? 0) + linkedComplaints * (cfg.complaintStep / cfg.feedWeights.complaints));
+    score('complaints', strength, spike?.objects ?? 1);
   }
   const confidence = Math.round((1 - keep) * 1000) / 1000;
   scored.sort((a, b) => b[1] - a[1]);

@@ -6,7 +6,7 @@
  */
 import type { ComplaintLink } from '../model/index.js';
 import type { IncidentChange } from '../pipeline/stages.js';
-import type { LiveIncident } from './live-incident.js';
+import { snapshotIncident, type LiveIncident } from './live-incident.js';
 
 interface Entry {
   live: LiveIncident;
@@ -21,7 +21,7 @@ export class ChangeLog {
   private readonly latest = new Map<string, Entry>();
 
   constructor(
-    /** Brings the incident's derived fields (confidence, root cause, triage…) up to date. */
+    /** Brings the incident's derived fields (confidence, root cause, triage…) up to date, if stale. */
     private readonly refresh: (live: LiveIncident) => void,
   ) {}
 
@@ -69,6 +69,6 @@ export class ChangeLog {
     this.refresh(live);
     live.doc.version += 1;
     live.doc.updatedAt = Math.max(live.doc.updatedAt, now);
-    return structuredClone(live.doc);
+    return snapshotIncident(live.doc);
   }
 }

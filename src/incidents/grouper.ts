@@ -102,6 +102,7 @@ export class Grouper {
     return {
       atCell: (cellId) => [...book.active.atCell(cellId)].filter(keep),
       atObject: (type, id) => [...book.active.atObject(type, id)].filter(keep),
+      cellsActiveUnder: (type, id) => book.active.cellsActiveUnder(type, id),
     };
   }
 

@@ -15,6 +15,8 @@ export interface ActiveAnomalies {
   atCell(cellId: string): Iterable<Anomaly>;
   /** Anomalies whose object is this site or transport node (alarms, silence of the whole object). */
   atObject(type: 'site' | 'transport', id: string): Iterable<Anomaly>;
+  /** Cells with any active anomaly at a site or behind a node (an upper bound, for a cheap early exit). */
+  cellsActiveUnder(type: 'site' | 'transport', id: string): number;
 }
 
 /** Why the evidence points at an object, and when the problem there started. */
@@ -68,6 +70,8 @@ function cellStarts(site: SiteInfo, view: ActiveAnomalies, cfg: GroupingConfig):
 export function siteEvidence(site: SiteInfo, view: ActiveAnomalies, cfg: GroupingConfig): Evidence | null {
   const alarm = objectAlarm(view, 'site', site.siteId, cfg);
   if (alarm) return { reason: `${alarm.source} ${alarm.signal} (${alarm.severity}) on ${site.siteId}`, ref: alarm.startedAt };
+  const needed = Math.max(cfg.siteMinCells, Math.ceil(cfg.siteCellFraction * site.cellIds.length));
+  if (view.cellsActiveUnder('site', site.siteId) < needed) return null;
   const w = densestWindow(cellStarts(site, view, cfg), cfg.siteWindowMinutes * MINUTE);
   const total = site.cellIds.length;
   if (w.count >= cfg.siteMinCells && w.count / total >= cfg.siteCellFraction) {
@@ -84,6 +88,8 @@ export function transportEvidence(tr: TransportInfo, topo: Topology, view: Activ
   const alarm = objectAlarm(view, 'transport', tr.transportId, cfg);
   if (alarm) return { reason: `${alarm.source} ${alarm.signal} (${alarm.severity}) on ${tr.transportId}`, ref: alarm.startedAt };
   if (tr.siteIds.length < cfg.transportMinSites) return null;
+  const sitesNeeded = Math.max(cfg.transportMinSites, Math.ceil(cfg.transportSiteFraction * tr.siteIds.length));
+  if (view.cellsActiveUnder('transport', tr.transportId) < sitesNeeded * cfg.siteMinCells) return null;
   const refs: number[] = [];
   for (const siteId of tr.siteIds) {
     const site = topo.site(siteId);

@@ -99,14 +99,14 @@ export class IncidentBook {
   /** Attaches an anomaly as evidence; a resolved incident it lands in reopens. */
   attach(live: LiveIncident, a: Anomaly): void {
     if (live.doc.state === 'resolved') this.reopen(live);
-    recordEvidence(live, a, this.cfg.grouping.maxAnomaliesPerIncident);
+    const changed = recordEvidence(live, a, this.cfg.grouping.maxAnomaliesPerIncident);
     if (a.state !== 'resolved') {
       this.anomalyOwner.set(a.id, live.doc.id);
       this.active.add(a);
     }
     const cells = a.cellId !== undefined ? [a.cellId] : a.objectType === 'site' || a.objectType === 'transport' ? this.cellsUnder(a) : [];
     this.grow(live, cells);
-    this.dirty.add(live);
+    if (changed) this.dirty.add(live);
   }
 
   /** An attached anomaly resolved. */
@@ -126,6 +126,7 @@ export class IncidentBook {
     this.index.removeRoot(live);
     live.doc.rootCause.objectType = root.objectType;
     live.doc.rootCause.objectId = root.objectId;
+    live.evidenceVersion++;
     const region = this.regionOf(root);
     if (region !== '') live.doc.region = region;
     this.index.addRoot(live);
@@ -164,6 +165,7 @@ export class IncidentBook {
     if (survivor.active.size > 0) survivor.quietSince = null;
     else if (victim.quietSince !== null) survivor.quietSince = Math.max(survivor.quietSince ?? 0, victim.quietSince);
     for (const p of victim.procedures) survivor.procedures.add(p);
+    survivor.evidenceVersion++;
     s.openedAt = Math.min(s.openedAt, v.openedAt);
     const moved: ComplaintLink[] = [];
     for (const cid of v.complaintIds) {

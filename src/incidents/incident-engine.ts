@@ -5,13 +5,13 @@
  * duplicating it. Pure logic on event time; the pipeline persists the changes it reports.
  */
 import { MINUTE, HOUR } from '../model/index.js';
-import type { Anomaly, AnomalyTransition, AreaClass, Complaint, ComplaintLink, Incident, Triage } from '../model/index.js';
+import type { Anomaly, AnomalyTransition, AreaClass, Complaint, ComplaintLink, Incident, Severity, Triage } from '../model/index.js';
 import type { Topology } from '../inventory/topology.js';
 import type { IncidentChange, IncidentStage } from '../pipeline/stages.js';
 import type { TriageConfig } from '../triage/config.js';
 import { RepeatHistory } from '../triage/repeat-history.js';
 import { triage } from '../triage/triage.js';
-import { assessCategory, assessConfidence, assessSeverity } from './assessment.js';
+import { assessCategory, assessConfidence, assessSeverity, feedEvidence, type CategoryResult, type FeedEvidence } from './assessment.js';
 import { ComplaintDesk } from './complaint-desk.js';
 import type { IncidentsConfig } from './config.js';
 import { Grouper } from './grouper.js';
@@ -31,17 +31,30 @@ interface CellAggregates {
   pastCellComplaints: number;
 }
 
+/** Cached per incident, recomputed when its evidence changes (not when a complaint joins). */
+interface EvidenceAssessment {
+  version: number;
+  feeds: FeedEvidence;
+  category: CategoryResult;
+  severity: Severity;
+}
+
 export class IncidentEngine implements IncidentStage {
   private readonly book: IncidentBook;
   private readonly grouper: Grouper;
   private readonly desk: ComplaintDesk;
   private readonly history: RepeatHistory;
   private readonly aggregates = new WeakMap<LiveIncident, CellAggregates>();
+  private readonly assessments = new WeakMap<LiveIncident, EvidenceAssessment>();
   private readonly keepResolvedMs: number;
 
   constructor(private readonly opts: IncidentEngineOptions) {
     const cfg = opts.config;
-    this.book = new IncidentBook(opts.topology, cfg, (live) => this.refresh(live));
+    // A snapshot taken mid-batch (before a resolve, reopen or merge) needs current derived fields;
+    // after a flush nothing is stale.
+    this.book = new IncidentBook(opts.topology, cfg, (live) => {
+      if (this.book.dirty.has(live)) this.refresh(live);
+    });
     this.history = new RepeatHistory({
       repeatWindowDays: cfg.history.repeatWindowDays, maxCustomers: cfg.history.maxCustomers,
       maxCells: cfg.history.maxCells, eventsPerCell: cfg.history.eventsPerCell,
@@ -236,13 +249,24 @@ export class IncidentEngine implements IncidentStage {
     let most = 0;
     for (const [d, n] of live.districtCells) if (n > most) (district = d, most = n);
     if (district !== undefined) doc.district = district;
-    const conf = assessConfidence(doc.anomalies, doc.complaintIds.length, this.opts.config.confidence);
+    let ev = this.assessments.get(live);
+    if (!ev || ev.version !== live.evidenceVersion) {
+      const category = assessCategory(doc.rootCause.objectType, doc.anomalies);
+      ev = {
+        version: live.evidenceVersion,
+        feeds: feedEvidence(doc.anomalies, this.opts.config.confidence),
+        category,
+        severity: assessSeverity(doc.rootCause.objectType, category.category, doc.anomalies),
+      };
+      this.assessments.set(live, ev);
+    }
+    const conf = assessConfidence(ev.feeds, doc.complaintIds.length, this.opts.config.confidence);
     doc.confidence = conf.confidence;
     doc.confirmed = conf.confirmed;
     doc.feeds = conf.feeds;
-    const cat = assessCategory(doc.rootCause.objectType, doc.anomalies);
+    const cat = ev.category;
     doc.rootCause.category = cat.category;
-    doc.severity = assessSeverity(doc.rootCause.objectType, cat.category, doc.anomalies);
+    doc.severity = ev.severity;
     doc.rootCause.reasoning = [
       live.rootReason, cat.reason,
       `evidence from ${conf.feeds.join(', ') || 'nothing yet'}: confidence ${conf.confidence.toFixed(2)}${conf.confirmed ? ', confirmed' : ', not yet confirmed'}`,

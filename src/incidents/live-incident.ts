@@ -36,6 +36,8 @@ export interface LiveIncident {
   cellsChanged: boolean;
   /** Signaling procedures failing (what a core incident is about). */
   procedures: Set<string>;
+  /** Bumped whenever the evidence (or the root) changes: derived assessments are cached against it. */
+  evidenceVersion: number;
   /** Aggregates over the cells, refreshed when the cells change. */
   subscribers: number;
   districtCells: Map<string, number>;
@@ -76,7 +78,7 @@ export function newIncidentDoc(id: string, root: RootRef, region: string, opened
 export function newLive(doc: Incident, rootReason: string): LiveIncident {
   const live: LiveIncident = {
     doc, active: new Map(), evidence: new Map(), cellSet: new Set(doc.cells), links: new Map(), rootReason,
-    quietSince: null, reported: false, cellsChanged: true, procedures: new Set(), subscribers: doc.subscribers ?? 0,
+    quietSince: null, reported: false, cellsChanged: true, procedures: new Set(), evidenceVersion: 0, subscribers: doc.subscribers ?? 0,
     districtCells: new Map(),
   };
   for (const e of doc.anomalies) {
@@ -86,18 +88,28 @@ export function newLive(doc: Incident, rootReason: string): LiveIncident {
   return live;
 }
 
-/** Records an anomaly as evidence (or refreshes it) and tracks whether it is active. */
-export function recordEvidence(live: LiveIncident, a: Anomaly, maxEvidence: number): void {
+/**
+ * Records an anomaly as evidence (or refreshes it) and tracks whether it is active. Returns whether
+ * the incident visibly changed: a known anomaly moving from firing to resolving with the same
+ * reading is not news.
+ */
+export function recordEvidence(live: LiveIncident, a: Anomaly, maxEvidence: number): boolean {
+  const next = toIncidentAnomaly(a);
   const existing = live.evidence.get(a.id);
+  let changed = true;
   if (existing) {
-    Object.assign(existing, toIncidentAnomaly(a));
-    if (a.state !== 'resolved') delete existing.resolvedAt;
+    changed = existing.score !== next.score || existing.severity !== next.severity || existing.hint !== next.hint ||
+      existing.startedAt !== next.startedAt || existing.resolvedAt !== next.resolvedAt;
+    if (changed) {
+      Object.assign(existing, next);
+      if (next.resolvedAt === undefined) delete existing.resolvedAt;
+    }
   } else {
-    const e = toIncidentAnomaly(a);
-    live.evidence.set(a.id, e);
-    live.doc.anomalies.push(e);
+    live.evidence.set(a.id, next);
+    live.doc.anomalies.push(next);
     if (live.doc.anomalies.length > maxEvidence) dropOldestResolved(live);
   }
+  if (changed) live.evidenceVersion++;
   if (a.source === 'signaling') live.procedures.add(a.signal);
   if (a.state === 'resolved') live.active.delete(a.id);
   else {
@@ -105,6 +117,7 @@ export function recordEvidence(live: LiveIncident, a: Anomaly, maxEvidence: numb
     live.quietSince = null;
   }
   if (a.startedAt < live.doc.openedAt) live.doc.openedAt = a.startedAt;
+  return changed;
 }
 
 function dropOldestResolved(live: LiveIncident): void {
@@ -116,6 +129,7 @@ function dropOldestResolved(live: LiveIncident): void {
 
 /** Marks an attached anomaly resolved; starts the quiet period when it was the last active one. */
 export function resolveEvidence(live: LiveIncident, anomalyId: string, at: number): void {
+  live.evidenceVersion++;
   const e = live.evidence.get(anomalyId);
   if (e) e.resolvedAt = at;
   live.active.delete(anomalyId);
@@ -137,4 +151,20 @@ export function addCells(live: LiveIncident, cells: Iterable<string>): string[] 
   }
   if (added.length > 0) live.cellsChanged = true;
   return added;
+}
+
+/**
+ * A snapshot of an incident for the changes handed out. Faster than structuredClone on the hot path:
+ * parts the stage only ever replaces (cells, triage, reasoning, feeds, absorbed) are shared; parts it
+ * mutates in place (evidence entries, complaint ids, root cause, complainants) are copied.
+ */
+export function snapshotIncident(d: Incident): Incident {
+  const out: Incident = {
+    ...d,
+    rootCause: { ...d.rootCause },
+    anomalies: d.anomalies.map((a) => ({ ...a })),
+    complaintIds: d.complaintIds.slice(),
+  };
+  if (d.complainants) out.complainants = { ...d.complainants };
+  return out;
 }

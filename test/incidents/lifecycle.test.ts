@@ -86,6 +86,17 @@ describe('resolve with hysteresis, reopen instead of duplicating', () => {
     expect(changes.map((c) => `${c.type}:${c.incident.state}:v${c.incident.version}`)).toEqual(['opened:open:v1', 'resolved:resolved:v2']);
   });
 
+  it('a known anomaly going from firing to resolving with the same reading is not an update', () => {
+    const e = engine();
+    const a = anomaly({ cellId: 'S7-1' });
+    e.onTransitions([firing(a)], at(1));
+    e.takeChanges();
+    e.onTransitions([{ from: 'firing', to: 'resolving', at: at(20), anomaly: { ...a, state: 'resolving' } }], at(20));
+    expect(e.takeChanges()).toEqual([]);
+    e.onTransitions([{ from: 'resolving', to: 'firing', at: at(25), anomaly: { ...a, state: 'firing', score: 12 } }], at(25));
+    expect(e.takeChanges().map((c) => [c.type, c.incident.anomalies[0]!.score])).toEqual([['updated', 12]]);
+  });
+
   it('forgets resolved incidents once they can no longer reopen or take complaints', () => {
     const e = engine({ lifecycle: { resolveHoldMinutes: 10, reopenWindowMinutes: 60 } });
     const a = anomaly({ cellId: 'S7-1' });
