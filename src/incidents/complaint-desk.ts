@@ -50,6 +50,7 @@ export class ComplaintDesk {
     const { book } = this;
     const known = book.complaintOwner.get(c.complaintId);
     if (known !== undefined) return book.get(known)?.links.get(c.complaintId) ?? null;
+    if (this.unlinked.has(c.complaintId)) return null;
     const place = placeComplaint(c, book.topo, book.cfg.linking);
     this.last = { id: c.complaintId, place };
     if (place.district !== null) this.rates.note(place.district, c.receivedAt);

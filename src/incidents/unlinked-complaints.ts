@@ -29,6 +29,10 @@ export class UnlinkedComplaints {
     return this.byId.size;
   }
 
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
   add(u: UnlinkedComplaint): void {
     const id = u.complaint.complaintId;
     this.byId.set(id, u);

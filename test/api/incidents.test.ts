@@ -81,6 +81,15 @@ describe('complaints linked through the pipeline', () => {
     expect(list.items.map((x: { complaintId: string }) => x.complaintId)).toEqual(['C-9']);
     const inc = (await app.server.inject({ url: `/api/v1/incidents/${id}` })).json();
     expect(inc.complaintIds).toEqual(['C-9']);
+    // A later VIP complaint re-triages the incident; the first complaint shows the current triage.
+    await app.server.inject({
+      method: 'POST', url: '/api/v1/ingest/complaints',
+      payload: complaintRecord('C-11', { category: 'no_data', customer: { id: 'vip-1', class: 'vip_diamond' }, receivedAt: '2026-11-23T10:25:00+08:00' }),
+    });
+    await app.pipeline.whenIdle();
+    const again = (await app.server.inject({ url: '/api/v1/complaints/C-9' })).json();
+    expect(again.triage.reasons.join(' ')).toMatch(/VIP diamond/);
+    expect(again.triage.score).toBeGreaterThanOrEqual(c.triage.score);
   });
 
   it('a complaint where nothing is wrong stays unlinked but is triaged', async () => {
