@@ -89,7 +89,7 @@ export interface CategoryResult {
  */
 export function assessCategory(rootType: ObjectType, anomalies: readonly IncidentAnomaly[]): CategoryResult {
   if (rootType === 'transport') return { category: 'transport', reason: 'cells behind one transport node fail together' };
-  if (rootType === 'core') return { category: 'core', reason: 'the same procedure fails across the region: core network' };
+  if (rootType === 'core' || rootType === 'region') return { category: 'core', reason: 'the same procedures fail across the region: core network' };
   const network = anomalies.filter((a) => a.source !== 'complaints');
   if (network.length === 0) {
     const coverage = anomalies.some((a) => a.hint === 'coverage');
@@ -122,7 +122,7 @@ export function assessCategory(rootType: ObjectType, anomalies: readonly Inciden
 export function assessSeverity(rootType: ObjectType, category: RootCauseCategory, anomalies: readonly IncidentAnomaly[]): Severity {
   let s: Severity = 'warning';
   for (const a of anomalies) s = maxSeverity(s, a.severity ?? 'minor');
-  if (rootType === 'transport' || rootType === 'core') s = maxSeverity(s, category === 'unknown' ? 'major' : 'critical');
+  if (rootType === 'transport' || rootType === 'core' || rootType === 'region') s = maxSeverity(s, category === 'unknown' ? 'major' : 'critical');
   if (rootType === 'site' && category === 'outage') s = maxSeverity(s, 'major');
   return s;
 }

@@ -120,7 +120,7 @@ function placeFit(place: ComplaintPlace, target: LinkTarget, districtExcess: num
       : `${pc.km!.toFixed(1)} km from ${pc.cellId}, a cell of the incident (radius ${place.radiusKm!.toFixed(1)} km)`;
     best = { fit: pc.fit, phrase };
   }
-  if (target.rootType === 'core' && place.region !== null && place.region === target.region && best.fit < 0.6) {
+  if ((target.rootType === 'core' || target.rootType === 'region') && place.region !== null && place.region === target.region && best.fit < 0.6) {
     best = { fit: 0.6, phrase: `in ${place.region}, where the core network fails` };
   }
   if (place.how === 'district' && place.district !== null) {

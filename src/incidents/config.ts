@@ -64,8 +64,18 @@ export const groupingConfigSchema = z.strictObject({
   coreMinCells: positiveInt.default(8),
   /** …spread over at least this many sites points at the core network. */
   coreMinSites: positiveInt.default(3),
-  /** Detector hints that may group cells into a site or transport incident (congestion and coverage stay per cell). */
+  /** Detector hints that together may group cells into a site or transport incident. */
   escalatingHints: z.array(z.enum(ROOT_CAUSE_CATEGORIES)).default(ESCALATING_HINTS),
+  /**
+   * Hints that group cells into a site only with their own kind (most sectors of a site congested is
+   * one capacity problem; congestion beside an outage is a side effect). Coverage never groups.
+   */
+  sameKindHints: z.array(z.enum(ROOT_CAUSE_CATEGORIES)).default(['congestion']),
+  /**
+   * A signaling failure on one cell waits this long for the region-wide picture before it opens a
+   * cell incident of its own, so a core failure seen cell by cell does not open a storm of incidents first.
+   */
+  signalingHoldMinutes: minutes.default(10),
   /** Evidence kept per incident; beyond it the oldest resolved anomalies are dropped (counts stay). */
   maxAnomaliesPerIncident: positiveInt.default(5000),
 });

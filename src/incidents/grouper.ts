@@ -8,9 +8,10 @@
 import { MINUTE } from '../model/index.js';
 import type { Anomaly } from '../model/index.js';
 import { isOutageEvidence } from './assessment.js';
-import { coreEvidence, siteEvidence, transportEvidence, type ActiveAnomalies, type Evidence } from './grouping.js';
+import { CoreGrouping } from './core-grouping.js';
+import { siteEvidence, transportEvidence, type Evidence } from './grouping.js';
 import type { IncidentBook } from './incident-book.js';
-import { ROOT_LEVEL, rootKey, type LiveIncident, type RootRef } from './live-incident.js';
+import { ROOT_LEVEL, isCoreRoot, rootKey, type LiveIncident, type RootRef } from './live-incident.js';
 
 /** Network evidence that began this long after a complaint cluster is not what caused it. */
 const JOIN_COMPLAINT_CLUSTER_MS = 60 * MINUTE;
@@ -20,24 +21,73 @@ const isNetwork = (a: { source: string }): boolean => a.source !== 'complaints';
 const complaintsOnly = (l: LiveIncident): boolean => l.doc.anomalies.length > 0 && !l.doc.anomalies.some(isNetwork);
 
 export class Grouper {
-  constructor(private readonly book: IncidentBook) {}
+  private readonly core: CoreGrouping;
+  /** Signaling anomalies waiting for the region-wide picture before opening incidents of their own. */
+  private readonly held = new Map<string, Anomaly>();
+
+  constructor(private readonly book: IncidentBook) {
+    this.core = new CoreGrouping(book);
+  }
+
+  /** Anomalies held back right now (for tests and metrics). */
+  get heldCount(): number {
+    return this.held.size;
+  }
 
   /** Places anomalies that became active in this batch (firing, or resolving when we missed the firing). */
   place(fresh: readonly Anomaly[]): void {
-    const { book } = this;
-    for (const a of fresh) book.active.add(a);
+    for (const a of fresh) this.book.active.add(a);
     this.escalate(fresh);
-    for (const a of fresh) {
-      const live = this.covering(a) ?? this.reopenable(a) ?? this.open(a);
-      if (isNetwork(a) && complaintsOnly(live) && live.doc.rootCause.objectType !== 'core') {
-        // A complaint cluster that network evidence now explains takes that evidence's object as root.
-        book.promote(live, this.naturalRoot(a));
+    for (const a of fresh) this.placeOne(a, true);
+    // The batch may have completed the picture held anomalies were waiting for.
+    for (const [id, a] of this.held) {
+      const live = this.covering(a);
+      if (live) {
+        this.held.delete(id);
+        this.attachTo(live, a);
       }
-      book.attach(live, a);
     }
   }
 
-  /** Weighs the batch's evidence per transport node, site and region (core), highest first. */
+  /** Held anomalies whose wait is over open incidents of their own. */
+  release(now: number): void {
+    const hold = this.book.cfg.grouping.signalingHoldMinutes * MINUTE;
+    for (const [id, a] of this.held) {
+      if (now - (a.firingAt ?? a.startedAt) < hold) continue;
+      this.held.delete(id);
+      this.placeOne(a, false);
+    }
+  }
+
+  /** A held anomaly resolved before it was placed: it leaves no incident. Returns whether it was held. */
+  dropHeld(anomalyId: string): boolean {
+    const a = this.held.get(anomalyId);
+    if (!a) return false;
+    this.held.delete(anomalyId);
+    this.book.active.remove(a);
+    return true;
+  }
+
+  private placeOne(a: Anomaly, mayHold: boolean): void {
+    const covering = this.covering(a);
+    if (covering) return this.attachTo(covering, a);
+    if (mayHold && a.source === 'signaling' && this.book.cfg.grouping.signalingHoldMinutes > 0) {
+      this.held.set(a.id, a);
+      return;
+    }
+    this.attachTo(this.reopenable(a) ?? this.open(a), a);
+  }
+
+  private attachTo(live: LiveIncident, a: Anomaly): void {
+    if (isNetwork(a) && complaintsOnly(live) && !isCoreRoot(live.doc.rootCause.objectType)) {
+      // A complaint cluster that network evidence now explains takes that evidence's object as root.
+      this.book.promote(live, this.naturalRoot(a));
+    }
+    this.book.attach(live, a);
+    this.core.nameElement(live, a);
+  }
+
+  /** Weighs the batch's evidence per region (core), transport node and site, highest first. */
   private escalate(fresh: readonly Anomaly[]): void {
     const { book } = this;
     const topo = book.topo;
@@ -64,21 +114,10 @@ export class Grouper {
         transports.add(a.objectId);
       }
     }
-    // The core first: signaling failures it explains are not evidence against a site or transport node.
-    const explained = new Set<string>();
-    for (const [region, procs] of procedures) {
-      for (const p of procs) {
-        const ev = coreEvidence(region, p, book.active.signaling(region, p), topo, g);
-        if (ev) this.ensureCore(region, p, ev);
-      }
-    }
-    for (const region of new Set([...procedures.keys()])) {
-      for (const id of book.index.coreIn(region)) {
-        const live = book.lives.get(id)!;
-        if (live.doc.state === 'open') for (const p of live.procedures) explained.add(`${region}\u0000${p}`);
-      }
-    }
-    const view = explained.size === 0 ? book.active : this.withoutExplained(explained);
+    // The core first: the symptoms it explains are not evidence against a site or transport node.
+    this.core.escalate(procedures);
+    const regions = new Set([...sites].map((s) => topo.site(s)?.region ?? ''));
+    const view = this.core.anyOpenIn(regions) ? this.core.view() : book.active;
     for (const tr of transports) {
       const info = topo.transport(tr);
       const ev = info && transportEvidence(info, topo, view, g);
@@ -90,20 +129,6 @@ export class Grouper {
       const ev = siteEvidence(info, view, g);
       if (ev) this.ensureRoot({ objectType: 'site', objectId: s }, ev);
     }
-  }
-
-  /** The active anomalies minus signaling failures a core incident already explains. */
-  private withoutExplained(explained: ReadonlySet<string>): ActiveAnomalies {
-    const { book } = this;
-    const keep = (a: Anomaly): boolean => {
-      if (a.source !== 'signaling' || a.cellId === undefined) return true;
-      return !explained.has(`${book.topo.cell(a.cellId)?.region ?? ''}\u0000${a.signal}`);
-    };
-    return {
-      atCell: (cellId) => [...book.active.atCell(cellId)].filter(keep),
-      atObject: (type, id) => [...book.active.atObject(type, id)].filter(keep),
-      cellsActiveUnder: (type, id) => book.active.cellsActiveUnder(type, id),
-    };
   }
 
   private openRoot(root: RootRef): LiveIncident | undefined {
@@ -145,7 +170,7 @@ export class Grouper {
     for (const id of this.book.index.atCell(cells[0]!)) {
       const live = this.book.lives.get(id)!;
       const t = live.doc.rootCause.objectType;
-      if (live.doc.state === 'open' && t !== 'core' && ROOT_LEVEL[t] > level) return live;
+      if (live.doc.state === 'open' && !isCoreRoot(t) && ROOT_LEVEL[t] > level) return live;
     }
     return undefined;
   }
@@ -170,67 +195,18 @@ export class Grouper {
     }
     return [...out].filter((l) => {
       const t = l.doc.rootCause.objectType;
-      if (l.doc.state !== 'open' || t === 'core' || ROOT_LEVEL[t] >= level) return false;
+      if (l.doc.state !== 'open' || isCoreRoot(t) || ROOT_LEVEL[t] >= level) return false;
       return complaintsOnly(l) || Math.abs(l.doc.openedAt - ref) <= window;
     });
-  }
-
-  /** One core incident per region: the open one, a core alarm's not yet placed, a reopened one, or a new one. */
-  private ensureCore(region: string, procedure: string, ev: Evidence): void {
-    const { book } = this;
-    const window = book.cfg.grouping.coreWindowMinutes * MINUTE;
-    let live = this.openCore(region) ?? this.openCore('', (l) => Math.abs(l.doc.openedAt - ev.ref) <= window);
-    if (live && live.doc.region === '') {
-      book.index.removeRoot(live);
-      live.doc.region = region;
-      book.index.addRoot(live);
-    }
-    if (!live) {
-      const resolved = book.rootedAt({ objectType: 'core', objectId: region });
-      if (resolved && book.reopenable(resolved)) {
-        live = resolved;
-        book.reopen(resolved);
-      } else {
-        live = book.create({ objectType: 'core', objectId: region }, ev.ref, ev.reason, `core:${region}:${procedure}@${ev.ref}`);
-      }
-    }
-    live.rootReason = ev.reason;
-    live.procedures.add(procedure);
-    // Cell incidents that are nothing but this procedure failing are the core problem seen per cell.
-    for (const a of book.active.signaling(region, procedure)) {
-      const owner = book.get(book.anomalyOwner.get(a.id));
-      if (!owner || owner === live || owner.doc.state !== 'open' || owner.doc.rootCause.objectType === 'core') continue;
-      const onlyThis = owner.doc.anomalies.every((e) => !isNetwork(e) || (e.source === 'signaling' && e.signal === procedure) || e.hint === 'core');
-      if (onlyThis && Math.abs(owner.doc.openedAt - ev.ref) <= window) book.absorb(live, owner);
-    }
-  }
-
-  private openCore(region: string, ok: (l: LiveIncident) => boolean = () => true): LiveIncident | undefined {
-    for (const id of this.book.index.coreIn(region)) {
-      const live = this.book.lives.get(id)!;
-      if (live.doc.state === 'open' && ok(live)) return live;
-    }
-    return undefined;
   }
 
   /** The open incident this anomaly is evidence for, if one covers it. */
   private covering(a: Anomaly): LiveIncident | undefined {
     const { book } = this;
-    const cell = a.cellId !== undefined ? book.topo.cell(a.cellId) : undefined;
     if (!isNetwork(a)) return this.coveringComplaints(a);
-    if (a.objectType === 'core') {
-      const window = book.cfg.grouping.coreWindowMinutes * MINUTE;
-      const same = this.openRoot({ objectType: 'core', objectId: a.objectId });
-      if (same) return same;
-      for (const region of ['', ...book.topo.regions()]) {
-        const live = this.openCore(region, (l) => Math.abs(l.doc.openedAt - a.startedAt) <= window);
-        if (live) return live;
-      }
-      return undefined;
-    }
-    const region = cell?.region ?? (a.objectType === 'region' ? a.objectId : undefined);
-    if (region !== undefined && (a.source === 'signaling' || a.hint === 'core')) {
-      const core = this.openCore(region, (l) => a.hint === 'core' || l.procedures.has(a.signal));
+    // Failing procedures, core alarms and region-wide findings belong to the core incident first.
+    if (a.source === 'signaling' || a.hint === 'core' || a.objectType === 'core' || a.objectType === 'region') {
+      const core = this.core.coveringCoreSymptom(a);
       if (core) return core;
     }
     if (a.objectType === 'transport') return this.openRoot(a);
@@ -243,15 +219,21 @@ export class Grouper {
       for (const id of book.index.atCell(a.cellId)) {
         const live = book.lives.get(id)!;
         const t = live.doc.rootCause.objectType;
-        if (live.doc.state !== 'open' || t === 'core') continue;
+        if (live.doc.state !== 'open' || isCoreRoot(t)) continue;
         if (!best || ROOT_LEVEL[t] > ROOT_LEVEL[best.doc.rootCause.objectType]) best = live;
       }
       if (best) return best;
+      // A dial test failing where nothing else is wrong, while the region's core fails, is the core.
+      if (a.source === 'dialtest') {
+        const core = this.core.coveringCoreSymptom(a);
+        if (core) return core;
+      }
+      const cell = book.topo.cell(a.cellId);
       const cluster = cell && this.openRoot({ objectType: 'district', objectId: cell.district });
       if (cluster && complaintsOnly(cluster) && a.startedAt <= cluster.doc.openedAt + JOIN_COMPLAINT_CLUSTER_MS) return cluster;
       return undefined;
     }
-    if (a.objectType === 'district' || a.objectType === 'region') return this.openRoot(a);
+    if (a.objectType === 'district') return this.openRoot(a);
     return undefined;
   }
 
@@ -306,7 +288,6 @@ export class Grouper {
   }
 
   private naturalRoot(a: Anomaly): RootRef {
-    if (a.objectType === 'region' && a.hint === 'core') return { objectType: 'core', objectId: a.objectId };
     if (a.cellId !== undefined && a.objectType !== 'site' && a.objectType !== 'transport') return { objectType: 'cell', objectId: a.cellId };
     return { objectType: a.objectType, objectId: a.objectId };
   }

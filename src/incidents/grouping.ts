@@ -46,6 +46,15 @@ function escalates(a: Anomaly, hints: readonly RootCauseCategory[]): boolean {
   return a.source !== 'complaints' && hints.includes(a.hint);
 }
 
+/**
+ * The hint groups that can make a site: the mixed group (a dead or degraded site shows all sorts of
+ * symptoms), and each same-kind hint on its own (a site congested on most sectors is one capacity
+ * problem, but congestion next to an outage is a side effect, not the same fault).
+ */
+function siteGroups(cfg: GroupingConfig): RootCauseCategory[][] {
+  return [cfg.escalatingHints, ...cfg.sameKindHints.map((h) => [h])];
+}
+
 /** An object alarm strong enough to name the object as the root on its own. */
 function objectAlarm(view: ActiveAnomalies, type: 'site' | 'transport', id: string, cfg: GroupingConfig): Anomaly | null {
   let best: Anomaly | null = null;
@@ -55,30 +64,36 @@ function objectAlarm(view: ActiveAnomalies, type: 'site' | 'transport', id: stri
   return best;
 }
 
-/** Earliest escalating anomaly start per cell of the site, for the cells that have one. */
-function cellStarts(site: SiteInfo, view: ActiveAnomalies, cfg: GroupingConfig): number[] {
+/** Earliest start per cell of the site of an anomaly with one of these hints, for the cells that have one. */
+function cellStarts(site: SiteInfo, view: ActiveAnomalies, hints: readonly RootCauseCategory[]): number[] {
   const starts: number[] = [];
   for (const cellId of site.cellIds) {
     let first = Infinity;
-    for (const a of view.atCell(cellId)) if (escalates(a, cfg.escalatingHints)) first = Math.min(first, a.startedAt);
+    for (const a of view.atCell(cellId)) if (escalates(a, hints)) first = Math.min(first, a.startedAt);
     if (first !== Infinity) starts.push(first);
   }
   return starts;
 }
 
-/** Site-level evidence: a site alarm, or most of the site's cells failing within the window. */
-export function siteEvidence(site: SiteInfo, view: ActiveAnomalies, cfg: GroupingConfig): Evidence | null {
+/**
+ * Site-level evidence: a site alarm, or most of the site's cells failing within the window (with
+ * symptoms of one hint group; `groups` defaults to every group that can make a site).
+ */
+export function siteEvidence(site: SiteInfo, view: ActiveAnomalies, cfg: GroupingConfig, groups = siteGroups(cfg)): Evidence | null {
   const alarm = objectAlarm(view, 'site', site.siteId, cfg);
   if (alarm) return { reason: `${alarm.source} ${alarm.signal} (${alarm.severity}) on ${site.siteId}`, ref: alarm.startedAt };
   const needed = Math.max(cfg.siteMinCells, Math.ceil(cfg.siteCellFraction * site.cellIds.length));
   if (view.cellsActiveUnder('site', site.siteId) < needed) return null;
-  const w = densestWindow(cellStarts(site, view, cfg), cfg.siteWindowMinutes * MINUTE);
   const total = site.cellIds.length;
-  if (w.count >= cfg.siteMinCells && w.count / total >= cfg.siteCellFraction) {
-    return {
-      reason: `${w.count} of ${total} cells of ${site.siteId} failed within ${Math.max(1, Math.round((w.last - w.first) / MINUTE))} min`,
-      ref: w.first,
-    };
+  for (const hints of groups) {
+    const w = densestWindow(cellStarts(site, view, hints), cfg.siteWindowMinutes * MINUTE);
+    if (w.count >= needed) {
+      const what = hints.length === 1 ? ` (${hints[0]})` : '';
+      return {
+        reason: `${w.count} of ${total} cells of ${site.siteId} failed within ${Math.max(1, Math.round((w.last - w.first) / MINUTE))} min${what}`,
+        ref: w.first,
+      };
+    }
   }
   return null;
 }
@@ -93,7 +108,8 @@ export function transportEvidence(tr: TransportInfo, topo: Topology, view: Activ
   const refs: number[] = [];
   for (const siteId of tr.siteIds) {
     const site = topo.site(siteId);
-    const ev = site && siteEvidence(site, view, cfg);
+    // Only the mixed group: a node's sites are down together; congestion does not travel up a link.
+    const ev = site && siteEvidence(site, view, cfg, [cfg.escalatingHints]);
     if (ev) refs.push(ev.ref);
   }
   const w = densestWindow(refs, cfg.transportWindowMinutes * MINUTE);

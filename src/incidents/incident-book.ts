@@ -71,7 +71,7 @@ export class IncidentBook {
       case 'transport': return this.topo.transport(root.objectId)?.region ?? '';
       case 'district': return this.topo.regionOfDistrict(root.objectId) ?? '';
       case 'region': return root.objectId;
-      case 'core': return this.topo.regions().includes(root.objectId) ? root.objectId : '';
+      case 'core': return '';
     }
   }
 

@@ -80,12 +80,13 @@ export class IncidentEngine implements IncidentStage {
         else book.attach(owner, a);
       } else if (t.to === 'resolved') {
         if (fresh.has(a.id)) resolvedFresh.push([a.id, t.at]);
+        else this.grouper.dropHeld(a.id);
       } else if (!fresh.has(a.id)) {
         fresh.set(a.id, a);
       }
     }
     if (fresh.size > 0) this.grouper.place([...fresh.values()]);
-    for (const [id, at] of resolvedFresh) book.resolveAnomaly(id, at);
+    for (const [id, at] of resolvedFresh) if (!this.grouper.dropHeld(id)) book.resolveAnomaly(id, at);
     this.flush();
   }
 
@@ -104,6 +105,7 @@ export class IncidentEngine implements IncidentStage {
   advance(now: number): void {
     const { book } = this;
     book.now = Math.max(book.now, now);
+    this.grouper.release(book.now);
     const hold = this.opts.config.lifecycle.resolveHoldMinutes * MINUTE;
     for (const live of [...book.lives.values()]) {
       const d = live.doc;
@@ -157,8 +159,11 @@ export class IncidentEngine implements IncidentStage {
   }
 
   /** Number of live incidents and unlinked complaints held (for metrics and tests). */
-  get sizes(): { live: number; unlinkedComplaints: number; activeAnomalies: number } {
-    return { live: this.book.lives.size, unlinkedComplaints: this.desk.unlinkedCount, activeAnomalies: this.book.anomalyOwner.size };
+  get sizes(): { live: number; unlinkedComplaints: number; activeAnomalies: number; heldAnomalies: number } {
+    return {
+      live: this.book.lives.size, unlinkedComplaints: this.desk.unlinkedCount,
+      activeAnomalies: this.book.anomalyOwner.size, heldAnomalies: this.grouper.heldCount,
+    };
   }
 
   /**

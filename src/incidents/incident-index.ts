@@ -4,7 +4,7 @@
  * incidents gain cells, move their root, or leave memory; every lookup is O(1) per key.
  */
 import type { Topology } from '../inventory/topology.js';
-import { rootKey, type LiveIncident, type RootRef } from './live-incident.js';
+import { isCoreRoot, rootKey, type LiveIncident, type RootRef } from './live-incident.js';
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   let set = map.get(key);
@@ -64,7 +64,7 @@ export class IncidentIndex {
     const rc = live.doc.rootCause;
     this.byRoot.set(rootKey(rc), live.doc.id);
     if (rc.objectType === 'district') addTo(this.byDistrict, rc.objectId, live.doc.id);
-    if (rc.objectType === 'core') addTo(this.coreByRegion, live.doc.region, live.doc.id);
+    if (isCoreRoot(rc.objectType)) addTo(this.coreByRegion, live.doc.region, live.doc.id);
   }
 
   removeRoot(live: LiveIncident): void {
@@ -72,7 +72,7 @@ export class IncidentIndex {
     const key = rootKey(rc);
     if (this.byRoot.get(key) === live.doc.id) this.byRoot.delete(key);
     if (rc.objectType === 'district' && !live.districtCells.has(rc.objectId)) removeFrom(this.byDistrict, rc.objectId, live.doc.id);
-    if (rc.objectType === 'core') removeFrom(this.coreByRegion, live.doc.region, live.doc.id);
+    if (isCoreRoot(rc.objectType)) removeFrom(this.coreByRegion, live.doc.region, live.doc.id);
   }
 
   /** Forgets the incident entirely (it left memory or was absorbed). */

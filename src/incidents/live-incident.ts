@@ -14,6 +14,12 @@ export interface RootRef {
 
 export const rootKey = (r: RootRef): string => `${r.objectType}:${r.objectId}`;
 
+/**
+ * A core-network incident: rooted at its region until the failing core element is known, then at
+ * the element (`core`). Other incidents are never rooted at a region.
+ */
+export const isCoreRoot = (t: ObjectType): boolean => t === 'core' || t === 'region';
+
 /** How far up the topology a root is: a higher root may absorb incidents rooted below it. */
 export const ROOT_LEVEL: Record<ObjectType, number> = { cell: 0, district: 0, site: 1, transport: 2, region: 3, core: 3 };
 

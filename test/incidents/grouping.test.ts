@@ -32,7 +32,7 @@ describe('grouping along the topology', () => {
       name: 'the same procedure failing on many cells of a region is a core incident',
       batches: [[...cellsOf('S1'), ...cellsOf('S4'), 'S7-1', 'S8-1', 'S9-1'].map((cellId, i) =>
         anomaly({ source: 'signaling', cellId, signal: 'attach', hint: 'degradation', severity: 'major', at: i * 0.2 }))],
-      roots: ['core:R1'], category: 'core',
+      roots: ['region:R1'], category: 'core',
     },
     {
       name: 'unrelated neighbours stay separate: an outage and interference on adjacent sites',
@@ -68,6 +68,8 @@ describe('grouping along the topology', () => {
         e.onTransitions(batch.map((a) => firing(a)), at(5 + i * 5));
         e.takeChanges();
       });
+      // Past the signaling hold: what waited for a region-wide picture has been placed.
+      e.advance(at(5 + c.batches.length * 5 + 10));
       expect(roots(e)).toEqual(c.roots);
       if (c.category) expect(open(e)[0]!.rootCause.category).toBe(c.category);
       // Every anomaly is evidence under exactly one incident.
@@ -133,12 +135,46 @@ describe('grouping along the topology', () => {
     expect(changes[0]!.incident.version).toBe(1);
   });
 
-  it('a core alarm joins the core incident of the region', () => {
+  it('a core alarm joins the core incident of the region and names the failing element', () => {
     const e = engine();
     const cells = [...cellsOf('S1'), ...cellsOf('S4'), 'S7-1', 'S8-1'];
     e.onTransitions(cells.map((cellId) => firing(anomaly({ source: 'signaling', cellId, signal: 'attach', hint: 'degradation', severity: 'major' }))), at(5));
     e.onTransitions([firing(anomaly({ source: 'alarm', objectType: 'core', objectId: 'MME-01', signal: 'process_failure', hint: 'core', at: 2 }))], at(6));
-    expect(roots(e)).toEqual(['core:R1']);
+    expect(roots(e)).toEqual(['core:MME-01']);
+    expect(open(e)[0]).toMatchObject({ region: 'R1', rootCause: { category: 'core' } });
+  });
+
+  it('a core failure seen first by its alarm, then cell by cell, stays one incident', () => {
+    const e = engine();
+    e.onTransitions([firing(anomaly({ source: 'alarm', objectType: 'core', objectId: 'AMF-02', signal: 'signaling_failure_rate_high', hint: 'core', severity: 'major' }))], at(2));
+    const cells = [...cellsOf('S1'), ...cellsOf('S4'), ...cellsOf('S7'), 'S8-1', 'S9-1'];
+    cells.forEach((cellId, i) => {
+      e.onTransitions([firing(anomaly({ source: 'signaling', cellId, signal: i % 2 ? 'attach' : 'registration', hint: 'degradation', severity: 'major', at: 3 + i }))], at(4 + i));
+      e.advance(at(4 + i));
+    });
+    e.onTransitions([firing(anomaly({ source: 'dialtest', cellId: 'S9-3', signal: 'voice', hint: 'degradation', severity: 'major', at: 9 }))], at(20));
+    e.advance(at(60));
+    expect(roots(e)).toEqual(['core:AMF-02']);
+    expect(open(e)[0]!.region).toBe('R1');
+    expect(open(e)[0]!.anomalies).toHaveLength(cells.length + 2);
+    expect(e.takeChanges().filter((c) => c.type === 'opened')).toHaveLength(1);
+  });
+
+  it('signaling failing on a handful of cells waits for the region-wide picture, then opens cell incidents', () => {
+    const e = engine({ grouping: { signalingHoldMinutes: 10 } });
+    e.onTransitions([firing(anomaly({ source: 'signaling', cellId: 'S7-1', signal: 'attach', hint: 'degradation', severity: 'major' }))], at(1));
+    expect(e.takeChanges()).toEqual([]);
+    e.advance(at(8));
+    expect(e.takeChanges()).toEqual([]);
+    e.advance(at(11));
+    expect(e.takeChanges().map((c) => [c.type, c.incident.rootCause.objectId])).toEqual([['opened', 'S7-1']]);
+  });
+
+  it('most sectors of a site congested are one site problem; congestion beside an outage is not', () => {
+    const e = engine();
+    e.onTransitions(cellsOf('S4').map((cellId) => firing(anomaly({ cellId, signal: 'prb_dl_utilization', hint: 'congestion', severity: 'major' }))), at(5));
+    expect(roots(e)).toEqual(['site:S4']);
+    expect(open(e)[0]!.rootCause.category).toBe('congestion');
   });
 
   it('a complaint spike opens a coverage incident that later network evidence joins', () => {
