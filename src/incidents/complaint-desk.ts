@@ -9,9 +9,9 @@ import type { TriageConfig } from '../triage/config.js';
 import type { RepeatHistory } from '../triage/repeat-history.js';
 import { triage } from '../triage/triage.js';
 import { ComplaintRate } from './complaint-rate.js';
-import { placeComplaint, scoreLink, type ComplaintPlace, type LinkTarget } from './complaint-linking.js';
+import { placeComplaint, scoreLink, type AreaExcess, type ComplaintPlace, type LinkTarget } from './complaint-linking.js';
 import type { IncidentBook } from './incident-book.js';
-import { addComplainant, type LiveIncident } from './live-incident.js';
+import { addComplainant, isComplaintCluster, type LiveIncident } from './live-incident.js';
 import { UnlinkedComplaints } from './unlinked-complaints.js';
 
 interface Candidate {
@@ -53,7 +53,8 @@ export class ComplaintDesk {
     if (this.unlinked.has(c.complaintId)) return null;
     const place = placeComplaint(c, book.topo, book.cfg.linking);
     this.last = { id: c.complaintId, place };
-    if (place.district !== null) this.rates.note(place.district, c.receivedAt);
+    if (place.district !== null) this.rates.note(`d:${place.district}`, c.receivedAt);
+    if (place.region !== null) this.rates.note(`r:${place.region}`, c.receivedAt);
     const repeat = this.history.customerComplaintsBefore(c.customer.id, c.receivedAt) > 0;
     this.history.noteComplaint(c.customer.id, place.cells.slice(0, 1).map((p) => p.cellId), c.receivedAt);
     const best = this.best(c, place, this.candidates(place));
@@ -62,8 +63,7 @@ export class ComplaintDesk {
       return null;
     }
     const link: ComplaintLink = { complaintId: c.complaintId, incidentId: best.live.doc.id, confidence: best.score, reason: best.reason };
-    addComplainant(best.live, c.customer.class, repeat);
-    book.link(best.live, link);
+    this.attach(best.live, c, place, repeat, link);
     return link;
   }
 
@@ -79,8 +79,20 @@ export class ComplaintDesk {
       if (s.score < this.book.cfg.linking.minScore) continue;
       this.unlinked.remove(u.complaint.complaintId);
       const repeat = this.history.customerComplaintsBefore(u.complaint.customer.id, u.complaint.receivedAt) > 0;
-      addComplainant(live, u.complaint.customer.class, repeat);
-      this.book.link(live, { complaintId: u.complaint.complaintId, incidentId: live.doc.id, confidence: s.score, reason: `${s.reason} (linked when the incident was found)` });
+      const link = { complaintId: u.complaint.complaintId, incidentId: live.doc.id, confidence: s.score, reason: `${s.reason} (linked when the incident was found)` };
+      this.attach(live, u.complaint, u.place, repeat, link);
+    }
+  }
+
+  private attach(live: LiveIncident, c: Complaint, place: ComplaintPlace, repeat: boolean, link: ComplaintLink): void {
+    addComplainant(live, c.customer.class, repeat);
+    this.book.link(live, link);
+    // A complaint cluster known only by its district learns where its complaints come from, so the
+    // next complaints from there, and network evidence there, find it.
+    const rc = live.doc.rootCause;
+    const cell = place.cells[0];
+    if (cell && rc.objectType === 'district' && isComplaintCluster(live) && this.book.topo.cell(cell.cellId)?.district === rc.objectId) {
+      this.book.grow(live, [cell.cellId]);
     }
   }
 
@@ -144,8 +156,11 @@ export class ComplaintDesk {
     return best;
   }
 
-  private excess(c: Complaint, place: ComplaintPlace): number {
-    return place.how === 'district' && place.district !== null ? this.rates.excessShare(place.district, c.receivedAt) : 0;
+  private excess(c: Complaint, place: ComplaintPlace): AreaExcess {
+    return {
+      district: place.district !== null ? this.rates.excessShare(`d:${place.district}`, c.receivedAt) : 0,
+      region: place.region !== null ? this.rates.excessShare(`r:${place.region}`, c.receivedAt) : 0,
+    };
   }
 
   private target(live: LiveIncident): LinkTarget {

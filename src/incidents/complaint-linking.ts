@@ -98,7 +98,11 @@ export interface LinkScore {
 
 const mins = (ms: number): string => (ms < HOUR ? `${Math.round(ms / MINUTE)} min` : `${(ms / HOUR).toFixed(1)} h`);
 
-/** How well the complaint's time fits the incident's span: during it, just before, or within the lag after. */
+/**
+ * How well the complaint's time fits the incident's span: during it; a little before it was first
+ * seen; or after it resolved, fully for the first half of the category's lag (complaints arrive
+ * minutes to hours after people notice) and fading over the second half.
+ */
 export function timeFit(t: number, target: Pick<LinkTarget, 'openedAt' | 'resolvedAt'>, category: Complaint['category'], cfg: LinkingConfig): { fit: number; phrase: string } {
   if (t < target.openedAt - cfg.leadToleranceMinutes * MINUTE) return { fit: 0, phrase: 'received before the problem began' };
   if (t < target.openedAt) return { fit: 0.7, phrase: `received ${mins(target.openedAt - t)} before the problem was first seen` };
@@ -108,10 +112,29 @@ export function timeFit(t: number, target: Pick<LinkTarget, 'openedAt' | 'resolv
   const lag = cfg.lagAfterResolveHours[category] * HOUR;
   const since = t - target.resolvedAt;
   if (since > lag) return { fit: 0, phrase: 'received long after the problem was resolved' };
-  return { fit: 0.9 - (0.6 * since) / lag, phrase: `received ${mins(since)} after the problem was resolved` };
+  const fit = since <= lag / 2 ? 0.9 : 0.9 - (0.6 * (since - lag / 2)) / (lag / 2);
+  return { fit, phrase: `received ${mins(since)} after the problem was resolved` };
 }
 
-function placeFit(place: ComplaintPlace, target: LinkTarget, districtExcess: number, cfg: LinkingConfig): { fit: number; phrase: string } {
+/** How far the complaint's district and region are above their usual complaint rate right now (0..1 each). */
+export interface AreaExcess {
+  district: number;
+  region: number;
+}
+
+export const NO_EXCESS: AreaExcess = { district: 0, region: 0 };
+
+const isCore = (t: ObjectType): boolean => t === 'core' || t === 'region';
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+function placeFit(place: ComplaintPlace, target: LinkTarget, excess: AreaExcess, cfg: LinkingConfig): { fit: number; phrase: string } {
+  // A core fault affects the whole region alike: where in it does not matter, only that it is there.
+  if (isCore(target.rootType)) {
+    if (place.region === null || place.region !== target.region) return { fit: 0, phrase: '' };
+    const fit = Math.max(0.6, 0.9 * excess.region);
+    const why = fit > 0.6 ? `, which complains ${pct(excess.region)} above its usual rate` : '';
+    return { fit, phrase: `in ${place.region}, where the core network fails${why}` };
+  }
   let best = { fit: 0, phrase: '' };
   for (const pc of place.cells) {
     if (pc.fit <= best.fit || !target.covers(pc.cellId)) continue;
@@ -120,17 +143,19 @@ function placeFit(place: ComplaintPlace, target: LinkTarget, districtExcess: num
       : `${pc.km!.toFixed(1)} km from ${pc.cellId}, a cell of the incident (radius ${place.radiusKm!.toFixed(1)} km)`;
     best = { fit: pc.fit, phrase };
   }
-  if ((target.rootType === 'core' || target.rootType === 'region') && place.region !== null && place.region === target.region && best.fit < 0.6) {
-    best = { fit: 0.6, phrase: `in ${place.region}, where the core network fails` };
-  }
-  if (place.how === 'district' && place.district !== null) {
+  if (place.district === null) return best;
+  if (target.rootType === 'district' && target.rootId === place.district) {
+    // A complaint cluster known only by its district: the district complaining above usual is the link.
+    const fit = place.how === 'district' ? Math.max(0.4, 0.9 * excess.district) : 0.9 * excess.district;
+    if (fit > best.fit) best = { fit, phrase: `in ${place.district}, which complains ${pct(excess.district)} above its usual rate` };
+  } else if (place.how === 'district') {
     const share = target.districtShare(place.district);
     if (share > 0) {
       const byShare = 0.25 + 0.5 * Math.min(1, share / cfg.districtShareFull);
-      const fit = Math.max(byShare, 0.9 * districtExcess);
-      const why = byShare >= 0.9 * districtExcess
-        ? `the incident covers ${Math.round(share * 100)}% of ${place.district}`
-        : `${place.district} complains ${Math.round(districtExcess * 100)}% above its usual rate`;
+      const fit = Math.max(byShare, 0.9 * excess.district);
+      const why = byShare >= 0.9 * excess.district
+        ? `the incident covers ${pct(share)} of ${place.district}`
+        : `${place.district} complains ${pct(excess.district)} above its usual rate`;
       if (fit > best.fit) best = { fit, phrase: `in ${place.district}; ${why}` };
     }
   }
@@ -139,14 +164,17 @@ function placeFit(place: ComplaintPlace, target: LinkTarget, districtExcess: num
 
 /**
  * Scores one complaint against one incident: place × category × time, with the reason in words.
- * `districtExcess` (0..1) is how far the complaint's district is above its usual complaint rate.
+ * Where the area complains far above its usual rate, almost any complaint there is about the problem,
+ * so the category matters less (its fit is lifted toward 1 by the excess share).
  */
-export function scoreLink(c: Complaint, place: ComplaintPlace, target: LinkTarget, districtExcess: number, cfg: LinkingConfig): LinkScore {
-  const p = placeFit(place, target, districtExcess, cfg);
+export function scoreLink(c: Complaint, place: ComplaintPlace, target: LinkTarget, excess: AreaExcess, cfg: LinkingConfig): LinkScore {
+  const p = placeFit(place, target, excess, cfg);
   if (p.fit === 0) return { score: 0, reason: 'not near the incident' };
-  const cat = cfg.categoryFit[c.category][target.category];
+  const raw = cfg.categoryFit[c.category][target.category];
+  const ex = isCore(target.rootType) ? excess.region : excess.district;
+  const cat = raw + (1 - raw) * 0.8 * ex;
   const time = timeFit(c.receivedAt, target, c.category, cfg);
   const score = Math.round(p.fit * cat * time.fit * 1000) / 1000;
-  const catPhrase = `${c.category} ${cat >= 0.75 ? 'fits' : cat >= 0.5 ? 'may fit' : 'hardly fits'} ${target.category === 'unknown' ? 'an unexplained problem' : `a ${target.category} problem`}`;
+  const catPhrase = `${c.category} ${raw >= 0.75 ? 'fits' : raw >= 0.5 ? 'may fit' : 'hardly fits'} ${target.category === 'unknown' ? 'an unexplained problem' : `a ${target.category} problem`}`;
   return { score, reason: `${p.phrase}; ${catPhrase}; ${time.phrase}` };
 }

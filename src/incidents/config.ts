@@ -29,9 +29,12 @@ export const DEFAULT_CATEGORY_FIT: Record<ComplaintCategory, Record<RootCauseCat
   other: { outage: 0.45, transport: 0.45, coverage: 0.45, core: 0.45, degradation: 0.45, interference: 0.45, congestion: 0.45, unknown: 0.45 },
 };
 
-/** Hours after an incident resolved during which a complaint of that category may still be about it. */
+/**
+ * Hours after an incident resolved during which a complaint of that category may still be about it.
+ * People complain minutes to hours after they notice (a median near half an hour, a long tail).
+ */
 const DEFAULT_LAG_HOURS: Record<ComplaintCategory, number> = {
-  no_coverage: 3, weak_signal: 3, call_drop: 2, call_failure: 2, slow_data: 2, no_data: 3, voice_quality: 2, other: 1,
+  no_coverage: 4, weak_signal: 4, call_drop: 4, call_failure: 4, slow_data: 4, no_data: 4, voice_quality: 4, other: 3,
 };
 
 const categoryFitSchema = z

@@ -11,14 +11,13 @@ import { isOutageEvidence } from './assessment.js';
 import { CoreGrouping } from './core-grouping.js';
 import { siteEvidence, transportEvidence, type Evidence } from './grouping.js';
 import type { IncidentBook } from './incident-book.js';
-import { ROOT_LEVEL, isCoreRoot, rootKey, type LiveIncident, type RootRef } from './live-incident.js';
+import { ROOT_LEVEL, isComplaintCluster, isCoreRoot, rootKey, type LiveIncident, type RootRef } from './live-incident.js';
 
 /** Network evidence that began this long after a complaint cluster is not what caused it. */
 const JOIN_COMPLAINT_CLUSTER_MS = 60 * MINUTE;
 
 const isNetwork = (a: { source: string }): boolean => a.source !== 'complaints';
-/** A complaint cluster with no network evidence yet (a new, still empty incident is not one). */
-const complaintsOnly = (l: LiveIncident): boolean => l.doc.anomalies.length > 0 && !l.doc.anomalies.some(isNetwork);
+const complaintsOnly = isComplaintCluster;
 
 export class Grouper {
   private readonly core: CoreGrouping;

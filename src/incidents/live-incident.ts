@@ -20,6 +20,10 @@ export const rootKey = (r: RootRef): string => `${r.objectType}:${r.objectId}`;
  */
 export const isCoreRoot = (t: ObjectType): boolean => t === 'core' || t === 'region';
 
+/** A complaint cluster with no network evidence yet (a new, still empty incident is not one). */
+export const isComplaintCluster = (l: LiveIncident): boolean =>
+  l.doc.anomalies.length > 0 && l.doc.anomalies.every((a) => a.source === 'complaints');
+
 /** How far up the topology a root is: a higher root may absorb incidents rooted below it. */
 export const ROOT_LEVEL: Record<ObjectType, number> = { cell: 0, district: 0, site: 1, transport: 2, region: 3, core: 3 };
 

@@ -37,11 +37,11 @@ export class UnlinkedComplaints {
     const id = u.complaint.complaintId;
     this.byId.set(id, u);
     for (const c of u.place.cells) addTo(this.byCell, c.cellId, id);
-    if (u.place.how === 'district' && u.place.district !== null) addTo(this.byDistrict, u.place.district, id);
+    if (u.place.district !== null) addTo(this.byDistrict, u.place.district, id);
     while (this.byId.size > this.maxKept) this.remove(this.byId.keys().next().value as string);
   }
 
-  /** Unlinked complaints placed at any of these cells, or naming any of these districts. */
+  /** Unlinked complaints placed at any of these cells, or in any of these districts. */
   near(cells: Iterable<string>, districts: Iterable<string>): UnlinkedComplaint[] {
     const ids = new Set<string>();
     for (const c of cells) for (const id of this.byCell.get(c) ?? []) ids.add(id);

@@ -104,7 +104,7 @@ describe('resolve with hysteresis, reopen instead of duplicating', () => {
     e.onTransitions([resolved(a, at(30))], at(30));
     e.advance(at(45));
     expect(e.sizes.live).toBe(1);
-    e.advance(at(30) + 4 * HOUR);
+    e.advance(at(30) + 5 * HOUR);
     expect(e.sizes.live).toBe(0);
   });
 });

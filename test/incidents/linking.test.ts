@@ -63,7 +63,7 @@ describe('linking complaints to incidents', () => {
     const soon = e.onComplaint(complaint({ at: 100, location: { cellId: 'S7-1' }, category: 'call_drop' }), at(100));
     expect(soon?.incidentId).toBe(byRoot('S7-1').id);
     expect(soon!.reason).toMatch(/after the problem was resolved/);
-    const late = e.onComplaint(complaint({ at: 60 + 150, location: { cellId: 'S7-1' }, category: 'call_drop' }), at(210));
+    const late = e.onComplaint(complaint({ at: 60 + 300, location: { cellId: 'S7-1' }, category: 'call_drop' }), at(360));
     expect(late).toBeNull();
   });
 
