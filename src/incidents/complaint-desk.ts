@@ -14,6 +14,9 @@ import type { IncidentBook } from './incident-book.js';
 import { addComplainant, isComplaintCluster, type LiveIncident } from './live-incident.js';
 import { UnlinkedComplaints } from './unlinked-complaints.js';
 
+/** A complaint cluster stops learning cells beyond this: a real cluster is a handful of cells, not a district. */
+const CLUSTER_MAX_CELLS = 6;
+
 interface Candidate {
   live: LiveIncident;
   score: number;
@@ -91,7 +94,8 @@ export class ComplaintDesk {
     // next complaints from there, and network evidence there, find it.
     const rc = live.doc.rootCause;
     const cell = place.cells[0];
-    if (cell && rc.objectType === 'district' && isComplaintCluster(live) && this.book.topo.cell(cell.cellId)?.district === rc.objectId) {
+    if (cell && rc.objectType === 'district' && isComplaintCluster(live) && live.cellSet.size < CLUSTER_MAX_CELLS &&
+      this.book.topo.cell(cell.cellId)?.district === rc.objectId) {
       this.book.grow(live, [cell.cellId]);
     }
   }

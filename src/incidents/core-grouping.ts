@@ -8,7 +8,7 @@ import { MINUTE } from '../model/index.js';
 import type { Anomaly } from '../model/index.js';
 import { coreEvidence, type ActiveAnomalies, type Evidence } from './grouping.js';
 import type { IncidentBook } from './incident-book.js';
-import { isCoreRoot, type LiveIncident } from './live-incident.js';
+import { isComplaintCluster, isCoreRoot, type LiveIncident } from './live-incident.js';
 
 const isNetwork = (e: { source: string }): boolean => e.source !== 'complaints';
 
@@ -105,6 +105,7 @@ export class CoreGrouping {
     }
     live.rootReason = ev.reason;
     live.procedures.add(procedure);
+    this.absorbClusters(live);
     // Cell incidents that are nothing but core symptoms are the core problem seen per cell.
     for (const a of book.active.signaling(region, procedure)) {
       const owner = book.get(book.anomalyOwner.get(a.id));
@@ -126,5 +127,20 @@ export class CoreGrouping {
     this.book.index.removeRoot(live);
     live.doc.region = region;
     this.book.index.addRoot(live);
+    this.absorbClusters(live);
+  }
+
+  /**
+   * Complaint clusters of the region's districts that surfaced while the core was failing (customers
+   * often notice before the network data tells) are that failure: they join the core incident.
+   */
+  private absorbClusters(live: LiveIncident): void {
+    const { book } = this;
+    for (const d of book.topo.districts()) {
+      if (book.topo.regionOfDistrict(d) !== live.doc.region) continue;
+      const cluster = book.rootedAt({ objectType: 'district', objectId: d });
+      if (cluster && cluster !== live && cluster.doc.state === 'open' && isComplaintCluster(cluster) &&
+        cluster.doc.openedAt >= live.doc.openedAt - 2 * this.windowMs) book.absorb(live, cluster);
+    }
   }
 }
