@@ -145,8 +145,9 @@ function placeFit(place: ComplaintPlace, target: LinkTarget, excess: AreaExcess,
   }
   if (place.district === null) return best;
   if (target.rootType === 'district' && target.rootId === place.district) {
-    // A complaint cluster known only by its district: the district complaining above usual is the link.
-    const fit = place.how === 'district' ? Math.max(0.4, 0.9 * excess.district) : 0.9 * excess.district;
+    // A complaint cluster known only by its district: the district complaining above usual is the link
+    // (a little weaker than network evidence covering the same place, which explains more).
+    const fit = place.how === 'district' ? Math.max(0.4, 0.8 * excess.district) : 0.8 * excess.district;
     if (fit > best.fit) best = { fit, phrase: `in ${place.district}, which complains ${pct(excess.district)} above its usual rate` };
   } else if (place.how === 'district') {
     const share = target.districtShare(place.district);
