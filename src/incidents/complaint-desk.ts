@@ -152,9 +152,12 @@ export class ComplaintDesk {
     for (const live of cands) {
       const s = scoreLink(c, place, this.target(live), excess, this.book.cfg.linking);
       if (s.score < this.book.cfg.linking.minScore) continue;
-      // Ties go to the open incident, then to the broader root.
+      // Ties go to the open incident, then to the one that began most recently before the complaint
+      // (a fresh problem explains a fresh complaint better than an old one nearby).
+      const tie = Math.abs(s.score - (best?.score ?? 0)) <= 1e-9;
       const better = !best || s.score > best.score + 1e-9 ||
-        (Math.abs(s.score - best.score) <= 1e-9 && live.doc.state === 'open' && best.live.doc.state !== 'open');
+        (tie && live.doc.state === 'open' && best.live.doc.state !== 'open') ||
+        (tie && live.doc.state === best.live.doc.state && live.doc.openedAt <= c.receivedAt && live.doc.openedAt > best.live.doc.openedAt);
       if (better) best = { live, score: s.score, reason: s.reason };
     }
     return best;
