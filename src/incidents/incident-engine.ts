@@ -139,11 +139,25 @@ export class IncidentEngine implements IncidentStage {
     return this.book.get(id)?.doc;
   }
 
-  /** Open incidents covering any of the cells or touching the district: what the hotline asks. */
+  /**
+   * Open incidents covering any of the cells or touching the district, and core incidents of their
+   * region (a core fault is felt everywhere there): what the hotline asks.
+   */
   openAt(area: { cells?: readonly string[]; district?: string }): Incident[] {
+    const { index, topo } = this.book;
     const ids = new Set<string>();
-    for (const c of area.cells ?? []) for (const id of this.book.index.atCell(c)) ids.add(id);
-    if (area.district !== undefined) for (const id of this.book.index.inDistrict(area.district)) ids.add(id);
+    const regions = new Set<string>();
+    for (const c of area.cells ?? []) {
+      for (const id of index.atCell(c)) ids.add(id);
+      const r = topo.cell(c)?.region;
+      if (r !== undefined) regions.add(r);
+    }
+    if (area.district !== undefined) {
+      for (const id of index.inDistrict(area.district)) ids.add(id);
+      const r = topo.regionOfDistrict(area.district);
+      if (r !== undefined) regions.add(r);
+    }
+    for (const r of regions) for (const id of index.coreIn(r)) ids.add(id);
     const out: Incident[] = [];
     for (const id of ids) {
       const d = this.book.get(id)?.doc;

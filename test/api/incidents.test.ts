@@ -118,6 +118,19 @@ describe('GET /api/v1/areas/:area/known-issues', () => {
     }
   });
 
+  it('a core failure is a known issue anywhere in its region', async () => {
+    await withSiteOutage();
+    const cells = ['CS-0001-1', 'CS-0001-2'];
+    const core = cells.map((cellId): AnomalyTransition => {
+      const t = outage(cellId);
+      return { ...t, anomaly: { ...t.anomaly, id: `sig:${cellId}`, source: 'signaling', signal: 'attach', hint: 'degradation', severity: 'major' } };
+    });
+    app.incidents.onTransitions([...core, { ...outage('x'), anomaly: { ...outage('x').anomaly, id: 'core-alarm', objectType: 'region', objectId: 'Changsha', cellId: undefined, source: 'alarm', signal: 'signaling_failure_rate_high', hint: 'core' } }], START + 120_000);
+    const body = (await ask('Furong')).json();
+    expect(body.issues.map((i: { category: string }) => i.category)).toContain('core');
+    expect(body.sayToCaller).toMatch(/core network fault/);
+  });
+
   it('says plainly when nothing is known there', async () => {
     await withSiteOutage();
     const body = (await ask('CS-0002-1')).json();
