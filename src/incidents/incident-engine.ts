@@ -55,10 +55,7 @@ export class IncidentEngine implements IncidentStage {
     this.book = new IncidentBook(opts.topology, cfg, (live) => {
       if (this.book.dirty.has(live)) this.refresh(live);
     });
-    this.history = new RepeatHistory({
-      repeatWindowDays: cfg.history.repeatWindowDays, maxCustomers: cfg.history.maxCustomers,
-      maxCells: cfg.history.maxCells, eventsPerCell: cfg.history.eventsPerCell,
-    });
+    this.history = new RepeatHistory(cfg.history);
     this.grouper = new Grouper(this.book);
     this.desk = new ComplaintDesk(this.book, this.history, opts.triage);
     // Resolved incidents stay in memory while they may reopen or still draw complaints.
