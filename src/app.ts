@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pkg from '../package.json' with { type: 'json' };
 import { registerCellRoutes } from './api/routes/cells.js';
 import { registerComplaintRoutes } from './api/routes/complaints.js';
+import { registerIncidentRoutes } from './api/routes/incidents.js';
 import { registerIngestRoutes } from './api/routes/ingest.js';
 import { registerInventoryRoutes } from './api/routes/inventory.js';
 import { registerStatusRoutes } from './api/routes/status.js';
@@ -14,6 +15,9 @@ import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
 import type { Config } from './config/schema.js';
+import { IncidentEngine } from './incidents/incident-engine.js';
+import { KnownIssues } from './incidents/known-issues.js';
+import { IncidentTicketNotes } from './incidents/ticket-notes.js';
 import { Inventory } from './inventory/inventory.js';
 import { readInventoryCsv } from './inventory/inventory-csv.js';
 import { FeedStats } from './pipeline/feed-stats.js';
@@ -47,6 +51,7 @@ export interface App {
   readonly store: Store;
   readonly inventory: Inventory;
   readonly pipeline: Pipeline;
+  readonly incidents: IncidentEngine;
   readonly ingest: IngestService;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -90,7 +95,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   metrics.inventoryCells.set(inventory.size);
 
   const feedStats = new FeedStats(wallClock);
-  const pipeline = new Pipeline({ config: config.pipeline, store, metrics, logger, wallClock });
+  const incidents = new IncidentEngine({ config: config.incidents, triage: config.triage, topology: inventory });
+  const pipeline = new Pipeline({
+    config: config.pipeline, store, metrics, logger, wallClock, incidents,
+    persisters: [new IncidentTicketNotes(incidents, store.incidents)],
+  });
   const decoder = new RecordDecoder({ topology: inventory });
   // The simulated network's clock runs ahead of the wall clock by design (accelerated event time), so
   // the demo lifts the guard against records from the future.
@@ -108,12 +117,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   registerCellRoutes(server, { topology: inventory });
   registerComplaintRoutes(server, { store });
+  const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
+  registerIncidentRoutes(server, { store, knownIssues });
 
   const log = logger.child({ component: 'app' });
   let stopped = false;
   let simulator: Simulator | null = null;
   return {
-    config, server, store, inventory, pipeline, ingest, metrics, logger,
+    config, server, store, inventory, pipeline, incidents, ingest, metrics, logger,
     get simulator() {
       return simulator;
     },

@@ -5,11 +5,13 @@
  */
 import { z } from 'zod';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
+import { incidentsConfigSchema } from '../incidents/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
 import { simulatorConfigSchema } from '../simulator/config.js';
 import { storeConfigSchema } from '../store/store.js';
 import { logConfigSchema } from '../telemetry/config.js';
+import { triageConfigSchema } from '../triage/config.js';
 
 export const configSchema = z.strictObject({
   server: serverConfigSchema.prefault({}),
@@ -20,6 +22,8 @@ export const configSchema = z.strictObject({
   store: storeConfigSchema.prefault({}),
   inventory: inventoryConfigSchema.prefault({}),
   pipeline: pipelineConfigSchema.prefault({}),
+  incidents: incidentsConfigSchema.prefault({}),
+  triage: triageConfigSchema.prefault({}),
   /** The built-in simulated network (the demo). */
   simulator: simulatorConfigSchema.prefault({}),
 });
