@@ -64,7 +64,6 @@ export class NetworkSimulator {
   readonly probes: readonly Probe[];
   readonly start: number;
   readonly scoreFrom: number;
-  private readonly seed: number;
   private readonly profiles: CellProfiles;
   private readonly lookup: NetworkLookup;
   private readonly fmt: LocalTimeFormat;
@@ -87,7 +86,6 @@ export class NetworkSimulator {
   constructor(opts: NetworkSimulatorOptions) {
     const net = opts.network;
     this.network = net;
-    this.seed = opts.seed;
     this.start = Math.floor(opts.start / PM_PERIOD_MS) * PM_PERIOD_MS;
     this.scoreFrom = opts.scoreFrom ?? this.start;
     this.tickEnd = this.start + TICK_MS;
