@@ -107,16 +107,38 @@ export function compileKpiFormulas(config: KpiFormulasConfig = {}): KpiFormulaSe
     for (const p of refs.prefixes) prefixes.add(p.toLowerCase());
     formulas.push({ kpi, source, value: compileNode(tree), attempts });
   }
+  const needed = new Map<string, boolean>();
+  const isNeeded = (name: string): boolean => {
+    const lower = name.toLowerCase();
+    if (names.has(lower)) return true;
+    if (lower.endsWith('.sum') && names.has(lower.slice(0, -4))) return true;
+    const dot = lower.lastIndexOf('.');
+    return dot > 0 && prefixes.has(lower.slice(0, dot));
+  };
   return {
     formulas,
     isCounterNeeded(name: string): boolean {
-      const lower = name.toLowerCase();
-      if (names.has(lower)) return true;
-      if (lower.endsWith('.sum') && names.has(lower.slice(0, -4))) return true;
-      const dot = lower.lastIndexOf('.');
-      return dot > 0 && prefixes.has(lower.slice(0, dot));
+      // Files repeat the same counter names in every measInfo: remember the answers.
+      let v = needed.get(name);
+      if (v === undefined) {
+        v = isNeeded(name);
+        if (needed.size < 100_000) needed.set(name, v);
+      }
+      return v;
     },
   };
+}
+
+/** Lower-case spellings of the names formulas use, and with `.sum` appended. */
+const lowerNames = new Map<string, { lower: string; sum: string }>();
+function lowerOf(name: string): { lower: string; sum: string } {
+  let e = lowerNames.get(name);
+  if (e === undefined) {
+    const lower = name.toLowerCase();
+    e = { lower, sum: `${lower}.sum` };
+    if (lowerNames.size < 100_000) lowerNames.set(name, e);
+  }
+  return e;
 }
 
 /**
@@ -127,17 +149,27 @@ export class CounterLookup implements FormulaInputs {
   private lower: Map<string, number> | undefined;
   private children: Map<string, number> | undefined;
 
+  /**
+   * `keysAreLowerCase`: the record's counter names are already lower case (file parsers store
+   * them so), which makes every lookup a direct property read.
+   */
   constructor(
     private readonly counters: Readonly<Record<string, number>>,
     readonly period: number,
+    private readonly keysAreLowerCase = false,
   ) {}
 
   counter(name: string): number {
+    if (this.keysAreLowerCase) {
+      const { lower, sum } = lowerOf(name);
+      const v = this.counters[lower] ?? this.counters[sum];
+      return typeof v === 'number' && Number.isFinite(v) ? v : NaN;
+    }
     const v = Object.hasOwn(this.counters, name) ? this.counters[name] : undefined;
     if (typeof v === 'number' && Number.isFinite(v)) return v;
-    const lower = this.index();
-    const l = name.toLowerCase();
-    return lower.get(l) ?? lower.get(`${l}.sum`) ?? NaN;
+    const { lower, sum } = lowerOf(name);
+    const index = this.index();
+    return index.get(lower) ?? index.get(sum) ?? NaN;
   }
 
   subCounterSum(prefix: string): number {
@@ -180,12 +212,14 @@ function isFormulaSet(f: KpiFormulaSet | KpiFormulasConfig): f is KpiFormulaSet 
 /**
  * Computes every KPI whose formula has a value for these counters. `formulas` is a compiled set
  * (fastest) or the raw `collectors.kpiFormulas` config (compiled once and cached per object).
- * `period` (seconds) feeds `$period`. KPIs without a value are absent from the result.
+ * `period` (seconds) feeds `$period`. KPIs without a value are absent from the result. Counter
+ * maps must not have a prototype when `keysAreLowerCase` is set (names are read directly).
  */
 export function computeKpis(
   counters: Readonly<Record<string, number>>,
   formulas: KpiFormulaSet | KpiFormulasConfig = {},
   period = 900,
+  options: { keysAreLowerCase?: boolean } = {},
 ): ComputedKpis {
   let set: KpiFormulaSet;
   if (isFormulaSet(formulas)) set = formulas;
@@ -193,7 +227,7 @@ export function computeKpis(
     set = compiledCache.get(formulas) ?? compileKpiFormulas(formulas);
     compiledCache.set(formulas, set);
   }
-  const inputs = new CounterLookup(counters, period);
+  const inputs = new CounterLookup(counters, period, options.keysAreLowerCase);
   const kpis: Record<string, number> = Object.create(null);
   const attempts: Record<string, number> = Object.create(null);
   for (const f of set.formulas) {
