@@ -13,6 +13,7 @@ import { registerStatusRoutes } from './api/routes/status.js';
 import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
+import { compileKpiFormulas, computeKpis } from './collectors/kpi-formulas.js';
 import type { Config } from './config/schema.js';
 import { Inventory } from './inventory/inventory.js';
 import { readInventoryCsv } from './inventory/inventory-csv.js';
@@ -73,7 +74,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   const feedStats = new FeedStats(wallClock);
   const pipeline = new Pipeline({ config: config.pipeline, store, metrics, logger, wallClock });
-  const decoder = new RecordDecoder({ topology: inventory });
+  const kpiFormulas = compileKpiFormulas(config.collectors.kpiFormulas);
+  const decoder = new RecordDecoder({
+    topology: inventory,
+    countersToKpis: (counters, period) => computeKpis(counters, kpiFormulas, period),
+  });
   const ingest = new IngestService({ config: config.pipeline, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
 
   const auth = new TokenAuth(config.auth);

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
+import { collectorsConfigSchema } from '../collectors/config.js';
+import { historyConfigSchema } from '../outputs/influx/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
 import { storeConfigSchema } from '../store/store.js';
@@ -19,5 +21,7 @@ export const configSchema = z.strictObject({
   store: storeConfigSchema.prefault({}),
   inventory: inventoryConfigSchema.prefault({}),
   pipeline: pipelineConfigSchema.prefault({}),
+  collectors: collectorsConfigSchema.prefault({}),
+  history: historyConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;

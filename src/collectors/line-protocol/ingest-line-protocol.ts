@@ -4,7 +4,7 @@
  * `POST /write` answer with.
  */
 import type { Feed } from '../../model/index.js';
-import type { IngestPort } from '../../pipeline/ingest-port.js';
+import type { IngestResult } from '../../pipeline/ingest-port.js';
 import type { LpPrecision } from './line-protocol.js';
 import { lineProtocolRecord } from './line-protocol-records.js';
 import { parseLineProtocol } from './parse-line-protocol.js';
@@ -26,17 +26,23 @@ export interface LpWriteOutcome {
   problems: LpLineProblem[];
 }
 
+/** Where the records go: `IngestPort.accept`, or IngestService's sliced variant for big bodies. */
+export interface RecordSink {
+  accept(feed: Feed, records: readonly unknown[], source?: string): IngestResult | Promise<IngestResult>;
+}
+
 /**
- * Parses and ingests a write body. Throws what `port.accept` throws (OverloadedError → 503).
- * `nowMs` is the time given to points without a timestamp.
+ * Parses and ingests a write body. Throws what `sink.accept` throws (OverloadedError → 503); the
+ * feeds are accepted one after the other, so a write mixing feeds can be refused after an earlier
+ * feed of it was accepted. `nowMs` is the time given to points without a timestamp.
  */
-export function ingestLineProtocol(
+export async function ingestLineProtocol(
   body: string,
   precision: LpPrecision,
-  port: Pick<IngestPort, 'accept'>,
+  sink: RecordSink,
   nowMs: number,
   source = 'line-protocol',
-): LpWriteOutcome {
+): Promise<LpWriteOutcome> {
   const { points, errors } = parseLineProtocol(body, precision);
   const problems: LpLineProblem[] = errors.map((e) => ({ line: e.line, message: `${e.message} (column ${e.column})`, text: e.text }));
   const byFeed = new Map<Feed, { records: unknown[]; lines: number[] }>();
@@ -54,7 +60,7 @@ export function ingestLineProtocol(
   }
   let accepted = 0;
   for (const [feed, batch] of byFeed) {
-    const result = port.accept(feed, batch.records, source);
+    const result = await sink.accept(feed, batch.records, source);
     accepted += result.accepted;
     for (const rej of result.rejected) {
       const line = batch.lines[rej.index];

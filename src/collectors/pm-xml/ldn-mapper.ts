@@ -10,7 +10,8 @@ export const DEFAULT_LDN_PATTERN =
   '(?:^|,)ManagedElement=(?<me>[^,]+)(?:,[^,]+)*?,(?:EUtranCellFDD|EUtranCellTDD|EUtranCell|NRCellDU|NRCellCU|NRCell|GsmCell|UtranCell)=(?<cell>[^,]+)$';
 export const DEFAULT_CELL_ID_TEMPLATE = '${me}-${cell}';
 
-const zRegex = z.string().min(1).superRefine((src, ctx) => {
+/** A regular expression in config, checked at load time. */
+export const zRegex = z.string().min(1).superRefine((src, ctx) => {
   try {
     new RegExp(src);
   } catch (err) {
