@@ -14,6 +14,7 @@ import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
 import { compileKpiFormulas, computeKpis } from './collectors/kpi-formulas.js';
+import { PmXmlWatcher } from './collectors/pm-xml/pm-xml-watcher.js';
 import type { Config } from './config/schema.js';
 import { Inventory } from './inventory/inventory.js';
 import { readInventoryCsv } from './inventory/inventory-csv.js';
@@ -81,6 +82,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   const ingest = new IngestService({ config: config.pipeline, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
 
+  const pmXml = config.collectors.pmXml.dir
+    ? new PmXmlWatcher({
+      config: config.collectors.pmXml, formulas: kpiFormulas, ingest, files: store.processedFiles, logger, wallClock,
+      countFile: (result) => metrics.pmXmlFiles.inc({ result }),
+    })
+    : undefined;
+
   const auth = new TokenAuth(config.auth);
   const server = createServer({ config: config.server, auth, logger });
   const startedAt = wallClock();
@@ -101,11 +109,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       const restored = pipeline.restore();
       const requeued = ingest.requeueUnprocessedComplaints();
       pipeline.start();
+      // Consumers before producers: the file collector starts once the pipeline runs.
+      await pmXml?.start();
       log.info({ ...restored, requeuedComplaints: requeued, cells: inventory.size }, 'state restored');
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      await pmXml?.stop();
       ingest.close();
       const drained = await pipeline.stop(config.server.shutdownGraceMs);
       await server.close();

@@ -10,7 +10,7 @@ export const pmXmlConfigSchema = z.strictObject({
   /** Directory the OSS drops files into; empty = the collector is off. `done/` and `failed/` are made inside it. */
   dir: z.string().default(''),
   /** How often the directory is listed. */
-  pollIntervalMs: z.number().int().min(100).max(3_600_000).default(5_000),
+  pollIntervalMs: z.number().int().min(10).max(3_600_000).default(5_000),
   /** A file is read only once its size and mtime held still for a whole poll and it is at least this old. */
   settleMs: z.number().int().min(0).max(3_600_000).default(10_000),
   /** Which file names are PM files (case-insensitive); others (.tmp, .part, …) are left alone. */
