@@ -10,6 +10,7 @@ import { registerComplaintRoutes } from './api/routes/complaints.js';
 import { registerIngestRoutes } from './api/routes/ingest.js';
 import { registerInventoryRoutes } from './api/routes/inventory.js';
 import { registerStatusRoutes } from './api/routes/status.js';
+import { registerVesRoutes } from './api/routes/ves.js';
 import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
@@ -100,6 +101,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   registerCellRoutes(server, { topology: inventory });
   registerComplaintRoutes(server, { store });
+  registerVesRoutes(server, { ingest, topology: inventory, config: config.collectors.ves });
 
   const log = logger.child({ component: 'app' });
   let stopped = false;
