@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pkg from '../package.json' with { type: 'json' };
 import { registerCellRoutes } from './api/routes/cells.js';
 import { registerComplaintRoutes } from './api/routes/complaints.js';
+import { registerInfluxWriteRoutes } from './api/routes/influx-write.js';
 import { registerIngestRoutes } from './api/routes/ingest.js';
 import { registerInventoryRoutes } from './api/routes/inventory.js';
 import { registerStatusRoutes } from './api/routes/status.js';
@@ -102,6 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerCellRoutes(server, { topology: inventory });
   registerComplaintRoutes(server, { store });
   registerVesRoutes(server, { ingest, topology: inventory, config: config.collectors.ves });
+  registerInfluxWriteRoutes(server, { ingest, metrics, bodyLimitBytes: config.server.bodyLimitBytes, wallClock });
 
   const log = logger.child({ component: 'app' });
   let stopped = false;
