@@ -17,6 +17,8 @@ import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
 import { compileKpiFormulas, computeKpis } from './collectors/kpi-formulas.js';
 import { PmXmlWatcher } from './collectors/pm-xml/pm-xml-watcher.js';
+import { InfluxHistoryWriter } from './outputs/influx/influx-history-writer.js';
+import { InfluxClientSink, type InfluxWriteSink } from './outputs/influx/influx-sink.js';
 import type { Config } from './config/schema.js';
 import { Inventory } from './inventory/inventory.js';
 import { readInventoryCsv } from './inventory/inventory-csv.js';
@@ -36,6 +38,8 @@ export interface AppOptions {
   store?: Store;
   /** Wall clock, for latency metrics and pacing only. */
   wallClock?: () => number;
+  /** Where history goes when `history.influx.url` is set; defaults to the InfluxDB client. */
+  historySink?: InfluxWriteSink;
 }
 
 export interface App {
@@ -84,6 +88,19 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   const ingest = new IngestService({ config: config.pipeline, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
 
+  const influx = config.history.influx;
+  const history = influx.url
+    ? new InfluxHistoryWriter({
+      config: influx, sink: opts.historySink ?? new InfluxClientSink(influx, logger), topology: inventory, logger, wallClock,
+      metrics: {
+        points: (result, n) => metrics.historyPoints.inc({ result }, n),
+        buffered: (n) => metrics.historyBuffered.set(n),
+        writeFailure: (retryable) => metrics.historyWriteFailures.inc({ retryable: String(retryable) }),
+      },
+    })
+    : undefined;
+  if (history) pipeline.addListener(history);
+
   const pmXml = config.collectors.pmXml.dir
     ? new PmXmlWatcher({
       config: config.collectors.pmXml, formulas: kpiFormulas, ingest, files: store.processedFiles, logger, wallClock,
@@ -112,6 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     async start() {
       const restored = pipeline.restore();
       const requeued = ingest.requeueUnprocessedComplaints();
+      history?.start();
       pipeline.start();
       // Consumers before producers: the file collector starts once the pipeline runs.
       await pmXml?.start();
@@ -123,6 +141,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       await pmXml?.stop();
       ingest.close();
       const drained = await pipeline.stop(config.server.shutdownGraceMs);
+      // After the drain, so the last batches still reach InfluxDB (bounded: a down server cannot hold the stop).
+      await history?.close(Math.min(5_000, config.server.shutdownGraceMs));
       await server.close();
       store.close();
       log.info({ drained }, 'stopped');
