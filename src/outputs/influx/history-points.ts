@@ -5,13 +5,14 @@
  *
  *   kpi,cell=<cellId>[,region=<region>] <kpi>=<value>…,attempts_<kpi>=<n>…[,suspect=true]
  *       one point per PM sample, a field per KPI (`kpi_rrc_setup_success_rate{cell=…}` in VM)
- *   anomaly,source=…,signal=…,object_type=…,object_id=…,state=<new state>,severity=…,hint=… score=…,observed=…,expected=…,from="…",id="…"
- *   incident,id=…,change=opened|updated|resolved|reopened,state=…,severity=…,category=…,region=…,class=… cells=…,complaints=…,anomalies=…,triage_score=…,confidence=…,reopen_count=…,version=…,root_object="…"
- *   ticket,id=…,change=…,state=…,department=…,class=… version=…,proactive=…,breached=…,incident="…"
+ *   anomaly,source=…,signal=…,object_type=…,object_id=…[,cell=…],state=<new state>,from=<old state>,severity=…,hint=… score=…,started_at=<ms>[,observed=…,expected=…,attempts=…,failures=…]
+ *   incident,id=…,change=opened|updated|resolved|reopened,state=…,severity=…,category=…,region=…,class=…,root_type=…,root_id=… cells=…,complaints=…,anomalies=…,triage_score=…,confidence=…,reopen_count=…,version=…
+ *   ticket,id=…,incident=…,change=…,state=…,department=…,class=… version=…,proactive=…,breached=…
  *
  * Numbers are always floats, so a field never changes type between writes (InfluxDB refuses that).
- * Identifiers of incidents and tickets are tags: two incidents opened at the same instant must not
- * overwrite each other.
+ * There are no string fields (VictoriaMetrics would store them as 0): what identifies something is
+ * a tag. Incident and ticket ids are tags so two changes at the same instant do not overwrite each
+ * other; an anomaly is its series (source, signal, object) plus `started_at`.
  */
 import type { LpFieldValue, LpPoint } from '../../collectors/line-protocol/line-protocol.js';
 import { serializePoint } from '../../collectors/line-protocol/serialize-line-protocol.js';
@@ -20,7 +21,6 @@ import type { BatchOutcome } from '../../pipeline/stages.js';
 import type { InfluxHistoryConfig } from './config.js';
 
 const f = (value: number): LpFieldValue => ({ type: 'float', value });
-const s = (value: string): LpFieldValue => ({ type: 'string', value });
 const b = (value: boolean): LpFieldValue => ({ type: 'boolean', value });
 
 function point(measurement: string, tags: Record<string, string | undefined>, fields: Record<string, LpFieldValue>, tMs: number): LpPoint {
@@ -53,15 +53,14 @@ export function historyPoints(outcome: BatchOutcome, write: InfluxHistoryConfig[
   if (write.anomalies) {
     for (const tr of outcome.transitions) {
       const a = tr.anomaly;
-      const fields: Record<string, LpFieldValue> = { score: f(a.score), id: s(a.id), from: s(tr.from ?? 'none') };
+      const fields: Record<string, LpFieldValue> = { score: f(a.score), started_at: f(a.startedAt) };
       for (const key of ['observed', 'expected', 'attempts', 'failures'] as const) {
         const v = a.evidence[key];
         if (typeof v === 'number' && Number.isFinite(v)) fields[key] = f(v);
       }
-      if (a.cellId) fields.cell = s(a.cellId);
       out.push(point('anomaly', {
-        source: a.source, signal: a.signal, object_type: a.objectType, object_id: a.objectId,
-        state: tr.to, severity: a.severity, hint: a.hint,
+        source: a.source, signal: a.signal, object_type: a.objectType, object_id: a.objectId, cell: a.cellId,
+        state: tr.to, from: tr.from ?? 'none', severity: a.severity, hint: a.hint,
       }, fields, tr.at));
     }
   }
@@ -70,19 +69,18 @@ export function historyPoints(outcome: BatchOutcome, write: InfluxHistoryConfig[
       const i = ch.incident;
       out.push(point('incident', {
         id: i.id, change: ch.type, state: i.state, severity: i.severity, category: i.rootCause.category,
-        region: i.region, class: i.triage.class,
+        region: i.region, class: i.triage.class, root_type: i.rootCause.objectType, root_id: i.rootCause.objectId,
       }, {
         cells: f(i.cells.length), complaints: f(i.complaintIds.length), anomalies: f(i.anomalies.length),
         triage_score: f(i.triage.score), confidence: f(i.confidence), reopen_count: f(i.reopenCount), version: f(i.version),
-        root_object: s(`${i.rootCause.objectType}:${i.rootCause.objectId}`),
       }, i.updatedAt));
     }
   }
   if (write.tickets) {
     for (const ch of outcome.ticketChanges) {
       const t = ch.ticket;
-      out.push(point('ticket', { id: t.id, change: ch.type, state: t.state, department: t.department, class: t.class }, {
-        version: f(t.version), proactive: b(t.proactive), breached: f(t.sla.breached.length), incident: s(t.incidentId),
+      out.push(point('ticket', { id: t.id, incident: t.incidentId, change: ch.type, state: t.state, department: t.department, class: t.class }, {
+        version: f(t.version), proactive: b(t.proactive), breached: f(t.sla.breached.length),
       }, t.updatedAt));
     }
   }

@@ -199,9 +199,9 @@ describe('history points', () => {
     const ms = String(T);
     expect(lines).toEqual([
       `kpi,cell=CS-0001-1,region=Changsha rrc_setup_success_rate=99.5,erab_drop_rate=2.5,attempts_rrc_setup_success_rate=1520,suspect=true ${ms}`,
-      `anomaly,source=pm,signal=erab_drop_rate,object_type=cell,object_id=CS-0001-1,state=firing,severity=major,hint=degradation score=7.1,id="pm:CS-0001-1:erab_drop_rate:1",from="pending",observed=2.5,expected=0.4,cell="CS-0001-1" ${ms}`,
-      `incident,id=INC-1,change=opened,state=open,severity=major,category=outage,region=Changsha,class=must_solve cells=2,complaints=1,anomalies=0,triage_score=83,confidence=0.8,reopen_count=0,version=2,root_object="site:SITE-0001" ${ms}`,
-      `ticket,id=TKT-1,change=opened,state=open,department=maintenance,class=must_solve version=1,proactive=true,breached=0,incident="INC-1" ${ms}`,
+      `anomaly,source=pm,signal=erab_drop_rate,object_type=cell,object_id=CS-0001-1,cell=CS-0001-1,state=firing,from=pending,severity=major,hint=degradation score=7.1,started_at=${T - 900_000},observed=2.5,expected=0.4 ${ms}`,
+      `incident,id=INC-1,change=opened,state=open,severity=major,category=outage,region=Changsha,class=must_solve,root_type=site,root_id=SITE-0001 cells=2,complaints=1,anomalies=0,triage_score=83,confidence=0.8,reopen_count=0,version=2 ${ms}`,
+      `ticket,id=TKT-1,incident=INC-1,change=opened,state=open,department=maintenance,class=must_solve version=1,proactive=true,breached=0 ${ms}`,
     ]);
     // And they are valid line protocol.
     expect(parseLineProtocol(lines.join('\n'), 'ms').errors).toEqual([]);
