@@ -5,6 +5,7 @@
  *  - InfluxDB line protocol: Telegraf-style `pm` lines, parsed in fields/s.
  * Targets: PM XML ≥ 50 MB/s, line protocol ≥ 500k fields/s.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, createReadStream, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,46 +19,55 @@ import { writePmXmlFile } from './pm-xml-generator.js';
 
 const MB = 1e6;
 const sizeMb = Number(process.env.BENCH_PM_XML_MB ?? 50);
-let peakRss = 0;
-const sampleRss = () => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-};
+/** The machine is shared: each figure is the best of this many runs. */
+const RUNS = 3;
 
-/** Throughput by wall time and by this process's CPU time (the machine is shared: CPU time is the steadier figure). */
+/** The old-generation heap the parsing child gets: parsing a 50 MB file must fit in it. */
+const HEAP_CAP_MB = 32;
+
+/** Peak RSS of a fresh process that parses `path` (or only loads the parser without one), heap capped. */
+function childPeakRss(path?: string): number {
+  const out = execFileSync(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--import', 'tsx', join(import.meta.dirname, 'pm-xml-parse-once.ts'), ...(path ? [path] : [])], { encoding: 'utf8' });
+  return (JSON.parse(out.trim().split('\n').pop()!) as { maxRssBytes: number }).maxRssBytes;
+}
+
+/** Best of RUNS: throughput by wall time, and by this process's CPU time. */
 async function parseFile(path: string, xmlBytes: number): Promise<{ mbps: number; cpuMbps: number; events: number; seconds: number }> {
   const formulas = compileKpiFormulas();
-  const ldnMapper = new LdnMapper(ldnMappingConfigSchema.parse({}));
-  let events = 0;
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  await readPmXml(openPmXmlStream(path), { formulas, ldnMapper, chunkEvents: 2000, maxBytes: 4e9 }, async (evs) => {
-    events += evs.length;
-    sampleRss();
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(c0);
-  return { mbps: xmlBytes / MB / seconds, cpuMbps: xmlBytes / MB / ((cpu.user + cpu.system) / 1e6), events, seconds };
+  let best = { mbps: 0, cpuMbps: 0, events: 0, seconds: Infinity };
+  for (let run = 0; run < RUNS; run++) {
+    const ldnMapper = new LdnMapper(ldnMappingConfigSchema.parse({}));
+    let events = 0;
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    await readPmXml(openPmXmlStream(path), { formulas, ldnMapper, chunkEvents: 2000, maxBytes: 4e9 }, async (evs) => {
+      events += evs.length;
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
+    if (seconds < best.seconds) best = { mbps: xmlBytes / MB / seconds, cpuMbps: xmlBytes / MB / ((cpu.user + cpu.system) / 1e6), events, seconds };
+  }
+  return best;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'nocwatch-bench-formats-'));
 try {
-  console.log(`PM XML (${sizeMb} MB generated measCollecFile, default KPI formulas, read from disk)`);
+  console.log(`PM XML (${sizeMb} MB generated measCollecFile, default KPI formulas, read from disk, best of ${RUNS})`);
+  const baseline = childPeakRss();
   for (const layout of ['r', 'measResults'] as const) {
     const path = join(dir, `bench-${layout}.xml`);
     const gen = writePmXmlFile(path, sizeMb * MB, layout);
-    const rssBefore = process.memoryUsage().rss;
-    peakRss = rssBefore;
     const r = await parseFile(path, gen.bytes);
-    console.log(`  ${layout.padEnd(11)} RSS ${(rssBefore / MB).toFixed(0)} MB before parsing, peak ${(peakRss / MB).toFixed(0)} MB while parsing`);
     console.log(`  ${layout.padEnd(11)} ${(gen.bytes / MB).toFixed(1)} MB, ${gen.cells} cells, ${gen.values} values → ${r.events} events in ${r.seconds.toFixed(2)} s = ${r.mbps.toFixed(1)} MB/s (${r.cpuMbps.toFixed(1)} MB/s of CPU time)`);
     if (layout === 'r') {
       await pipeline(createReadStream(path), createGzip(), createWriteStream(`${path}.gz`));
       const g = await parseFile(`${path}.gz`, gen.bytes);
       console.log(`  r + gzip    ${(gen.bytes / MB).toFixed(1)} MB of XML → ${g.events} events in ${g.seconds.toFixed(2)} s = ${g.mbps.toFixed(1)} MB/s of XML (${g.cpuMbps.toFixed(1)} MB/s of CPU time)`);
     }
+    const rss = childPeakRss(path);
+    console.log(`  ${layout.padEnd(11)} parses with the V8 heap capped at ${HEAP_CAP_MB} MB; peak RSS ${(rss / MB).toFixed(0)} MB (loading the parser alone: ${(baseline / MB).toFixed(0)} MB)`);
     rmSync(path, { force: true });
   }
-  console.log(`  peak RSS of the whole benchmark process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (getrusage)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

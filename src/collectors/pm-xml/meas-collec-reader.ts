@@ -53,6 +53,20 @@ interface Group {
   suspect: boolean;
 }
 
+/** The value of a counter: plain digits (nearly all of them) without Number()'s general parsing. */
+function digitsValue(t: string): number {
+  if (t.length <= 15) {
+    let v = 0;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return Number(t);
+      v = v * 10 + c;
+    }
+    return v;
+  }
+  return Number(t);
+}
+
 /** ISO 8601 duration (`PT900S`, `PT15M`, `PT1H`, `P1D`) in whole seconds. */
 export function parseIsoDuration(s: string): number {
   const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(s.trim());
@@ -71,7 +85,12 @@ export class MeasCollecReader implements XmlHandler {
   };
 
   private out: PmEvent[] = [];
-  private readonly groups = new Map<string, Group>();
+  /** Objects of the current measData by period (`endMs|periodS|`) and LDN. */
+  private readonly groups = new Map<string, Map<string, Group>>();
+  /** Parsed `<measTypes>` lists by their text: every element of a vendor repeats the same few. */
+  private readonly typeLists = new Map<string, { names: string[]; keys: string[]; needed: boolean[] }>();
+  /** Lower-case key and need of each counter name seen. */
+  private readonly nameInfo = new Map<string, { key: string; needed: boolean }>();
   private sawRoot = false;
   private textBuf = '';
 
@@ -90,6 +109,7 @@ export class MeasCollecReader implements XmlHandler {
   // Current measValue.
   private ldn: string | null = null;
   private counters: Record<string, number> = Object.create(null);
+  private group: Group | null = null;
   private suspect = false;
   private rPos = 0;
 
@@ -128,11 +148,7 @@ export class MeasCollecReader implements XmlHandler {
         return;
       }
       case 'measValue':
-        this.ldn = attrs.get('measObjLdn') ?? null;
-        if (!this.ldn) throw new PmFileError(`<measValue> without measObjLdn in measInfo "${this.measInfoId}"`);
-        this.counters = Object.create(null);
-        this.suspect = false;
-        if (Number.isNaN(this.endMs)) throw new PmFileError(`measInfo "${this.measInfoId}" has values before its <granPeriod>`);
+        this.openMeasValue(attrs.get('measObjLdn'));
         return;
       case 'measType': {
         const p = Number(attrs.get('p'));
@@ -184,8 +200,17 @@ export class MeasCollecReader implements XmlHandler {
         return;
       case 'measTypes': {
         const list = this.endText().trim();
+        const known = this.typeLists.get(list);
+        if (known && this.typeCount === 0) {
+          this.names = known.names.slice();
+          this.keys = known.keys.slice();
+          this.needed = known.needed.slice();
+          this.typeCount = known.names.length - 1;
+          return;
+        }
         const names = list === '' ? [] : list.split(/\s+/);
         names.forEach((n, i) => this.setName(i + 1, n));
+        if (this.typeLists.size < 1000) this.typeLists.set(list, { names: this.names.slice(), keys: this.keys.slice(), needed: this.needed.slice() });
         return;
       }
       case 'measResults':
@@ -241,21 +266,26 @@ export class MeasCollecReader implements XmlHandler {
     if (name === '') throw new PmFileError(`empty counter name at p=${p} in measInfo "${this.measInfoId}"`);
     if (this.names[p] !== undefined) throw new PmFileError(`two counters at p=${p} in measInfo "${this.measInfoId}"`);
     this.typeCount++;
+    let info = this.nameInfo.get(name);
+    if (info === undefined) {
+      info = { key: name.toLowerCase(), needed: this.formulas.isCounterNeeded(name) };
+      if (this.nameInfo.size < 100_000) this.nameInfo.set(name, info);
+    }
     this.names[p] = name;
-    this.keys[p] = name.toLowerCase();
-    this.needed[p] = this.formulas.isCounterNeeded(name);
+    this.keys[p] = info.key;
+    this.needed[p] = info.needed;
   }
 
   private value(p: number, raw: string): void {
     const name = this.names[p];
     if (name === undefined) throw new PmFileError(`value at p=${p} has no counter name in ${this.where()}`);
     if (!this.needed[p]) return;
-    const t = raw.trim();
+    const t = raw.length > 0 && raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32 ? raw : raw.trim();
     if (t === '' || t === 'NIL') {
       this.stats.nilValues++;
       return;
     }
-    const v = Number(t);
+    const v = digitsValue(t);
     if (!Number.isFinite(v)) {
       this.stats.nonNumericValues++;
       return;
@@ -281,40 +311,55 @@ export class MeasCollecReader implements XmlHandler {
     }
   }
 
+  /** Values go straight into the object's group: an earlier measInfo may have started it. */
+  private openMeasValue(ldn: string | undefined): void {
+    if (!ldn) throw new PmFileError(`<measValue> without measObjLdn in measInfo "${this.measInfoId}"`);
+    if (Number.isNaN(this.endMs)) throw new PmFileError(`measInfo "${this.measInfoId}" has values before its <granPeriod>`);
+    this.ldn = ldn;
+    this.suspect = false;
+    let byLdn = this.groups.get(this.periodKey);
+    if (!byLdn) this.groups.set(this.periodKey, (byLdn = new Map()));
+    let g = byLdn.get(ldn);
+    if (!g) byLdn.set(ldn, (g = { ldn, endMs: this.endMs, periodS: this.periodS, counters: Object.create(null), suspect: false }));
+    this.group = g;
+    this.counters = g.counters;
+  }
+
   private endMeasValue(): void {
-    const ldn = this.ldn!;
     this.stats.measValues++;
-    if (this.suspect) this.stats.suspectObjects++;
-    const key = this.periodKey + ldn;
-    const g = this.groups.get(key);
-    if (g) {
-      Object.assign(g.counters, this.counters);
-      g.suspect ||= this.suspect;
-    } else {
-      this.groups.set(key, { ldn, endMs: this.endMs, periodS: this.periodS, counters: this.counters, suspect: this.suspect });
+    if (this.suspect) {
+      this.stats.suspectObjects++;
+      this.group!.suspect = true;
     }
     this.ldn = null;
+    this.group = null;
   }
 
   private flushGroups(): void {
-    for (const g of this.groups.values()) {
-      const cellId = this.ldnMapper.cellId(g.ldn);
-      if (cellId === undefined) {
-        this.stats.unmappedObjects++;
-        if (this.stats.unmappedExamples.length < 5) this.stats.unmappedExamples.push(g.ldn);
-        continue;
-      }
-      const { kpis, attempts } = computeKpis(g.counters, this.formulas, g.periodS, { keysAreLowerCase: true });
-      if (Object.keys(kpis).length === 0) {
-        this.stats.objectsWithoutKpis++;
-        continue;
-      }
-      const ev: PmEvent = { kind: 'pm', t: g.endMs, cellId, period: g.periodS, kpis };
-      if (Object.keys(attempts).length > 0) ev.attempts = attempts;
-      if (g.suspect) ev.suspect = true;
-      this.out.push(ev);
-      this.stats.events++;
+    for (const byLdn of this.groups.values()) {
+      for (const g of byLdn.values()) this.emit(g);
     }
     this.groups.clear();
   }
+
+  /** One object of one period → a PmEvent, when it is a cell and some KPI has a value. */
+  private emit(g: Group): void {
+    const cellId = this.ldnMapper.cellId(g.ldn);
+    if (cellId === undefined) {
+      this.stats.unmappedObjects++;
+      if (this.stats.unmappedExamples.length < 5) this.stats.unmappedExamples.push(g.ldn);
+      return;
+    }
+    const { kpis, attempts } = computeKpis(g.counters, this.formulas, g.periodS, { keysAreLowerCase: true });
+    if (Object.keys(kpis).length === 0) {
+      this.stats.objectsWithoutKpis++;
+      return;
+    }
+    const ev: PmEvent = { kind: 'pm', t: g.endMs, cellId, period: g.periodS, kpis };
+    if (Object.keys(attempts).length > 0) ev.attempts = attempts;
+    if (g.suspect) ev.suspect = true;
+    this.out.push(ev);
+    this.stats.events++;
+  }
+
 }
