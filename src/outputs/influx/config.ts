@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 export const influxHistoryConfigSchema = z.strictObject({
   /** Base URL of a server speaking the InfluxDB v2 write API (InfluxDB 2.x/3.x, VictoriaMetrics…); empty = off. */
-  url: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
+  url: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL, or "" to turn history off' })]).default(''),
   /** API token (`Authorization: Token …`); may be empty for servers without auth. */
   token: z.string().default(''),
   org: z.string().default('nocwatch'),
