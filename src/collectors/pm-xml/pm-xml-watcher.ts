@@ -72,6 +72,8 @@ export class PmXmlWatcher {
   private running: Promise<unknown> = Promise.resolve();
   private stopping = false;
   private lastPrune = 0;
+  /** The directory could not be listed at the last poll (logged once until it can again). */
+  private dirBroken = false;
 
   constructor(private readonly deps: PmXmlWatcherDeps) {
     this.dir = deps.config.dir;
@@ -120,7 +122,16 @@ export class PmXmlWatcher {
       const pruned = this.deps.files.prune(now - this.deps.config.retentionDays * DAY);
       if (pruned > 0) this.log.info({ pruned }, 'forgot processed PM files past retention');
     }
-    const entries = await readdir(this.dir, { withFileTypes: true });
+    let entries;
+    try {
+      entries = await readdir(this.dir, { withFileTypes: true });
+    } catch (err) {
+      if (!this.dirBroken) this.log.error({ err, dir: this.dir }, 'cannot list the PM XML directory; retrying every poll');
+      this.dirBroken = true;
+      return [];
+    }
+    if (this.dirBroken) this.log.info({ dir: this.dir }, 'the PM XML directory can be listed again');
+    this.dirBroken = false;
     const ready: Array<[string, Seen]> = [];
     const present = new Set<string>();
     for (const e of entries) {
@@ -169,7 +180,6 @@ export class PmXmlWatcher {
       const reason = `a file named ${name} was already taken in at ${new Date(rec.finishedAt ?? rec.startedAt).toISOString()} ` +
         `(${rec.events} events); files are never taken in twice — give a corrected file a new name`;
       await this.fail(name, reason, 0, undefined);
-      this.log.warn({ file: name }, 'PM XML file name already processed: moved to failed/');
       return { name, result: 'duplicate', events: 0, reason };
     }
     let skip = 0;
