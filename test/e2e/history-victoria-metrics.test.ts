@@ -3,7 +3,8 @@
  * (installed by .ci/run) on a free loopback port with a temp data dir. KPI samples enter the
  * daemon three ways (JSON ingest, Telegraf-style line protocol, a 3GPP PM XML file), the daemon
  * writes them through its history writer, and they are read back through VictoriaMetrics' export
- * API and compared value for value.
+ * API and compared value for value. Anomaly, incident and ticket points (which need the detector
+ * and incident stages the daemon gets from other parts) go through the same writer and client.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,11 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { influxHistoryConfigSchema } from '../../src/outputs/influx/config.js';
+import { InfluxHistoryWriter } from '../../src/outputs/influx/influx-history-writer.js';
+import { InfluxClientSink } from '../../src/outputs/influx/influx-sink.js';
+import type { BatchOutcome } from '../../src/pipeline/stages.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 import { startDaemon, tempDir, type Daemon } from '../helpers/daemon.js';
 
 const VM_BINARY = process.env.VICTORIA_METRICS_BIN ?? 'victoria-metrics';
@@ -140,4 +146,66 @@ it('writes the KPI samples the daemon takes in to VictoriaMetrics, readable thro
   expect(metrics).toMatch(/nocwatch_history_points_total\{result="written"\} (\d+)/);
   expect(metrics).not.toMatch(/nocwatch_history_points_total\{result="dropped/);
   expect(daemon.logs.join('')).not.toMatch(/"level":"error"/);
+});
+
+it('writes anomaly transitions and incident and ticket changes through the InfluxDB client, and survives a dead server', async () => {
+  const at = Date.parse('2026-11-23T10:30:00+08:00');
+  const anomaly = {
+    id: 'pm:CS-0009-1:erab_drop_rate:1', source: 'pm', objectType: 'cell', objectId: 'CS-0009-1', cellId: 'CS-0009-1',
+    signal: 'erab_drop_rate', hint: 'degradation', severity: 'major', score: 6.5, state: 'firing', startedAt: at - 900_000,
+    firingAt: at, updatedAt: at, evidence: { observed: 3.1, expected: 0.4 },
+  } as const;
+  const incident = {
+    id: 'INC-E2E-1', state: 'open', severity: 'major', openedAt: at - 900_000, detectedAt: at, resolvedAt: null,
+    rootCause: { objectType: 'site', objectId: 'SITE-0009', category: 'outage' }, cells: ['CS-0009-1'], region: 'Changsha',
+    anomalies: [], complaintIds: [], ticketId: 'TKT-E2E-1', triage: { class: 'must_solve', score: 77, reasons: [] },
+    confidence: 0.7, feeds: ['pm'], reopenCount: 0, version: 1, updatedAt: at,
+  } as const;
+  const ticket = {
+    id: 'TKT-E2E-1', incidentId: 'INC-E2E-1', complaintIds: [], department: 'maintenance', class: 'must_solve', state: 'open',
+    proactive: true, createdAt: at, updatedAt: at, sla: { respondBy: at, onsiteBy: at, resolveBy: at, breached: [] },
+    external: { system: 'webhook', key: null, pushState: 'pending' }, version: 3,
+  } as const;
+  const outcome = {
+    watermark: at, events: [], complaints: [],
+    transitions: [{ from: 'pending', to: 'firing', at, anomaly }],
+    incidentChanges: [{ type: 'opened', incident }],
+    ticketChanges: [{ type: 'opened', ticket }],
+  } as unknown as BatchOutcome;
+
+  const config = influxHistoryConfigSchema.parse({ url: vmUrl, bucket: 'nocwatch', flushIntervalMs: 50 });
+  const writer = new InfluxHistoryWriter({ config, sink: new InfluxClientSink(config, silentLogger()), logger: silentLogger() });
+  writer.start();
+  writer.onBatch(outcome);
+  await writer.close(5_000);
+  const got = await waitFor('anomaly, incident and ticket points', async () => {
+    const s = await exportSeries('{__name__=~"anomaly_score|incident_triage_score|ticket_version"}');
+    return s.length >= 3 ? s : undefined;
+  });
+  const byName = Object.fromEntries(got.map((s) => [s.metric.__name__, s]));
+  expect(byName.anomaly_score).toMatchObject({
+    metric: { object_id: 'CS-0009-1', signal: 'erab_drop_rate', state: 'firing', from: 'pending', severity: 'major' }, values: [6.5], timestamps: [at],
+  });
+  expect(byName.incident_triage_score).toMatchObject({ metric: { id: 'INC-E2E-1', change: 'opened', root_id: 'SITE-0009' }, values: [77], timestamps: [at] });
+  expect(byName.ticket_version).toMatchObject({ metric: { id: 'TKT-E2E-1', incident: 'INC-E2E-1' }, values: [3], timestamps: [at] });
+
+  // A server that is not there: writes fail and are retried, onBatch stays instant, drops are counted.
+  const deadConfig = influxHistoryConfigSchema.parse({ url: `http://127.0.0.1:${await freePort()}`, flushIntervalMs: 20, maxBufferedPoints: 2, minRetryDelayMs: 10 });
+  const failures: boolean[] = [];
+  const dropped: Record<string, number> = {};
+  const dead = new InfluxHistoryWriter({
+    config: deadConfig, sink: new InfluxClientSink(deadConfig, silentLogger()), logger: silentLogger(),
+    metrics: { points: (r, n) => { dropped[r] = (dropped[r] ?? 0) + n; }, buffered: () => {}, writeFailure: (retryable) => failures.push(retryable) },
+  });
+  dead.start();
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    dead.onBatch(outcome);
+    expect(performance.now() - t0).toBeLessThan(20);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await dead.close(200);
+  expect(failures.length).toBeGreaterThan(0);
+  expect(failures.every(Boolean)).toBe(true);
+  expect(dropped.dropped_buffer_full).toBeGreaterThan(0);
 });
