@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pkg from '../package.json' with { type: 'json' };
 import { registerCellRoutes } from './api/routes/cells.js';
 import { registerComplaintRoutes } from './api/routes/complaints.js';
+import { registerIncidentRoutes } from './api/routes/incidents.js';
 import { registerInfluxWriteRoutes } from './api/routes/influx-write.js';
 import { registerIngestRoutes } from './api/routes/ingest.js';
 import { registerInventoryRoutes } from './api/routes/inventory.js';
@@ -20,6 +21,9 @@ import { PmXmlWatcher } from './collectors/pm-xml/pm-xml-watcher.js';
 import { InfluxHistoryWriter } from './outputs/influx/influx-history-writer.js';
 import { InfluxClientSink, type InfluxWriteSink } from './outputs/influx/influx-sink.js';
 import type { Config } from './config/schema.js';
+import { IncidentEngine } from './incidents/incident-engine.js';
+import { KnownIssues } from './incidents/known-issues.js';
+import { IncidentTicketNotes } from './incidents/ticket-notes.js';
 import { Inventory } from './inventory/inventory.js';
 import { readInventoryCsv } from './inventory/inventory-csv.js';
 import { FeedStats } from './pipeline/feed-stats.js';
@@ -48,6 +52,7 @@ export interface App {
   readonly store: Store;
   readonly inventory: Inventory;
   readonly pipeline: Pipeline;
+  readonly incidents: IncidentEngine;
   readonly ingest: IngestService;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -80,7 +85,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   metrics.inventoryCells.set(inventory.size);
 
   const feedStats = new FeedStats(wallClock);
-  const pipeline = new Pipeline({ config: config.pipeline, store, metrics, logger, wallClock });
+  const incidents = new IncidentEngine({ config: config.incidents, triage: config.triage, topology: inventory });
+  const pipeline = new Pipeline({
+    config: config.pipeline, store, metrics, logger, wallClock, incidents,
+    persisters: [new IncidentTicketNotes(incidents, store.incidents)],
+  });
   const kpiFormulas = compileKpiFormulas(config.collectors.kpiFormulas);
   const decoder = new RecordDecoder({
     topology: inventory,
@@ -119,13 +128,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   registerCellRoutes(server, { topology: inventory });
   registerComplaintRoutes(server, { store });
+  const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
+  registerIncidentRoutes(server, { store, knownIssues });
   registerVesRoutes(server, { ingest, topology: inventory, config: config.collectors.ves });
   registerInfluxWriteRoutes(server, { ingest, metrics, bodyLimitBytes: config.server.bodyLimitBytes, wallClock });
 
   const log = logger.child({ component: 'app' });
   let stopped = false;
   return {
-    config, server, store, inventory, pipeline, ingest, metrics, logger,
+    config, server, store, inventory, pipeline, incidents, ingest, metrics, logger,
     async start() {
       const restored = pipeline.restore();
       const requeued = ingest.requeueUnprocessedComplaints();

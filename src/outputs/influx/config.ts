@@ -33,7 +33,7 @@ export const influxHistoryConfigSchema = z.strictObject({
 });
 export type InfluxHistoryConfig = z.output<typeof influxHistoryConfigSchema>;
 
-export const historyConfigSchema = z.strictObject({
+export const historyOutputsConfigSchema = z.strictObject({
   influx: influxHistoryConfigSchema.prefault({}),
 });
-export type HistoryConfig = z.output<typeof historyConfigSchema>;
+export type HistoryOutputsConfig = z.output<typeof historyOutputsConfigSchema>;
