@@ -14,6 +14,7 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { InfluxHistoryConfig } from './config.js';
 import { historyLines } from './history-points.js';
 import { classifyInfluxError, type InfluxWriteSink } from './influx-sink.js';
+import { LineRing } from './line-ring.js';
 
 export type HistoryPointResult = 'written' | 'dropped_buffer_full' | 'dropped_rejected' | 'dropped_unwritable' | 'dropped_shutdown';
 
@@ -33,41 +34,6 @@ export interface InfluxHistoryWriterDeps {
   wallClock?: () => number;
   /** Jitter source, for deterministic tests. */
   random?: () => number;
-}
-
-/** A bounded FIFO of lines that drops its oldest entries when full. */
-class LineRing {
-  private readonly buf: Array<string | undefined>;
-  private head = 0;
-  length = 0;
-
-  constructor(readonly capacity: number) {
-    this.buf = new Array(capacity);
-  }
-
-  /** Appends; returns how many old lines had to go (0 or 1). */
-  push(line: string): number {
-    if (this.length === this.capacity) {
-      this.buf[this.head] = line;
-      this.head = (this.head + 1) % this.capacity;
-      return 1;
-    }
-    this.buf[(this.head + this.length) % this.capacity] = line;
-    this.length++;
-    return 0;
-  }
-
-  take(n: number): string[] {
-    const k = Math.min(n, this.length);
-    const out = new Array<string>(k);
-    for (let i = 0; i < k; i++) {
-      out[i] = this.buf[this.head]!;
-      this.buf[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
-    }
-    this.length -= k;
-    return out;
-  }
 }
 
 const REPORT_EVERY_MS = 60_000;
