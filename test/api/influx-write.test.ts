@@ -93,3 +93,17 @@ describe('POST /write (InfluxDB 1.x)', () => {
     expect((await write('/write?db=noc', 'pm,cell=C1 availability=1')).json()).toEqual({ error: expect.any(String) });
   });
 });
+
+describe('InfluxDB 1.x housekeeping', () => {
+  it('answers /ping, and CREATE DATABASE from Telegraf\'s outputs.influxdb, and refuses other queries', async () => {
+    app = await testApp();
+    const ping = await app.server.inject({ method: 'GET', url: '/ping' });
+    expect([ping.statusCode, ping.headers['x-influxdb-version']]).toEqual([204, 'nocwatch']);
+    const create = await app.server.inject({
+      method: 'POST', url: '/query', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'q=CREATE+DATABASE+%22telegraf%22',
+    });
+    expect([create.statusCode, create.json()]).toEqual([200, { results: [{ statement_id: 0 }] }]);
+    const select = await app.server.inject({ method: 'POST', url: '/query?q=SELECT+*+FROM+cpu' });
+    expect([select.statusCode, select.json().error]).toEqual([400, expect.stringContaining('writes only')]);
+  });
+});

@@ -1,10 +1,10 @@
 /**
  * InfluxDB write endpoints, so Telegraf (`outputs.influxdb_v2` / `outputs.influxdb`) and other
  * InfluxDB clients can feed nocwatch unchanged: `POST /api/v2/write` (org, bucket, precision) and
- * `POST /write` (1.x: db, precision, u/p). Bodies are line protocol, plain or gzip (Telegraf's
- * default). Answers as InfluxDB does: 204 when every line was taken, 400 listing the bad lines
- * (the good ones are accepted), 401/403/413/503 in InfluxDB's error shape (v2
- * `{"code","message"}`, v1 `{"error"}`), with Retry-After on 503.
+ * `POST /write` (1.x: db, precision, u/p; with `/query` answering CREATE DATABASE and `/ping`).
+ * Bodies are line protocol, plain or gzip (Telegraf's default). Answers as InfluxDB does: 204 when
+ * every line was taken, 400 listing the bad lines (the good ones are accepted), 401/403/413/503
+ * in InfluxDB's error shape (v2 `{"code","message"}`, v1 `{"error"}`), with Retry-After on 503.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { createGunzip } from 'node:zlib';
@@ -90,5 +90,16 @@ export function registerInfluxWriteRoutes(app: FastifyInstance, deps: InfluxWrit
       handle('v2', req.body, (req.query as Record<string, unknown>).precision, reply));
     scope.post('/write', { config: { scope: 'ingest' } }, async (req, reply) =>
       handle('v1', req.body, (req.query as Record<string, unknown>).precision, reply));
+
+    // Telegraf's `outputs.influxdb` (1.x) sends `CREATE DATABASE` before writing: say yes, as
+    // InfluxDB does for an existing database. Anything else is not a write and is refused.
+    scope.post('/query', { config: { scope: 'ingest' } }, async (req, reply) => {
+      const q = (req.query as Record<string, unknown>).q ?? new URLSearchParams(typeof req.body === 'string' ? req.body : '').get('q');
+      if (typeof q === 'string' && /^\s*CREATE\s+DATABASE\s/i.test(q)) return reply.status(200).send({ results: [{ statement_id: 0 }] });
+      return sendError(reply, 'v1', 400, 'nocwatch takes writes only (POST /write); queries are not supported');
+    });
   });
+
+  // InfluxDB clients check the server with /ping.
+  app.route({ method: ['GET', 'HEAD'], url: '/ping', handler: async (_req, reply) => reply.status(204).header('x-influxdb-version', 'nocwatch').send() });
 }
