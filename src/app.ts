@@ -8,12 +8,18 @@ import pkg from '../package.json' with { type: 'json' };
 import { registerCellRoutes } from './api/routes/cells.js';
 import { registerComplaintRoutes } from './api/routes/complaints.js';
 import { registerIncidentRoutes } from './api/routes/incidents.js';
+import { registerInfluxWriteRoutes } from './api/routes/influx-write.js';
 import { registerIngestRoutes } from './api/routes/ingest.js';
 import { registerInventoryRoutes } from './api/routes/inventory.js';
 import { registerStatusRoutes } from './api/routes/status.js';
+import { registerVesRoutes } from './api/routes/ves.js';
 import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
+import { compileKpiFormulas, computeKpis } from './collectors/kpi-formulas.js';
+import { PmXmlWatcher } from './collectors/pm-xml/pm-xml-watcher.js';
+import { InfluxHistoryWriter } from './outputs/influx/influx-history-writer.js';
+import { InfluxClientSink, type InfluxWriteSink } from './outputs/influx/influx-sink.js';
 import type { Config } from './config/schema.js';
 import { IncidentEngine } from './incidents/incident-engine.js';
 import { KnownIssues } from './incidents/known-issues.js';
@@ -43,6 +49,8 @@ export interface AppOptions {
   wallClock?: () => number;
   /** Pacing clock of the built-in simulator (tests pass a fake one). */
   simulatorClock?: PacingClock;
+  /** Where history goes when `history.influx.url` is set; defaults to the InfluxDB client. */
+  historySink?: InfluxWriteSink;
 }
 
 export interface App {
@@ -100,11 +108,35 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     config: config.pipeline, store, metrics, logger, wallClock, incidents,
     persisters: [new IncidentTicketNotes(incidents, store.incidents)],
   });
-  const decoder = new RecordDecoder({ topology: inventory });
+  const kpiFormulas = compileKpiFormulas(config.collectors.kpiFormulas);
+  const decoder = new RecordDecoder({
+    topology: inventory,
+    countersToKpis: (counters, period) => computeKpis(counters, kpiFormulas, period),
+  });
   // The simulated network's clock runs ahead of the wall clock by design (accelerated event time), so
   // the demo lifts the guard against records from the future.
   const ingestConfig = simNetwork ? { ...config.pipeline, maxFutureS: 0 } : config.pipeline;
   const ingest = new IngestService({ config: ingestConfig, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
+
+  const influx = config.history.influx;
+  const history = influx.url
+    ? new InfluxHistoryWriter({
+      config: influx, sink: opts.historySink ?? new InfluxClientSink(influx, logger), topology: inventory, logger, wallClock,
+      metrics: {
+        points: (result, n) => metrics.historyPoints.inc({ result }, n),
+        buffered: (n) => metrics.historyBuffered.set(n),
+        writeFailure: (retryable) => metrics.historyWriteFailures.inc({ retryable: String(retryable) }),
+      },
+    })
+    : undefined;
+  if (history) pipeline.addListener(history);
+
+  const pmXml = config.collectors.pmXml.dir
+    ? new PmXmlWatcher({
+      config: config.collectors.pmXml, formulas: kpiFormulas, ingest, files: store.processedFiles, logger, wallClock,
+      countFile: (result) => metrics.pmXmlFiles.inc({ result }),
+    })
+    : undefined;
 
   const auth = new TokenAuth(config.auth);
   const server = createServer({ config: config.server, auth, logger });
@@ -119,6 +151,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerComplaintRoutes(server, { store });
   const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
   registerIncidentRoutes(server, { store, knownIssues });
+  registerVesRoutes(server, { ingest, topology: inventory, config: config.collectors.ves });
+  registerInfluxWriteRoutes(server, { ingest, metrics, bodyLimitBytes: config.server.bodyLimitBytes, wallClock });
 
   const log = logger.child({ component: 'app' });
   let stopped = false;
@@ -131,7 +165,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     async start() {
       const restored = pipeline.restore();
       const requeued = ingest.requeueUnprocessedComplaints();
+      history?.start();
       pipeline.start();
+      // Consumers before producers: the file collector starts once the pipeline runs.
+      await pmXml?.start();
       log.info({ ...restored, requeuedComplaints: requeued, cells: inventory.size }, 'state restored');
       if (simNetwork) {
         // After a restart the simulation resumes at the watermark rather than replaying history.
@@ -144,9 +181,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      // Producers before consumers: the simulator and the file collector stop first.
       await simulator?.stop();
+      await pmXml?.stop();
       ingest.close();
       const drained = await pipeline.stop(config.server.shutdownGraceMs);
+      // After the drain, so the last batches still reach InfluxDB (bounded: a down server cannot hold the stop).
+      await history?.close(Math.min(5_000, config.server.shutdownGraceMs));
       await server.close();
       store.close();
       log.info({ drained }, 'stopped');

@@ -5,11 +5,13 @@
  */
 import { z } from 'zod';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
+import { collectorsConfigSchema } from '../collectors/config.js';
 import { incidentsConfigSchema } from '../incidents/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
 import { simulatorConfigSchema } from '../simulator/config.js';
 import { storeConfigSchema } from '../store/store.js';
+import { historyOutputsConfigSchema } from '../outputs/influx/config.js';
 import { logConfigSchema } from '../telemetry/config.js';
 import { triageConfigSchema } from '../triage/config.js';
 
@@ -24,6 +26,9 @@ export const configSchema = z.strictObject({
   pipeline: pipelineConfigSchema.prefault({}),
   incidents: incidentsConfigSchema.prefault({}),
   triage: triageConfigSchema.prefault({}),
+  collectors: collectorsConfigSchema.prefault({}),
+  /** Where history is written (InfluxDB). */
+  history: historyOutputsConfigSchema.prefault({}),
   /** The built-in simulated network (the demo). */
   simulator: simulatorConfigSchema.prefault({}),
 });
