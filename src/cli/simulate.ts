@@ -32,6 +32,7 @@ export const SIMULATE_USAGE = `usage: nocwatch simulate --target URL [options]
   --truth FILE          write the ground truth here (for nocwatch evaluate)
   --token T             bearer token with the ingest and admin scopes (or NOCWATCH_TOKEN)
   --batch N             records per request (default 5000)
+  --no-counters         PM records with KPIs only, without the counters behind them
   --no-inventory-upload do not POST the inventory first
   --no-wait             do not wait for the daemon to process everything at the end`;
 
@@ -47,6 +48,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       warmup: { type: 'string' }, start: { type: 'string' }, speed: { type: 'string' }, scenario: { type: 'string' },
       'faults-per-day': { type: 'string' }, seed: { type: 'string' }, truth: { type: 'string' }, token: { type: 'string' },
       batch: { type: 'string' }, 'no-inventory-upload': { type: 'boolean' }, 'no-wait': { type: 'boolean' },
+      'no-counters': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -90,6 +92,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   try {
     sim = createSimulation({
       network, seed, start, warmupMs: warmup * DAY, scenario, scenarioSource: values.scenario, faultsPerDay,
+      pmCounters: !values['no-counters'],
     });
   } catch (err) {
     if (err instanceof ScenarioError) {

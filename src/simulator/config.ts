@@ -28,6 +28,8 @@ export const simulatorConfigSchema = z.strictObject({
   tickMs: z.number().int().min(10).max(60_000).default(250),
   /** Background complaints per subscriber per simulated day. */
   complaintsPerSubscriberDay: z.number().min(0).max(0.01).default(0.00004),
+  /** Send the 3GPP counters behind the KPIs in PM records (the daemon recomputes KPIs from them). */
+  pmCounters: z.boolean().default(true),
   /** Signaling procedures reported per cell and 5-minute period, by technology (most of the volume). */
   signalingProcedures: z
     .strictObject({

@@ -78,6 +78,7 @@ export class Simulator {
       feeds: config.feeds,
       complaintsPerSubscriberDay: config.complaintsPerSubscriberDay,
       signalingProcedures: config.signalingProcedures,
+      pmCounters: config.pmCounters,
     });
     this.fastUntil = this.sim.scoreFrom;
   }
