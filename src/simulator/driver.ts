@@ -20,9 +20,12 @@ export const systemClock: PacingClock = {
   sleep: (ms, signal) => sleepFor(ms, undefined, { signal }).catch(() => undefined),
 };
 
-/** Where a tick's records go. `endTick` may wait (backpressure) before the next tick is generated. */
+/**
+ * Where a tick's records go. `add` may return a promise to pause generation mid-tick (memory bound
+ * on a 300,000-cell tick); `endTick` may wait before the next tick is generated (feeds in step).
+ */
 export interface TickSink {
-  add(feed: Feed, records: object[]): void;
+  add(feed: Feed, records: object[]): void | Promise<void>;
   endTick(eventTime: number): Promise<void>;
 }
 
@@ -66,7 +69,10 @@ export async function drive(o: DriveOptions): Promise<void> {
       await o.clock.sleep(wait, o.signal);
       continue;
     }
-    for (const [feed, records] of o.sim.generate(next)) o.sink.add(feed, records);
+    for (const [feed, records] of o.sim.generate(next)) {
+      const wait = o.sink.add(feed, records);
+      if (wait) await wait;
+    }
     await o.sink.endTick(next);
   }
   o.onPhase?.('done', o.sim.time);

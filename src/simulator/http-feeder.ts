@@ -1,6 +1,8 @@
 /**
  * Feeds a running daemon over HTTP: NDJSON batches to `POST /api/v1/ingest/<feed>`, one request at a
- * time per feed (the daemon keeps order per endpoint) and the feeds side by side. Loses nothing:
+ * time per feed (the daemon keeps order per endpoint) and the feeds side by side — but never more
+ * than one tick apart: a feed with more records (signaling) must not fall behind the others by more
+ * than the daemon's allowed lateness, or its records arrive late and look missing. Loses nothing:
  * a 503 is retried after its Retry-After, a 413 splits the batch, network errors and 5xx back off and
  * retry until `giveUpMs` passes without any success. Any other answer is a mistake to report (wrong
  * token, wrong URL), so it stops the run.
@@ -14,7 +16,7 @@ export interface HttpFeederOptions {
   /** Bearer token (scope `ingest`; `admin` too for the inventory upload). */
   token?: string;
   batchSize: number;
-  /** Records buffered or in flight above which `endTick` waits (bounds memory, applies backpressure). */
+  /** Records queued or in flight above which `add` waits (bounds memory on a large tick). */
   maxQueued: number;
   clock: PacingClock;
   /** Give up when no request has succeeded for this long. */
@@ -60,6 +62,8 @@ export class HttpFeeder implements TickSink {
   private readonly chains = new Map<Feed, Promise<void>>();
   private queued = 0;
   private waiters: (() => void)[] = [];
+  /** Per tick ended, the point at which every batch of that tick has been delivered. */
+  private tickTails: Promise<unknown>[] = [];
   private failure: Error | null = null;
   private lastSuccess: number;
   private readonly fetchFn: typeof fetch;
@@ -71,17 +75,23 @@ export class HttpFeeder implements TickSink {
     this.lastSuccess = o.clock.now();
   }
 
-  add(feed: Feed, records: object[]): void {
+  /** Buffers records, sending full batches; resolves once the queue is below `maxQueued`. */
+  add(feed: Feed, records: object[]): void | Promise<void> {
     let buf = this.buffers.get(feed);
     if (!buf) this.buffers.set(feed, (buf = []));
     for (const r of records) buf.push(r);
     while (buf.length >= this.o.batchSize) this.enqueue(feed, buf.splice(0, this.o.batchSize));
+    if (this.queued > this.o.maxQueued || this.failure) return this.waitBelow(this.o.maxQueued);
   }
 
-  /** Sends what the tick left in the buffers, then waits while too much is queued. */
+  /**
+   * Sends what the tick left in the buffers, then waits until the previous tick is fully delivered:
+   * every feed of tick n is in before any record of tick n + 2 is generated (lag ≤ 5 simulated minutes).
+   */
   async endTick(): Promise<void> {
     for (const [feed, buf] of this.buffers) if (buf.length > 0) this.enqueue(feed, buf.splice(0, buf.length));
-    while (this.queued > this.o.maxQueued && !this.failure) await new Promise<void>((r) => this.waiters.push(r));
+    this.tickTails.push(Promise.all(this.chains.values()));
+    if (this.tickTails.length > 1) await this.tickTails.shift();
     if (this.failure) throw this.failure;
   }
 
@@ -89,6 +99,12 @@ export class HttpFeeder implements TickSink {
   async drain(): Promise<void> {
     await this.endTick();
     await Promise.all(this.chains.values());
+    this.tickTails = [];
+    if (this.failure) throw this.failure;
+  }
+
+  private async waitBelow(limit: number): Promise<void> {
+    while (this.queued > limit && !this.failure) await new Promise<void>((r) => this.waiters.push(r));
     if (this.failure) throw this.failure;
   }
 

@@ -61,6 +61,29 @@ describe('HttpFeeder', () => {
     expect(f.stats).toMatchObject({ records: 30, accepted: 30, rejected: 0 });
   });
 
+  it('keeps feeds within a tick of each other: a slow feed holds the next tick back', async () => {
+    const delivered: { feed: string; tick: number }[] = [];
+    const fetchFn = (async (url: string, init: RequestInit) => {
+      const feed = url.split('/').pop() as string;
+      const ticks = String(init.body).split('\n').map((l) => (JSON.parse(l) as { tick: number }).tick);
+      // Signaling answers slowly, as the busiest feed does.
+      await new Promise((r) => setTimeout(r, feed === 'signaling' ? 15 : 0));
+      for (const tick of ticks) delivered.push({ feed, tick });
+      return new Response(JSON.stringify({ accepted: ticks.length, rejected: [] }), { status: 202 });
+    }) as unknown as typeof fetch;
+    const f = feeder(fetchFn, new FakeClock(), 2);
+    for (let tick = 1; tick <= 5; tick++) {
+      f.add('pm', [{ tick }]);
+      f.add('signaling', Array.from({ length: 6 }, () => ({ tick })));
+      await f.endTick();
+      // When tick n ends, every feed of tick n - 1 is in.
+      const signalingDone = delivered.filter((d) => d.feed === 'signaling' && d.tick === tick - 1).length;
+      if (tick > 1) expect(signalingDone, `tick ${tick}`).toBe(6);
+    }
+    await f.drain();
+    expect(delivered.filter((d) => d.feed === 'signaling')).toHaveLength(30);
+  });
+
   it('waits out a 503 for its Retry-After and sends the same batch again', async () => {
     const clock = new FakeClock();
     const d = fakeDaemon((_, n) => (n <= 2 ? new Response('{"error":{}}', { status: 503, headers: { 'retry-after': '4' } }) : null));
