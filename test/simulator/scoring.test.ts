@@ -147,6 +147,29 @@ describe('scoreRun', () => {
     expect(text).toMatch(/intf\s+interference\s+cell:C5-1\s+yes\s+1h/);
   });
 
+  it('counts a fault absorbed into an older incident as seen, but not as detected in time', () => {
+    const f = truth.faults[0];
+    const old = incident('OLD', ['C1-1', 'C1-2', 'C1-3', 'C2-1'], T - 20 * H, ['transport', 'TR-1'], {
+      ticketId: 'K0', anomalies: [{ cellId: 'C2-1', startedAt: T - 20 * H }, { cellId: 'C1-2', startedAt: f.start + 5 * M }],
+    });
+    const stale = incident('STALE', ['C1-1'], T - 20 * H, ['cell', 'C1-1'], { anomalies: [{ cellId: 'C1-1', startedAt: T - 20 * H }] });
+    const r = scoreRun(truth, [old, stale], [], [{ id: 'K0', incidentId: 'OLD', department: 'maintenance', createdAt: T - 20 * H }]);
+    const p = r.perFault.find((x) => x.id === 'site');
+    expect(p).toMatchObject({ detected: false, absorbedInto: ['OLD'], ttdMs: null, ticketId: null, proactive: false });
+    expect(r.recall.num).toBe(1);
+    expect(r.absorbedOnly).toBe(1);
+    expect(r.ttdMedianMs).toBeNull();
+    expect(r.incidents).toBe(0); // both were opened during warm-up: not in precision
+    expect(formatReport(r, {}, { from: truth.scoreFrom, until: truth.until })).toMatch(/site\s+site_outage\s+site:SITE-1\s+absorbed by OLD/);
+  });
+
+  it('reports a detection time before the fault start as negative, not as zero', () => {
+    const f = truth.faults[0];
+    const r = scoreRun(truth, [incident('EARLY', f.cells, f.start - 8 * M, ['site', 'SITE-1'])], [], []);
+    expect(r.perFault[0].ttdMs).toBe(-8 * M);
+    expect(formatReport(r, {}, { from: truth.scoreFrom, until: truth.until })).toMatch(/time to detect, median\s+-8m/);
+  });
+
   it('has nothing to divide by when nothing happened', () => {
     const empty = scoreRun(parseGroundTruth({ ...truthJson, faults: [], backgroundComplaintIds: [] }), [], [], []);
     expect(empty.recall.value).toBeNull();

@@ -92,6 +92,10 @@ export class ApiReader {
         rootCause: (i.rootCause as IncidentView['rootCause']) ?? { objectType: 'unknown', objectId: '' },
         ticketId: (i.ticketId as string | null) ?? null,
         complaintIds: (i.complaintIds as string[]) ?? [],
+        anomalies: ((i.anomalies as Json[]) ?? []).map((a) => ({
+          cellId: typeof a.cellId === 'string' ? a.cellId : undefined,
+          startedAt: ms(a.startedAt),
+        })),
       })),
       complaints: complaints.map((c) => ({ complaintId: String(c.complaintId), incidentId: (c.incidentId as string | null) ?? null })),
       tickets: tickets.map((t) => ({

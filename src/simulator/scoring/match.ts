@@ -3,7 +3,10 @@
  * the fault could be seen (from a little before its start to a grace period after its end — late
  * complaints can still open an incident) and it touches the fault's cells or names its root object.
  * Each incident is then assigned to the one fault it matches best, so one incident never counts twice.
- * Pure: tables in, tables out.
+ *
+ * An incident opened before the fault that took in the fault's evidence (an anomaly on the fault's
+ * cells starting while it ran) has absorbed it: the daemon knew, but under an older incident — listed
+ * apart, since it says nothing about how fast the fault was detected. Pure: tables in, tables out.
  */
 import { MINUTE, HOUR } from '../../model/index.js';
 import type { TruthFault } from '../ground-truth.js';
@@ -18,6 +21,8 @@ export interface IncidentView {
   rootCause: { objectType: string; objectId: string; category?: string };
   ticketId: string | null;
   complaintIds: string[];
+  /** The evidence under the incident (API `anomalies`), when known. */
+  anomalies?: { cellId?: string; startedAt: number }[];
 }
 
 export interface MatchOptions {
@@ -34,6 +39,8 @@ export interface FaultMatch {
   candidates: IncidentView[];
   /** Incidents assigned to this fault (each incident to at most one fault), by detection time. */
   assigned: IncidentView[];
+  /** Incidents opened before the fault that took in its evidence. */
+  absorbed: IncidentView[];
 }
 
 /** True when the incident's root cause is the fault's root object, or one it also accepts. */
@@ -45,6 +52,14 @@ export function rootMatches(f: Pick<TruthFault, 'root' | 'alsoAccept'>, inc: Pic
 
 function inWindow(f: TruthFault, inc: IncidentView, o: MatchOptions): boolean {
   return inc.detectedAt >= f.start - o.earlyMs && inc.detectedAt <= f.end + o.graceMs;
+}
+
+/** Opened before the fault, yet holding evidence that began on the fault's cells while it ran. */
+function absorbs(f: TruthFault, cells: ReadonlySet<string>, inc: IncidentView, o: MatchOptions): boolean {
+  if (inc.detectedAt >= f.start - o.earlyMs || !inc.anomalies) return false;
+  return inc.anomalies.some((a) =>
+    a.startedAt >= f.start - o.earlyMs && a.startedAt <= f.end + o.graceMs &&
+    (a.cellId !== undefined ? cells.has(a.cellId) : rootMatches(f, inc)));
 }
 
 /** How well an incident fits a fault: root object named (best), then share of its cells in the fault. */
@@ -62,14 +77,17 @@ export function matchIncidents(
   const cellSets = new Map<string, Set<string>>();
   for (const f of faults) {
     cellSets.set(f.id, new Set(f.cells));
-    out.set(f.id, { candidates: [], assigned: [] });
+    out.set(f.id, { candidates: [], assigned: [], absorbed: [] });
   }
   for (const inc of incidents) {
     let best: TruthFault | null = null;
     let bestFit = 0;
     for (const f of faults) {
-      if (!inWindow(f, inc, o)) continue;
       const cells = cellSets.get(f.id) as Set<string>;
+      if (!inWindow(f, inc, o)) {
+        if (absorbs(f, cells, inc, o)) (out.get(f.id) as FaultMatch).absorbed.push(inc);
+        continue;
+      }
       const touches = inc.cells.some((c) => cells.has(c)) || rootMatches(f, inc);
       if (!touches) continue;
       (out.get(f.id) as FaultMatch).candidates.push(inc);
@@ -90,6 +108,7 @@ export function matchIncidents(
   for (const m of out.values()) {
     m.candidates.sort((a, b) => a.detectedAt - b.detectedAt);
     m.assigned.sort((a, b) => a.detectedAt - b.detectedAt);
+    m.absorbed.sort((a, b) => a.detectedAt - b.detectedAt);
   }
   return out;
 }

@@ -25,7 +25,9 @@ function pct(r: Ratio): string {
 }
 
 function dur(ms: number | null): string {
-  return ms === null ? 'n/a' : formatDuration(Math.round(ms / 1000) * 1000);
+  if (ms === null) return 'n/a';
+  const text = formatDuration(Math.round(Math.abs(ms) / 1000) * 1000);
+  return ms < 0 ? `-${text}` : text;
 }
 
 /** A minimum on a ratio: a missing value (nothing to measure) fails a threshold that was asked for. */
@@ -42,6 +44,7 @@ function atMost(v: number | null, max: number | undefined, show: (x: number) => 
 function rows(s: RunScore, t: Thresholds): Row[] {
   return [
     { metric: 'detection recall', value: pct(s.recall), ...atLeast(s.recall, t.minRecall) },
+    { metric: '  only absorbed into an older incident', value: String(s.absorbedOnly), threshold: '', ok: null },
     { metric: 'detection precision', value: pct(s.precision), ...atLeast(s.precision, t.minPrecision) },
     {
       metric: 'incidents per detected fault', value: s.incidentsPerFault === null ? 'n/a' : s.incidentsPerFault.toFixed(2),
@@ -79,7 +82,8 @@ export function formatReport(s: RunScore, t: Thresholds, window: { from: number;
   const faults = table(
     ['fault', 'kind', 'root', 'detected', 'ttd', 'incidents', 'root ok', 'ticket', 'dept (want)', 'proactive', 'complaints linked'],
     s.perFault.map((p) => [
-      p.id, p.kind, p.root, p.detected ? 'yes' : 'no', dur(p.ttdMs), String(p.incidentIds.length),
+      p.id, p.kind, p.root, p.detected ? 'yes' : p.absorbedInto.length > 0 ? `absorbed by ${p.absorbedInto[0]}` : 'no',
+      dur(p.ttdMs), String(p.incidentIds.length),
       p.rootCorrect === null ? '-' : p.rootCorrect ? 'yes' : 'no', p.ticketId ?? '-',
       `${p.department ?? '-'} (${p.expectedDepartment})`, p.proactive ? 'yes' : 'no', `${p.complaintsLinkedRight}/${p.complaints}`,
     ]),

@@ -31,8 +31,11 @@ export interface FaultScore {
   id: string;
   kind: TruthFault['kind'];
   root: string;
+  /** Detected by an incident of its own (opened while the fault could be seen). */
   detected: boolean;
   incidentIds: string[];
+  /** Older incidents that took in the fault's evidence instead. */
+  absorbedInto: string[];
   /** Event time from fault start to the first assigned incident's detection. */
   ttdMs: number | null;
   rootCorrect: boolean | null;
@@ -56,7 +59,10 @@ export interface RunScore {
   faults: number;
   tooRecent: number;
   incidents: number;
+  /** Faults detected by an incident of their own, or absorbed into an older one. */
   recall: Ratio;
+  /** Faults the daemon only absorbed into an older incident (part of recall). */
+  absorbedOnly: number;
   precision: Ratio;
   incidentsPerFault: number | null;
   rootCause: Ratio;
@@ -85,10 +91,12 @@ export function scoreRun(
 ): RunScore {
   const eligible = truth.faults.filter((f) => f.start <= truth.until - o.tooRecentMs);
   const tooRecent = truth.faults.length - eligible.length;
-  // Incidents detected during warm-up (before any fault) are the detectors learning, not the build's precision.
+  // Incidents detected during warm-up (before any fault) are the detectors learning, not the build's
+  // precision — but one of them may still absorb a later fault, so all are matched.
   const from = Math.min(truth.scoreFrom, ...truth.faults.map((f) => f.start - o.earlyMs));
-  const scored = incidents.filter((i) => i.detectedAt >= from && i.detectedAt <= truth.until + o.graceMs);
-  const matches = matchIncidents(truth.faults, scored, o);
+  const known = incidents.filter((i) => i.detectedAt <= truth.until + o.graceMs);
+  const scored = known.filter((i) => i.detectedAt >= from);
+  const matches = matchIncidents(truth.faults, known, o);
   const linkOf = new Map(complaints.map((c) => [c.complaintId, c.incidentId]));
   const ticketById = new Map(tickets.map((t) => [t.id, t]));
   const ticketsByIncident = new Map<string, TicketView[]>();
@@ -103,9 +111,9 @@ export function scoreRun(
   let knownFault = 0;
   let missing = 0;
   for (const f of eligible) {
-    const m = matches.get(f.id) ?? { candidates: [], assigned: [] };
+    const m = matches.get(f.id) ?? { candidates: [], assigned: [], absorbed: [] };
     const first = m.assigned[0];
-    const own = new Set(m.candidates.map((i) => i.id));
+    const own = new Set([...m.candidates, ...m.absorbed].map((i) => i.id));
     let right = 0;
     for (const id of f.complaintIds) {
       if (!linkOf.has(id)) {
@@ -125,8 +133,10 @@ export function scoreRun(
       root: `${f.root.type}:${f.root.id}`,
       detected: first !== undefined,
       incidentIds: m.assigned.map((i) => i.id),
-      ttdMs: first ? Math.max(0, first.detectedAt - f.start) : null,
-      rootCorrect: first ? m.assigned.some((i) => rootMatches(f, i)) : null,
+      absorbedInto: m.absorbed.map((i) => i.id),
+      // Not clamped: a negative figure means the incident's detectedAt precedes the fault's start.
+      ttdMs: first ? first.detectedAt - f.start : null,
+      rootCorrect: first || m.absorbed.length > 0 ? [...m.assigned, ...m.absorbed].some((i) => rootMatches(f, i)) : null,
       ticketId: ticket?.id ?? null,
       department: ticket?.department ?? null,
       expectedDepartment: f.department,
@@ -149,18 +159,20 @@ export function scoreRun(
   }
 
   const detected = perFault.filter((p) => p.detected);
-  const matchedIncidents = new Set<string>();
-  for (const m of matches.values()) for (const i of m.assigned) matchedIncidents.add(i.id);
+  const seen = perFault.filter((p) => p.detected || p.absorbedInto.length > 0);
+  const matched = new Set<string>();
+  for (const m of matches.values()) for (const i of [...m.assigned, ...m.absorbed]) matched.add(i.id);
   const ttds = detected.map((p) => p.ttdMs as number);
   const withTicket = perFault.filter((p) => p.ticketId !== null);
   return {
     faults: eligible.length,
     tooRecent,
     incidents: scored.length,
-    recall: ratio(detected.length, eligible.length),
-    precision: ratio(matchedIncidents.size, scored.length),
+    recall: ratio(seen.length, eligible.length),
+    absorbedOnly: seen.length - detected.length,
+    precision: ratio(scored.filter((i) => matched.has(i.id)).length, scored.length),
     incidentsPerFault: detected.length > 0 ? detected.reduce((s, p) => s + p.incidentIds.length, 0) / detected.length : null,
-    rootCause: ratio(detected.filter((p) => p.rootCorrect).length, detected.length),
+    rootCause: ratio(seen.filter((p) => p.rootCorrect).length, seen.length),
     ttdMedianMs: quantile(ttds, 0.5),
     ttdP90Ms: quantile(ttds, 0.9),
     linkage: {
