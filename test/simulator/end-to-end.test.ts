@@ -98,3 +98,19 @@ describe('npm start`s configuration', () => {
   });
 });
 
+describe('generate-inventory', () => {
+  it('writes a CSV that `nocwatch run --inventory` loads', async () => {
+    const file = join(tempDir('nocwatch-inv-'), 'inventory.csv');
+    const gen = await runCli(['generate-inventory', '--cells', '777', '--seed', '4', '--out', file]);
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.stderr).toMatch(/wrote 777 cells \(\d+ sites, \d+ transport nodes, \d+ districts, 2 regions\)/);
+    const d = await startDaemon(['--data-dir', tempDir(), '--inventory', file, '--no-simulator']);
+    try {
+      const status = await (await fetch(`${d.url}/api/v1/status`)).json();
+      expect(status.inventory.cells).toBe(777);
+    } finally {
+      await d.stop();
+    }
+  });
+});
+
