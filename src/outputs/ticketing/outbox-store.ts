@@ -28,6 +28,11 @@ export interface OutboxStore {
   due(now: number, limit: number, busy?: ReadonlySet<string>): OutboxEntry[];
   /** Wall time of the earliest waiting entry, or null when nothing waits. */
   nextDueAt(): number | null;
+  /**
+   * Counts an attempt before its request goes out, so after a crash mid-request the next attempt
+   * knows an earlier one may have reached the system.
+   */
+  markAttempt(key: string): void;
   markDelivered(key: string, now: number, status: number): void;
   markRetry(key: string, nextAttemptAt: number, status: number | null, error: string): void;
   markDead(key: string, now: number, status: number | null, error: string): void;
@@ -87,16 +92,20 @@ export class MemoryOutboxStore implements OutboxStore {
     return min;
   }
 
+  markAttempt(key: string): void {
+    this.update(key, (e) => { e.attempts += 1; });
+  }
+
   markDelivered(key: string, now: number, status: number): void {
-    this.update(key, (e) => Object.assign(e, { state: 'delivered', attempts: e.attempts + 1, deliveredAt: now, lastStatus: status, lastError: null }));
+    this.update(key, (e) => Object.assign(e, { state: 'delivered', deliveredAt: now, lastStatus: status, lastError: null }));
   }
 
   markRetry(key: string, nextAttemptAt: number, status: number | null, error: string): void {
-    this.update(key, (e) => Object.assign(e, { state: 'retrying', attempts: e.attempts + 1, nextAttemptAt, lastStatus: status, lastError: error }));
+    this.update(key, (e) => Object.assign(e, { state: 'retrying', nextAttemptAt, lastStatus: status, lastError: error }));
   }
 
   markDead(key: string, _now: number, status: number | null, error: string): void {
-    this.update(key, (e) => Object.assign(e, { state: 'dead', attempts: e.attempts + 1, lastStatus: status, lastError: error }));
+    this.update(key, (e) => Object.assign(e, { state: 'dead', lastStatus: status, lastError: error }));
   }
 
   requeue(key: string, now: number): boolean {

@@ -90,11 +90,12 @@ export class SqliteOutboxStore implements OutboxStore {
                            WHERE i.ticket_id = o.ticket_id AND i.state IN ('pending', 'retrying'))
         ORDER BY o.next_attempt_at, o.seq LIMIT ?`),
       nextDue: p(`SELECT MIN(next_attempt_at) AS t FROM ticketing_outbox WHERE state IN ('pending', 'retrying')`),
-      delivered: p(`UPDATE ticketing_outbox SET state = 'delivered', attempts = attempts + 1, delivered_at = ?,
+      attempt: p(`UPDATE ticketing_outbox SET attempts = attempts + 1 WHERE key = ?`),
+      delivered: p(`UPDATE ticketing_outbox SET state = 'delivered', delivered_at = ?,
         last_status = ?, last_error = NULL WHERE key = ?`),
-      retry: p(`UPDATE ticketing_outbox SET state = 'retrying', attempts = attempts + 1, next_attempt_at = ?,
+      retry: p(`UPDATE ticketing_outbox SET state = 'retrying', next_attempt_at = ?,
         last_status = ?, last_error = ? WHERE key = ?`),
-      dead: p(`UPDATE ticketing_outbox SET state = 'dead', attempts = attempts + 1, last_status = ?, last_error = ?
+      dead: p(`UPDATE ticketing_outbox SET state = 'dead', last_status = ?, last_error = ?
         WHERE key = ?`),
       requeue: p(`UPDATE ticketing_outbox SET state = 'retrying', next_attempt_at = ? WHERE key = ? AND state = 'dead'`),
       get: p(`SELECT * FROM ticketing_outbox WHERE key = ?`),
@@ -121,6 +122,10 @@ export class SqliteOutboxStore implements OutboxStore {
 
   nextDueAt(): number | null {
     return (this.s.nextDue.get() as { t: number | null }).t;
+  }
+
+  markAttempt(key: string): void {
+    this.s.attempt.run(key);
   }
 
   markDelivered(key: string, now: number, status: number): void {

@@ -25,6 +25,7 @@ describe.each(OUTBOXES)('%s outbox store', (_name, make) => {
     const o = make();
     o.enqueue(change('TKT-1', 1), 100);
     o.enqueue(change('TKT-1', 2), 100);
+    o.markAttempt('TKT-1:1');
     o.markRetry('TKT-1:1', 5000, 503, 'HTTP 503');
     expect(o.due(4999, 10)).toEqual([]);
     expect(o.nextDueAt()).toBe(100);
