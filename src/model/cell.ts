@@ -13,7 +13,7 @@ export type Technology = (typeof TECHNOLOGIES)[number];
 const id = z.string().min(1).max(128);
 
 /** One cell as the inventory CSV and `POST /api/v1/inventory/cells` carry it. */
-export const cellSchema = z.strictObject({
+export const cellSchema = z.object({
   cellId: id,
   siteId: id,
   transportId: id,

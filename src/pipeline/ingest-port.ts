@@ -24,7 +24,7 @@ export interface IngestPort {
    * normalised events in order. Throws `OverloadedError` (→ 503 + Retry-After) before accepting
    * anything when the batch would take the queue over its limit.
    */
-  accept(feed: Feed, records: readonly unknown[], source?: string): IngestResult;
+  accept(feed: Feed, records: readonly unknown[], source?: string, unparsable?: ReadonlyMap<number, string>): IngestResult;
   /**
    * Enqueues events that a collector has already parsed and validated (PM XML, line protocol, VES).
    * Same ordering and backpressure as `accept`.

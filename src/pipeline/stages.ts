@@ -14,7 +14,7 @@
  */
 import type {
   Anomaly, AnomalyTransition, Complaint, ComplaintLink, Incident, NetworkEvent, Ticket,
-  TicketEventType,
+  TicketEventType, Triage,
 } from '../model/index.js';
 
 /** Streaming detectors plus the anomaly state machine (src/detectors/). */
@@ -67,6 +67,8 @@ export interface IncidentStage {
   live(): Iterable<Incident>;
   /** Rebuild in-memory state from the store after a restart. */
   restore(incidents: readonly Incident[]): void;
+  /** Triage of a complaint once linked (or left unlinked): stored with the complaint. */
+  complaintTriage?(complaint: Complaint, link: ComplaintLink | null, now: number): Triage | null;
 }
 
 /** What happened to a ticket in this batch; every change is a new version to deliver. */
@@ -103,6 +105,14 @@ export interface BatchOutcome {
   ticketChanges: readonly TicketChange[];
   /** Complaints processed in this batch and how they were linked. */
   complaints: readonly { complaint: Complaint; link: ComplaintLink | null }[];
+}
+
+/**
+ * Writes what a stage produced into the store, inside the batch's transaction (e.g. ticket versions
+ * and their outbox entries). Throwing rolls the whole batch back.
+ */
+export interface BatchPersister {
+  persist(outcome: BatchOutcome): void;
 }
 
 /**

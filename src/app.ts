@@ -1,0 +1,111 @@
+/**
+ * The composition root: builds every component from the configuration and wires them together.
+ * No side effects on import; nothing listens here (main.ts does). Tests build an app with an
+ * in-memory store and talk to it through `server.inject()`.
+ */
+import type { FastifyInstance } from 'fastify';
+import pkg from '../package.json' with { type: 'json' };
+import { registerCellRoutes } from './api/routes/cells.js';
+import { registerComplaintRoutes } from './api/routes/complaints.js';
+import { registerIngestRoutes } from './api/routes/ingest.js';
+import { registerInventoryRoutes } from './api/routes/inventory.js';
+import { registerStatusRoutes } from './api/routes/status.js';
+import { TokenAuth } from './api/auth.js';
+import { createServer } from './api/server.js';
+import { RecordDecoder } from './collectors/json-records.js';
+import type { Config } from './config/schema.js';
+import { Inventory } from './inventory/inventory.js';
+import { readInventoryCsv } from './inventory/inventory-csv.js';
+import { FeedStats } from './pipeline/feed-stats.js';
+import { IngestService } from './pipeline/ingest-service.js';
+import { Pipeline } from './pipeline/pipeline.js';
+import { openSqliteStore, type Store } from './store/store.js';
+import { createLogger, type Logger } from './telemetry/logger.js';
+import { Metrics } from './telemetry/metrics.js';
+
+export const VERSION: string = pkg.version;
+
+export interface AppOptions {
+  config: Config;
+  logger?: Logger;
+  /** Defaults to the SQLite store under `config.dataDir`. Tests pass `createMemoryStore()`. */
+  store?: Store;
+  /** Wall clock, for latency metrics and pacing only. */
+  wallClock?: () => number;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly server: FastifyInstance;
+  readonly store: Store;
+  readonly inventory: Inventory;
+  readonly pipeline: Pipeline;
+  readonly ingest: IngestService;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Restores durable state, re-enqueues unprocessed complaints and starts background work. */
+  start(): Promise<void>;
+  /** Stops accepting, drains the queue within the grace time, checkpoints, closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Loads the inventory: cells posted earlier (store), then the CSV file (which wins). */
+function loadInventory(config: Config, store: Store, log: Logger): Inventory {
+  const inventory = new Inventory(store.cells.all());
+  if (config.inventory.file) {
+    const { cells, problems } = readInventoryCsv(config.inventory.file);
+    for (const p of problems.slice(0, 20)) log.warn({ file: config.inventory.file, line: p.line }, `inventory row skipped: ${p.error}`);
+    if (problems.length > 20) log.warn({ file: config.inventory.file }, `${problems.length - 20} more inventory rows skipped`);
+    inventory.upsert(cells);
+    log.info({ file: config.inventory.file, cells: cells.length, skipped: problems.length }, 'inventory loaded');
+  }
+  return inventory;
+}
+
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const logger = opts.logger ?? createLogger({ level: config.log.level });
+  const wallClock = opts.wallClock ?? Date.now;
+  const metrics = new Metrics();
+  const store = opts.store ?? openSqliteStore(config.dataDir, config.store);
+  const inventory = loadInventory(config, store, logger.child({ component: 'inventory' }));
+  metrics.inventoryCells.set(inventory.size);
+
+  const feedStats = new FeedStats(wallClock);
+  const pipeline = new Pipeline({ config: config.pipeline, store, metrics, logger, wallClock });
+  const decoder = new RecordDecoder({ topology: inventory });
+  const ingest = new IngestService({ config: config.pipeline, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
+
+  const auth = new TokenAuth(config.auth);
+  const server = createServer({ config: config.server, auth, logger });
+  const startedAt = wallClock();
+  registerIngestRoutes(server, { ingest });
+  registerInventoryRoutes(server, { inventory, store, metrics });
+  registerStatusRoutes(server, {
+    pipeline, feedStats, store, metrics, inventory, version: VERSION, startedAt,
+    queueLimit: config.pipeline.queueLimit, overloaded: () => ingest.overloaded,
+  });
+  registerCellRoutes(server, { topology: inventory });
+  registerComplaintRoutes(server, { store });
+
+  const log = logger.child({ component: 'app' });
+  let stopped = false;
+  return {
+    config, server, store, inventory, pipeline, ingest, metrics, logger,
+    async start() {
+      const restored = pipeline.restore();
+      const requeued = ingest.requeueUnprocessedComplaints();
+      pipeline.start();
+      log.info({ ...restored, requeuedComplaints: requeued, cells: inventory.size }, 'state restored');
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      ingest.close();
+      const drained = await pipeline.stop(config.server.shutdownGraceMs);
+      await server.close();
+      store.close();
+      log.info({ drained }, 'stopped');
+    },
+  };
+}

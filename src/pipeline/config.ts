@@ -1,0 +1,20 @@
+/** Ingest queue and event-time settings. */
+import { z } from 'zod';
+
+export const pipelineConfigSchema = z.strictObject({
+  /** Records accepted but not yet processed above which ingest answers 503 + Retry-After. */
+  queueLimit: z.number().int().min(100).max(50_000_000).default(500_000),
+  /** Retry-After seconds suggested with a 503. */
+  retryAfterS: z.number().int().min(1).max(3600).default(2),
+  /** Largest number of events processed in one batch (one store transaction). */
+  maxBatchEvents: z.number().int().min(1).max(1_000_000).default(20_000),
+  /** How far behind the newest event time a feed may lag before its events count as late. */
+  allowedLatenessS: z.number().int().min(0).max(86_400).default(600),
+  /** Within a batch, the stages are advanced each time the watermark moves this far (event time). */
+  advanceStepS: z.number().int().min(1).max(3600).default(60),
+  /** Records with an event time further ahead of this server's clock are rejected (0 = no limit). */
+  maxFutureS: z.number().int().min(0).default(86_400),
+  /** Wall-time interval between detector checkpoints. */
+  checkpointIntervalS: z.number().int().min(5).max(86_400).default(60),
+});
+export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;

@@ -1,0 +1,143 @@
+/**
+ * The one way records enter nocwatch (implements IngestPort): validate each record, reject the bad
+ * ones with their index and reason (kept for /api/v1/rejects and counted), store complaints
+ * durably before answering, and enqueue the rest in order. Over the queue limit nothing of the
+ * request is accepted (OverloadedError → 503 + Retry-After).
+ */
+import { OverloadedError, StoreError } from '../errors.js';
+import type { RecordDecoder } from '../collectors/json-records.js';
+import type { Feed, NetworkEvent } from '../model/index.js';
+import { rejectSnippet, type RejectEntry } from '../store/reject-store.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { PipelineConfig } from './config.js';
+import type { FeedStats } from './feed-stats.js';
+import type { IngestPort, IngestResult, Rejection } from './ingest-port.js';
+import type { Pipeline } from './pipeline.js';
+
+export interface IngestServiceDeps {
+  config: PipelineConfig;
+  decoder: RecordDecoder;
+  pipeline: Pipeline;
+  store: Store;
+  metrics: Metrics;
+  feedStats: FeedStats;
+  logger: Logger;
+  wallClock?: () => number;
+}
+
+export class IngestService implements IngestPort {
+  private closed = false;
+  private readonly wall: () => number;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: IngestServiceDeps) {
+    this.wall = deps.wallClock ?? Date.now;
+    this.log = deps.logger.child({ component: 'ingest' });
+  }
+
+  /** Refuse new records from now on (shutdown). */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** True when the queue is so full that ingest is refusing (for /readyz). */
+  get overloaded(): boolean {
+    return this.deps.pipeline.capacityLeft === 0;
+  }
+
+  private admit(feed: Feed, count: number): void {
+    const { pipeline, config, metrics } = this.deps;
+    if (this.closed) {
+      metrics.ingestOverloaded.inc({ feed });
+      throw new OverloadedError(config.retryAfterS, 'the daemon is shutting down');
+    }
+    if (count > pipeline.capacityLeft) {
+      metrics.ingestOverloaded.inc({ feed });
+      throw new OverloadedError(config.retryAfterS, `${pipeline.pending} records are queued (limit ${config.queueLimit}); this request has ${count}`);
+    }
+  }
+
+  /**
+   * `unparsable` holds, by index, records that could not even be parsed (a broken NDJSON line):
+   * they are rejected with that error; the rest of the batch goes on.
+   */
+  accept(feed: Feed, records: readonly unknown[], source = 'http', unparsable?: ReadonlyMap<number, string>): IngestResult {
+    this.admit(feed, records.length);
+    const events: NetworkEvent[] = [];
+    const rejected: Rejection[] = [];
+    const reasons = new Map<string, number>();
+    const rejectEntries: RejectEntry[] = [];
+    const now = this.wall();
+    const maxT = this.deps.config.maxFutureS > 0 ? now + this.deps.config.maxFutureS * 1000 : Infinity;
+    for (let i = 0; i < records.length; i++) {
+      const parseError = unparsable?.get(i);
+      const d = parseError === undefined ? this.deps.decoder.decode(feed, records[i]) : { ok: false as const, error: parseError, reason: 'invalid_json' };
+      let error: string | null = null;
+      let reason = '';
+      if (!d.ok) ({ error, reason } = d);
+      else if (d.event.t > maxT) {
+        error = `time: ${new Date(d.event.t).toISOString()} is more than ${this.deps.config.maxFutureS} s ahead of this server's clock`;
+        reason = 'future_time';
+      } else events.push(d.event);
+      if (error !== null) {
+        rejected.push({ index: i, error });
+        reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+        rejectEntries.push({ at: now, feed, index: i, error, record: rejectSnippet(records[i]) });
+      }
+    }
+    return this.commit(feed, events, rejected, reasons, rejectEntries, source);
+  }
+
+  acceptEvents(feed: Feed, events: readonly NetworkEvent[], source = 'collector'): IngestResult {
+    this.admit(feed, events.length);
+    return this.commit(feed, [...events], [], new Map(), [], source);
+  }
+
+  private commit(
+    feed: Feed, events: NetworkEvent[], rejected: Rejection[], reasons: Map<string, number>,
+    rejectEntries: RejectEntry[], source: string,
+  ): IngestResult {
+    const { store, pipeline, metrics, feedStats } = this.deps;
+    let duplicates = 0;
+    let toQueue = events;
+    try {
+      store.transaction(() => {
+        if (feed === 'complaints') {
+          // Durable before the 202: a complaint is stored here, and processed from the queue.
+          toQueue = [];
+          for (const ev of events) {
+            if (ev.kind !== 'complaint') continue;
+            if (store.complaints.insert(ev.complaint)) toQueue.push(ev);
+            else duplicates++;
+          }
+        }
+        if (rejectEntries.length > 0) store.rejects.add(rejectEntries);
+      });
+    } catch (e) {
+      metrics.storeErrors.inc({ op: 'ingest' });
+      this.log.error({ err: e, feed }, 'storing ingested records failed; the request is refused');
+      throw new StoreError('the store could not save the records; nothing was accepted — retry later');
+    }
+    pipeline.enqueue(toQueue);
+    let maxT: number | null = null;
+    for (const ev of events) if (maxT === null || ev.t > maxT) maxT = ev.t;
+    metrics.ingestAccepted.inc({ feed }, events.length);
+    if (duplicates > 0) metrics.ingestDuplicates.inc({ feed }, duplicates);
+    for (const [reason, n] of reasons) metrics.ingestRejected.inc({ feed, reason }, n);
+    feedStats.record(feed, events.length, rejected.length, duplicates, maxT);
+    if (rejected.length > 0) this.log.debug({ feed, source, rejected: rejected.length }, 'records rejected');
+    return duplicates > 0 ? { accepted: events.length, rejected, duplicates } : { accepted: events.length, rejected };
+  }
+
+  /**
+   * Re-enqueues complaints that were stored but not processed when the daemon stopped (a crash, or
+   * a shutdown past the grace time). Called once at start.
+   */
+  requeueUnprocessedComplaints(): number {
+    const complaints = this.deps.store.complaints.unprocessed(Number.MAX_SAFE_INTEGER);
+    this.deps.pipeline.enqueue(complaints.map((c) => ({ kind: 'complaint' as const, t: c.receivedAt, complaint: c })));
+    return complaints.length;
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * The pipeline: an in-process, bounded, ordered queue of normalised events, processed in batches.
+ * Each batch runs through the stages (see stages.ts for the order) inside one store transaction;
+ * after the commit every listener (dashboard, history, metrics) gets the batch's outcome.
+ *
+ * Event time drives everything downstream: the watermark is the newest event time processed minus
+ * the allowed lateness, and never goes back. Wall time only decides when batches run and when the
+ * detector state is checkpointed.
+ */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Logger } from '../telemetry/logger.js';
+import type { Metrics } from '../telemetry/metrics.js';
+import type { Store } from '../store/store.js';
+import { feedOf, type AnomalyTransition, type Complaint, type ComplaintLink, type Feed, type NetworkEvent } from '../model/index.js';
+import type { PipelineConfig } from './config.js';
+import type {
+  BatchOutcome, BatchPersister, DetectorStage, IncidentChange, IncidentStage, PipelineListener, TicketChange, TicketStage,
+} from './stages.js';
+
+export interface PipelineDeps {
+  config: PipelineConfig;
+  store: Store;
+  metrics: Metrics;
+  logger: Logger;
+  detectors?: DetectorStage;
+  incidents?: IncidentStage;
+  tickets?: TicketStage;
+  persisters?: BatchPersister[];
+  listeners?: PipelineListener[];
+  /** Wall clock (epoch ms), for latency metrics and checkpoint pacing only. */
+  wallClock?: () => number;
+}
+
+interface Chunk {
+  events: readonly NetworkEvent[];
+  /** Next event of `events` to process. */
+  next: number;
+  acceptedAt: number;
+}
+
+const WATERMARK_KEY = 'pipeline.watermark';
+const DETECTOR_CHECKPOINT = 'detectors';
+
+interface Accumulated {
+  transitions: AnomalyTransition[];
+  incidentChanges: IncidentChange[];
+  ticketChanges: TicketChange[];
+}
+
+export class Pipeline {
+  private readonly chunks: Chunk[] = [];
+  private pendingCount = 0;
+  private running = false;
+  private idleWaiters: (() => void)[] = [];
+  private _watermark: number | null = null;
+  private maxEventTime: number | null = null;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private dirtySinceCheckpoint = false;
+  private readonly listeners: PipelineListener[];
+  private readonly persisters: BatchPersister[];
+  private readonly wall: () => number;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.listeners = [...(deps.listeners ?? [])];
+    this.persisters = [...(deps.persisters ?? [])];
+    this.wall = deps.wallClock ?? Date.now;
+    this.log = deps.logger.child({ component: 'pipeline' });
+  }
+
+  /** Records accepted but not yet processed. */
+  get pending(): number {
+    return this.pendingCount;
+  }
+
+  /** The event time the pipeline has reached (epoch ms), or null before the first event. */
+  get watermark(): number | null {
+    return this._watermark;
+  }
+
+  /** The newest event time processed (epoch ms), or null. */
+  get newestEventTime(): number | null {
+    return this.maxEventTime;
+  }
+
+  /** Room left in the queue before ingest must refuse with 503. */
+  get capacityLeft(): number {
+    return Math.max(0, this.deps.config.queueLimit - this.pendingCount);
+  }
+
+  addListener(l: PipelineListener): void {
+    this.listeners.push(l);
+  }
+
+  addPersister(p: BatchPersister): void {
+    this.persisters.push(p);
+  }
+
+  /**
+   * Restores state after a restart: watermark, detector checkpoint, live incidents. Call once,
+   * before the first enqueue. Returns what was restored, for the start-up log.
+   */
+  restore(incidentReopenWindowMs = 24 * 3600_000): { watermark: number | null; checkpointBytes: number; incidents: number } {
+    const { store, detectors, incidents } = this.deps;
+    const wm = store.meta.get(WATERMARK_KEY);
+    if (wm !== undefined) {
+      this._watermark = Number(wm);
+      this.maxEventTime = this._watermark + this.deps.config.allowedLatenessS * 1000;
+      this.deps.metrics.watermark.set(this._watermark / 1000);
+    }
+    let checkpointBytes = 0;
+    const cp = store.checkpoints.load(DETECTOR_CHECKPOINT);
+    if (cp && detectors) {
+      try {
+        detectors.restore(cp.data);
+        checkpointBytes = cp.data.byteLength;
+      } catch (e) {
+        // A checkpoint from an incompatible version: start learning afresh rather than not start.
+        this.log.warn({ err: e }, 'detector checkpoint could not be restored; baselines start afresh');
+      }
+    }
+    let live = 0;
+    if (incidents) {
+      const since = (this._watermark ?? 0) - incidentReopenWindowMs;
+      const list = store.incidents.live(since);
+      incidents.restore(list);
+      live = list.length;
+    }
+    return { watermark: this._watermark, checkpointBytes, incidents: live };
+  }
+
+  /** Starts periodic checkpoints (wall time). */
+  start(): void {
+    if (this.checkpointTimer) return;
+    this.checkpointTimer = setInterval(() => this.checkpoint(), this.deps.config.checkpointIntervalS * 1000);
+    this.checkpointTimer.unref();
+  }
+
+  /** Saves detector state and the watermark, when anything changed since the last save. */
+  checkpoint(force = false): void {
+    if (!force && !this.dirtySinceCheckpoint) return;
+    const { store, detectors, metrics } = this.deps;
+    try {
+      const data = detectors?.checkpoint();
+      store.transaction(() => {
+        if (data) store.checkpoints.save(DETECTOR_CHECKPOINT, data, this.wall());
+        if (this._watermark !== null) store.meta.set(WATERMARK_KEY, String(this._watermark));
+      });
+      this.dirtySinceCheckpoint = false;
+    } catch (e) {
+      metrics.storeErrors.inc({ op: 'checkpoint' });
+      this.log.error({ err: e }, 'saving the detector checkpoint failed');
+    }
+  }
+
+  /** Appends events (already validated) in order. The caller has checked capacity. */
+  enqueue(events: readonly NetworkEvent[], acceptedAt = this.wall()): void {
+    if (events.length === 0) return;
+    this.chunks.push({ events, next: 0, acceptedAt });
+    this.pendingCount += events.length;
+    this.deps.metrics.pending.set(this.pendingCount);
+    if (!this.running) {
+      // Start on the next turn of the event loop: the request that enqueued gets its 202 first.
+      this.running = true;
+      setImmediate(() => void this.run());
+    }
+  }
+
+  /** Resolves when the queue is empty and no batch is running. */
+  whenIdle(): Promise<void> {
+    if (!this.running && this.pendingCount === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Drains the queue (up to `graceMs`), then checkpoints. Returns whether everything was processed. */
+  async stop(graceMs: number): Promise<boolean> {
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    this.checkpointTimer = null;
+    const drained = await Promise.race([
+      this.whenIdle().then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref()),
+    ]);
+    if (!drained) this.log.warn({ pending: this.pendingCount }, 'shutdown grace time over; unprocessed records are dropped (complaints stay stored and are reprocessed at start)');
+    this.checkpoint(true);
+    return drained;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.pendingCount > 0) {
+        const batch = this.takeBatch();
+        this.processBatch(batch.events, batch.acceptedAt);
+        // Let HTTP requests and timers in between batches.
+        await yieldToLoop();
+      }
+    } finally {
+      this.running = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private takeBatch(): { events: NetworkEvent[]; acceptedAt: number[] } {
+    const max = this.deps.config.maxBatchEvents;
+    const events: NetworkEvent[] = [];
+    const acceptedAt: number[] = [];
+    while (events.length < max && this.chunks.length > 0) {
+      const c = this.chunks[0]!;
+      const take = Math.min(max - events.length, c.events.length - c.next);
+      for (let i = 0; i < take; i++) events.push(c.events[c.next + i]!);
+      acceptedAt.push(c.acceptedAt);
+      c.next += take;
+      if (c.next >= c.events.length) this.chunks.shift();
+    }
+    return { events, acceptedAt };
+  }
+
+  /** Runs one batch through every stage and commits it. Synchronous: nothing interleaves. */
+  private processBatch(events: NetworkEvent[], acceptedAt: number[]): void {
+    const started = this.wall();
+    const { store, detectors, incidents, metrics } = this.deps;
+    const lateness = this.deps.config.allowedLatenessS * 1000;
+    const step = this.deps.config.advanceStepS * 1000;
+    const acc: Accumulated = { transitions: [], incidentChanges: [], ticketChanges: [] };
+    const complaints: { complaint: Complaint; link: ComplaintLink | null }[] = [];
+    const late = new Map<Feed, number>();
+    let outcome: BatchOutcome | null = null;
+
+    try {
+      store.transaction(() => {
+        let advancedTo = this._watermark ?? -Infinity;
+        for (const ev of events) {
+          if (this._watermark !== null && ev.t < this._watermark) {
+            const f = feedOf(ev);
+            late.set(f, (late.get(f) ?? 0) + 1);
+          }
+          if (this.maxEventTime === null || ev.t > this.maxEventTime) {
+            this.maxEventTime = ev.t;
+            const candidate = ev.t - lateness;
+            if (this._watermark === null || candidate > this._watermark) this._watermark = candidate;
+            // A batch may span hours of event time (a replay): move the stages along as it goes,
+            // so detection and incident times are those of the data, not of the batch's end.
+            if (this._watermark - advancedTo >= step) {
+              this.advanceStages(this._watermark, acc);
+              advancedTo = this._watermark;
+            }
+          }
+          const now = this._watermark ?? ev.t;
+          if (ev.kind === 'complaint') {
+            const link = incidents?.onComplaint(ev.complaint, now) ?? null;
+            if (!link) detectors?.observe(ev);
+            const triage = incidents?.complaintTriage?.(ev.complaint, link, now) ?? null;
+            store.complaints.markProcessed(ev.complaint.complaintId, link, triage);
+            complaints.push({ complaint: ev.complaint, link });
+          } else {
+            detectors?.observe(ev);
+          }
+        }
+        const wm = this._watermark ?? 0;
+        this.advanceStages(wm, acc);
+        for (const ch of acc.incidentChanges) {
+          store.incidents.upsert(ch.incident);
+          for (const link of ch.linkedComplaints ?? []) store.complaints.relink(link.complaintId, link);
+        }
+        outcome = { watermark: wm, events, complaints, ...acc };
+        for (const p of this.persisters) p.persist(outcome);
+        store.meta.set(WATERMARK_KEY, String(wm));
+      });
+    } catch (e) {
+      outcome = null;
+      metrics.storeErrors.inc({ op: 'batch' });
+      this.log.error({ err: e, events: events.length }, 'a batch could not be committed; its stage changes stay in memory and are persisted with the next batch');
+    }
+
+    this.pendingCount -= events.length;
+    this.dirtySinceCheckpoint = true;
+    const done = this.wall();
+    metrics.pending.set(this.pendingCount);
+    if (this._watermark !== null) metrics.watermark.set(this._watermark / 1000);
+    metrics.batchDuration.observe((done - started) / 1000);
+    for (const t of acceptedAt) metrics.processingLatency.observe((done - t) / 1000);
+    for (const [f, n] of late) metrics.lateEvents.inc({ feed: f }, n);
+
+    if (!outcome) return;
+    for (const l of this.listeners) {
+      try {
+        l.onBatch(outcome);
+      } catch (e) {
+        this.log.error({ err: e }, 'a pipeline listener threw; it must only enqueue');
+      }
+    }
+  }
+
+  /** Moves detectors, incidents and tickets to event time `wm`, collecting what they report. */
+  private advanceStages(wm: number, acc: Accumulated): void {
+    const { detectors, incidents, tickets } = this.deps;
+    let transitions: BatchOutcome['transitions'] = [];
+    if (detectors) {
+      detectors.advance(wm);
+      transitions = detectors.takeTransitions();
+      acc.transitions.push(...transitions);
+    }
+    let changes: IncidentChange[] = [];
+    if (incidents) {
+      if (transitions.length > 0) incidents.onTransitions(transitions, wm);
+      incidents.advance(wm);
+      changes = incidents.takeChanges();
+      acc.incidentChanges.push(...changes);
+    }
+    if (tickets) {
+      if (changes.length > 0) tickets.onIncidentChanges(changes, wm);
+      tickets.advance(wm);
+      acc.ticketChanges.push(...tickets.takeChanges());
+    }
+  }
+}

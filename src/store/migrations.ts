@@ -1,0 +1,76 @@
+/**
+ * Schema migrations, applied once each in this order and recorded by name in `migrations`.
+ * Never edit a migration that has shipped: append a new one with a new, unique name.
+ */
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    name: '0001-complaints',
+    sql: `
+      CREATE TABLE complaints (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        complaint_id TEXT NOT NULL UNIQUE,
+        received_at INTEGER NOT NULL,
+        customer_id TEXT NOT NULL,
+        cell_id TEXT,
+        district TEXT,
+        incident_id TEXT,
+        processed INTEGER NOT NULL DEFAULT 0,
+        doc TEXT NOT NULL,
+        link TEXT,
+        triage TEXT
+      );
+      CREATE INDEX complaints_received ON complaints (received_at DESC, complaint_id DESC);
+      CREATE INDEX complaints_incident ON complaints (incident_id, received_at DESC);
+      CREATE INDEX complaints_customer ON complaints (customer_id, received_at DESC);
+      CREATE INDEX complaints_unprocessed ON complaints (seq) WHERE processed = 0;
+    `,
+  },
+  {
+    name: '0002-incidents',
+    sql: `
+      CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        region TEXT NOT NULL,
+        opened_at INTEGER NOT NULL,
+        resolved_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX incidents_opened ON incidents (opened_at DESC, id DESC);
+      CREATE INDEX incidents_state ON incidents (state, opened_at DESC);
+      CREATE INDEX incidents_region ON incidents (region, opened_at DESC);
+    `,
+  },
+  {
+    name: '0003-rejects-checkpoints-cells-meta',
+    sql: `
+      CREATE TABLE rejects (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        feed TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        error TEXT NOT NULL,
+        record TEXT
+      );
+      CREATE TABLE checkpoints (
+        name TEXT PRIMARY KEY,
+        saved_at INTEGER NOT NULL,
+        data BLOB NOT NULL
+      );
+      CREATE TABLE cells (
+        cell_id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL
+      );
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];

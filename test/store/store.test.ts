@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Complaint, Incident } from '../../src/model/index.js';
+import { applyMigrations, openDatabase } from '../../src/store/database.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { createMemoryStore, openSqliteStore, storeConfigSchema, type Store } from '../../src/store/store.js';
+
+function complaint(id: string, receivedAt: number, customer = 'c1'): Complaint {
+  return { complaintId: id, channel: 'hotline', receivedAt, customer: { id: customer, class: 'regular' }, category: 'no_data', location: { cellId: 'X' } };
+}
+
+function incident(id: string, openedAt: number, state: 'open' | 'resolved' = 'open', resolvedAt: number | null = null): Incident {
+  return {
+    id, state, severity: 'major', openedAt, detectedAt: openedAt + 1, resolvedAt,
+    rootCause: { objectType: 'site', objectId: 'S1', category: 'outage' }, cells: ['A'], region: 'R1',
+    anomalies: [], complaintIds: [], ticketId: null, triage: { class: 'routine', score: 40, reasons: [] },
+    confidence: 0.5, feeds: ['pm'], reopenCount: 0, version: 1, updatedAt: openedAt,
+  };
+}
+
+const implementations: [string, () => Store][] = [
+  ['sqlite', () => openSqliteStore(':memory:', storeConfigSchema.parse({ keepRejects: 10 }))],
+  ['memory fake', () => createMemoryStore(storeConfigSchema.parse({ keepRejects: 10 }))],
+];
+
+describe.each(implementations)('%s store', (_name, make) => {
+  it('stores a complaint once by complaintId', () => {
+    const s = make();
+    expect(s.complaints.insert(complaint('A', 1000))).toBe(true);
+    expect(s.complaints.insert({ ...complaint('A', 2000), description: 'changed' })).toBe(false);
+    expect(s.complaints.get('A')).toMatchObject({ complaint: { receivedAt: 1000 }, processed: false, incidentId: null });
+    expect(s.complaints.count()).toBe(1);
+  });
+
+  it('keeps unprocessed complaints until they are marked, and records links', () => {
+    const s = make();
+    for (let i = 0; i < 5; i++) s.complaints.insert(complaint(`C${i}`, 1000 + i));
+    s.complaints.markProcessed('C1', { complaintId: 'C1', incidentId: 'INC-1', confidence: 0.9, reason: 'same cell' }, { class: 'must_solve', score: 90, reasons: ['VIP'] });
+    s.complaints.markProcessed('C3', null, null);
+    expect(s.complaints.unprocessed(10).map((c) => c.complaintId)).toEqual(['C0', 'C2', 'C4']);
+    expect(s.complaints.get('C1')).toMatchObject({ processed: true, incidentId: 'INC-1', triage: { class: 'must_solve' } });
+    expect(s.complaints.list({ limit: 10, incidentId: 'INC-1' }).items.map((c) => c.complaint.complaintId)).toEqual(['C1']);
+    s.complaints.relink('C1', { complaintId: 'C1', incidentId: 'INC-2', confidence: 0.9, reason: 'merged' });
+    expect(s.complaints.get('C1')?.incidentId).toBe('INC-2');
+  });
+
+  it('pages complaints newest first with a cursor, without gaps or repeats', () => {
+    const s = make();
+    for (let i = 0; i < 25; i++) s.complaints.insert(complaint(`C${String(i).padStart(2, '0')}`, 1000 + Math.floor(i / 2)));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = s.complaints.list({ limit: 7, cursor });
+      seen.push(...page.items.map((c) => c.complaint.complaintId));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+    const times = seen.map((id) => 1000 + Math.floor(Number(id.slice(1)) / 2));
+    expect([...times].sort((a, b) => b - a)).toEqual(times);
+    expect(s.complaints.list({ limit: 100, since: 1010, until: 1012 }).items).toHaveLength(4);
+  });
+
+  it('upserts incidents and lists them by state, region and time', () => {
+    const s = make();
+    s.incidents.upsert(incident('I1', 100));
+    s.incidents.upsert(incident('I2', 200));
+    s.incidents.upsert({ ...incident('I1', 100, 'resolved', 500), version: 2 });
+    expect(s.incidents.get('I1')).toMatchObject({ state: 'resolved', version: 2 });
+    expect(s.incidents.list({ limit: 10, state: 'open' }).items.map((i) => i.id)).toEqual(['I2']);
+    expect(s.incidents.list({ limit: 10 }).items.map((i) => i.id)).toEqual(['I2', 'I1']);
+    expect(s.incidents.list({ limit: 10, region: 'nowhere' }).items).toEqual([]);
+    expect(s.incidents.live(400).map((i) => i.id)).toEqual(['I1', 'I2']);
+    expect(s.incidents.live(600).map((i) => i.id)).toEqual(['I2']);
+  });
+
+  it('keeps only the last N rejects, newest first', () => {
+    const s = make();
+    for (let i = 0; i < 25; i++) s.rejects.add([{ at: i, feed: 'pm', index: i, error: `e${i}`, record: null }]);
+    const list = s.rejects.list(100);
+    expect(list.length).toBeGreaterThanOrEqual(10);
+    expect(list.length).toBeLessThanOrEqual(10);
+    expect(list[0]!.error).toBe('e24');
+  });
+
+  it('saves and loads checkpoints, and cells', () => {
+    const s = make();
+    s.checkpoints.save('detectors', new Uint8Array([1, 2, 3]), 99);
+    s.checkpoints.save('detectors', new Uint8Array([4, 5]), 100);
+    const cp = s.checkpoints.load('detectors')!;
+    expect([...cp.data]).toEqual([4, 5]);
+    expect(cp.savedAt).toBe(100);
+    expect(s.checkpoints.load('other')).toBeUndefined();
+    s.meta.set('k', 'v');
+    expect(s.meta.get('k')).toBe('v');
+  });
+});
+
+describe('sqlite durability', () => {
+  it('rolls a failed transaction back completely', () => {
+    const s = openSqliteStore(':memory:');
+    expect(() => s.transaction(() => {
+      s.complaints.insert(complaint('A', 1));
+      throw new Error('boom');
+    })).toThrow('boom');
+    expect(s.complaints.get('A')).toBeUndefined();
+  });
+
+  it('keeps data across close and reopen of the file, and applies migrations once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nocwatch-store-'));
+    const a = openSqliteStore(dir);
+    a.complaints.insert(complaint('A', 1));
+    a.close();
+    const b = openSqliteStore(dir);
+    expect(b.complaints.get('A')?.complaint.receivedAt).toBe(1);
+    expect(applyMigrations(b.db, MIGRATIONS)).toEqual([]);
+    expect(b.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    b.close();
+  });
+
+  it('applies a new migration appended later, by name', () => {
+    const db = openDatabase(':memory:');
+    expect(applyMigrations(db, [...MIGRATIONS, { name: '9999-test', sql: 'CREATE TABLE t (x INTEGER)' }])).toEqual(['9999-test']);
+  });
+});
