@@ -12,6 +12,11 @@ import { MemoryComplaintStore, SqliteComplaintStore, type ComplaintStore } from 
 import { MemoryIncidentStore, SqliteIncidentStore, type IncidentStore } from './incident-store.js';
 import { MemoryMetaStore, SqliteMetaStore, type MetaStore } from './meta-store.js';
 import { MemoryRejectStore, SqliteRejectStore, type RejectStore } from './reject-store.js';
+import { MemoryTicketStore, SqliteTicketStore, type TicketStore } from '../tickets/ticket-store.js';
+import { MemoryCallbackStore, type CallbackStore } from '../tickets/callback-store.js';
+import { SqliteCallbackStore } from '../tickets/sqlite-callback-store.js';
+import { MemoryOutboxStore, type OutboxStore } from '../outputs/ticketing/outbox-store.js';
+import { SqliteOutboxStore } from '../outputs/ticketing/sqlite-outbox-store.js';
 
 export const storeConfigSchema = z.strictObject({
   /** File name under the data dir. */
@@ -30,6 +35,11 @@ export interface Store {
   readonly checkpoints: CheckpointStore;
   readonly cells: CellStore;
   readonly meta: MetaStore;
+  readonly tickets: TicketStore;
+  /** Ticket versions waiting for (or done with) delivery to the ticketing system. */
+  readonly outbox: OutboxStore;
+  /** Callback tasks after verified fixes, and the dissatisfied-customer pool. */
+  readonly callbacks: CallbackStore;
   /** Runs `fn` atomically; nested calls join the outer transaction. */
   transaction<T>(fn: () => T): T;
   /** A cheap check that the store answers (for /readyz). */
@@ -44,6 +54,9 @@ export class SqliteStore implements Store {
   readonly checkpoints: CheckpointStore;
   readonly cells: CellStore;
   readonly meta: MetaStore;
+  readonly tickets: TicketStore;
+  readonly outbox: OutboxStore;
+  readonly callbacks: CallbackStore;
 
   constructor(readonly db: Db, config: StoreConfig) {
     this.complaints = new SqliteComplaintStore(db);
@@ -52,6 +65,9 @@ export class SqliteStore implements Store {
     this.checkpoints = new SqliteCheckpointStore(db);
     this.cells = new SqliteCellStore(db);
     this.meta = new SqliteMetaStore(db);
+    this.tickets = new SqliteTicketStore(db);
+    this.outbox = new SqliteOutboxStore(db);
+    this.callbacks = new SqliteCallbackStore(db);
   }
 
   transaction<T>(fn: () => T): T {
@@ -87,6 +103,9 @@ export function createMemoryStore(config: StoreConfig = storeConfigSchema.parse(
     checkpoints: new MemoryCheckpointStore(),
     cells: new MemoryCellStore(),
     meta: new MemoryMetaStore(),
+    tickets: new MemoryTicketStore(),
+    outbox: new MemoryOutboxStore(),
+    callbacks: new MemoryCallbackStore(),
     transaction: <T>(fn: () => T): T => fn(),
     healthy: () => open,
     close: () => {

@@ -15,7 +15,7 @@ import { DAY } from '../model/index.js';
 import type { BatchOutcome, PipelineListener } from '../pipeline/stages.js';
 import type { CallbackReason, CallbackStore, CallbackTask, DissatisfiedEntry } from './callback-store.js';
 import type { TicketsConfig } from './config.js';
-import { TicketError } from './errors.js';
+import { NotFoundError } from '../errors.js';
 import type { ComplaintLookup } from './ticket-engine.js';
 
 /** A callback result as posted (times already parsed to epoch ms). */
@@ -95,7 +95,7 @@ export class CallbackService implements PipelineListener {
   record(input: CallbackInput): CallbackTask {
     const task = this.deps.store.getTask(input.complaintId);
     if (!task) {
-      throw new TicketError('NOCWATCH_ERR_CALLBACK_NOT_FOUND', 404, `no callback task for complaint ${input.complaintId} (its ticket is not verified yet)`);
+      throw new NotFoundError(`no callback task for complaint ${input.complaintId} (its ticket is not verified yet)`);
     }
     const result = {
       at: input.at, reached: input.reached, satisfied: input.reached ? (input.satisfied ?? null) : null,

@@ -4,6 +4,9 @@
  * and in-memory fake here; SQLite in sqlite-callback-store.ts.
  */
 import type { CustomerClass, Department, TriageClass } from '../model/index.js';
+import { decodeCursor, encodeCursor, type Page } from '../store/page.js';
+
+export type { Page };
 
 export type CallbackReason = 'vip' | 'enterprise' | 'sample';
 export type CallbackState = 'pending' | 'done' | 'not_selected';
@@ -49,11 +52,6 @@ export interface DissatisfiedEntry {
   class: TriageClass;
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
 export interface CallbackStore {
   /** Adds a task unless the complaint already has one (a re-verified ticket keeps its first). */
   addTask(task: CallbackTask): boolean;
@@ -77,10 +75,10 @@ const dissKey = (e: DissatisfiedEntry) => `${e.customerId}\u0000${e.complaintId}
 
 /** Pages newest first through items sorted by descending sequence. */
 function page<T>(rows: { seq: number; v: T }[], limit: number, cursor?: string | null): Page<T> {
-  const before = cursor ? Number(cursor) : Infinity;
+  const before = cursor ? decodeCursor(cursor).key : Infinity;
   const sel = rows.filter((r) => r.seq < before).sort((a, b) => b.seq - a.seq).slice(0, limit + 1);
   const items = sel.slice(0, limit);
-  return { items: items.map((r) => structuredClone(r.v)), nextCursor: sel.length > limit ? String(items[items.length - 1].seq) : null };
+  return { items: items.map((r) => structuredClone(r.v)), nextCursor: sel.length > limit ? encodeCursor({ key: items[items.length - 1].seq, id: '' }) : null };
 }
 
 export class MemoryCallbackStore implements CallbackStore {

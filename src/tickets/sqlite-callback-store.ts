@@ -1,35 +1,11 @@
-/** Callback tasks and the dissatisfied-customer pool in SQLite. Schema in CALLBACK_MIGRATIONS. */
-import type { Database, Statement } from 'better-sqlite3';
+/** Callback tasks and the dissatisfied-customer pool in SQLite. Schema: the `ticket-callbacks-v1` migration. */
+import type { Statement } from 'better-sqlite3';
+import type { Db as Database } from '../store/database.js';
 import type {
   CallbackResult, CallbackStore, CallbackTask, DissatisfiedEntry, Page,
 } from './callback-store.js';
+import { decodeCursor, encodeCursor } from '../store/page.js';
 
-export const CALLBACK_MIGRATIONS: readonly { name: string; sql: string }[] = [
-  {
-    name: 'ticket-callbacks-v1',
-    sql: `
-      CREATE TABLE ticket_callbacks (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        complaint_id TEXT NOT NULL UNIQUE,
-        customer_id TEXT NOT NULL,
-        ticket_id TEXT NOT NULL,
-        verified_at INTEGER NOT NULL,
-        state TEXT NOT NULL,
-        doc TEXT NOT NULL
-      );
-      CREATE INDEX ticket_callbacks_customer ON ticket_callbacks (customer_id, verified_at);
-      CREATE INDEX ticket_callbacks_verified ON ticket_callbacks (verified_at);
-      CREATE INDEX ticket_callbacks_state ON ticket_callbacks (state, seq);
-      CREATE TABLE dissatisfied_customers (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        dedup TEXT NOT NULL UNIQUE,
-        customer_id TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        doc TEXT NOT NULL
-      );
-      CREATE INDEX dissatisfied_customers_at ON dissatisfied_customers (at);`,
-  },
-];
 
 type Doc = { seq: number; doc: string };
 
@@ -37,7 +13,7 @@ function pageOf<T>(rows: Doc[], limit: number): Page<T> {
   const items = rows.slice(0, limit);
   return {
     items: items.map((r) => JSON.parse(r.doc) as T),
-    nextCursor: rows.length > limit ? String(items[items.length - 1].seq) : null,
+    nextCursor: rows.length > limit ? encodeCursor({ key: items[items.length - 1].seq, id: '' }) : null,
   };
 }
 
@@ -83,7 +59,7 @@ export class SqliteCallbackStore implements CallbackStore {
   }
 
   listTasks(q: { state?: 'pending' | 'done'; limit: number; cursor?: string | null }): Page<CallbackTask> {
-    const before = q.cursor ? Number(q.cursor) : Number.MAX_SAFE_INTEGER;
+    const before = q.cursor ? decodeCursor(q.cursor).key : Number.MAX_SAFE_INTEGER;
     const [a, b] = q.state ? [q.state, q.state] : ['pending', 'done'];
     return pageOf(this.s.list.all(before, a, b, q.limit + 1) as Doc[], q.limit);
   }
@@ -98,7 +74,7 @@ export class SqliteCallbackStore implements CallbackStore {
   }
 
   listDissatisfied(q: { limit: number; cursor?: string | null }): Page<DissatisfiedEntry> {
-    const before = q.cursor ? Number(q.cursor) : Number.MAX_SAFE_INTEGER;
+    const before = q.cursor ? decodeCursor(q.cursor).key : Number.MAX_SAFE_INTEGER;
     return pageOf(this.s.listDiss.all(before, q.limit + 1) as Doc[], q.limit);
   }
 

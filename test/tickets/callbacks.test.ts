@@ -1,10 +1,10 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { BatchOutcome } from '../../src/pipeline/stages.js';
 import { CallbackService, callbackReason, sampleDraw } from '../../src/tickets/callback-service.js';
 import { MemoryCallbackStore, type CallbackStore } from '../../src/tickets/callback-store.js';
 import { ticketsConfigSchema } from '../../src/tickets/config.js';
-import { CALLBACK_MIGRATIONS, SqliteCallbackStore } from '../../src/tickets/sqlite-callback-store.js';
+import { SqliteCallbackStore } from '../../src/tickets/sqlite-callback-store.js';
+import { openDatabase } from '../../src/store/database.js';
 import type { Ticket } from '../../src/model/index.js';
 import { ComplaintMap, H, T0 } from './fixtures.js';
 
@@ -26,11 +26,7 @@ function outcome(over: Partial<BatchOutcome>): BatchOutcome {
 
 const STORES: [string, () => CallbackStore][] = [
   ['memory', () => new MemoryCallbackStore()],
-  ['sqlite', () => {
-    const db = new Database(':memory:');
-    for (const m of CALLBACK_MIGRATIONS) db.exec(m.sql);
-    return new SqliteCallbackStore(db);
-  }],
+  ['sqlite', () => new SqliteCallbackStore(openDatabase(':memory:'))],
 ];
 
 describe('callback sampling', () => {

@@ -4,6 +4,7 @@
  */
 import type { TicketChange } from '../../pipeline/stages.js';
 import { newOutboxEntry, OUTBOX_STATES, type OutboxEntry, type OutboxState } from './outbox-entry.js';
+import { decodeCursor, encodeCursor, type Page } from '../../store/page.js';
 
 export interface OutboxListQuery {
   state?: OutboxState;
@@ -13,10 +14,7 @@ export interface OutboxListQuery {
   cursor?: string | null;
 }
 
-export interface OutboxPage {
-  items: OutboxEntry[];
-  nextCursor: string | null;
-}
+export type OutboxPage = Page<OutboxEntry>;
 
 export interface OutboxStore {
   /** Adds the version a change produced; a version already enqueued is left as it is. */
@@ -121,14 +119,14 @@ export class MemoryOutboxStore implements OutboxStore {
   }
 
   list(q: OutboxListQuery): OutboxPage {
-    const before = q.cursor ? Number(q.cursor) : Infinity;
+    const before = q.cursor ? decodeCursor(q.cursor).key : Infinity;
     const rows = this.entries
       .filter((r) => r.seq < before && (!q.state || r.e.state === q.state) && (!q.ticketId || r.e.ticketId === q.ticketId))
       .sort((a, b) => b.seq - a.seq)
       .slice(0, q.limit + 1);
     const more = rows.length > q.limit;
     const page = rows.slice(0, q.limit);
-    return { items: page.map((r) => structuredClone(r.e)), nextCursor: more ? String(page[page.length - 1].seq) : null };
+    return { items: page.map((r) => structuredClone(r.e)), nextCursor: more ? encodeCursor({ key: page[page.length - 1].seq, id: '' }) : null };
   }
 
   counts(): Record<OutboxState, number> {

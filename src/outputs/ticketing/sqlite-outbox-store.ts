@@ -1,43 +1,15 @@
 /**
  * The ticketing outbox in SQLite. It shares the daemon's database (and so the pipeline's
- * transaction: a ticket and its outbox entry commit together). Schema in OUTBOX_MIGRATIONS.
+ * transaction: a ticket and its outbox entry commit together). Schema: the `ticketing-outbox-v1` migration (src/store/migrations.ts).
  */
-import type { Database, Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import type { Db as Database } from '../../store/database.js';
 import type { TicketChange } from '../../pipeline/stages.js';
 import { newOutboxEntry, type OutboxEntry, type OutboxState } from './outbox-entry.js';
 import { emptyCounts, type OutboxListQuery, type OutboxPage, type OutboxStore } from './outbox-store.js';
+import { decodeCursor, encodeCursor } from '../../store/page.js';
 
 /** Named migrations for the store's migration list (applied once each, in order). */
-export const OUTBOX_MIGRATIONS: readonly { name: string; sql: string }[] = [
-  {
-    name: 'ticketing-outbox-v1',
-    sql: `
-      CREATE TABLE ticketing_outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        key TEXT NOT NULL UNIQUE,
-        ticket_id TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        change TEXT NOT NULL,
-        note TEXT,
-        ticket_json TEXT NOT NULL,
-        state TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt_at INTEGER NOT NULL,
-        enqueued_at INTEGER NOT NULL,
-        delivered_at INTEGER,
-        last_status INTEGER,
-        last_error TEXT
-      );
-      CREATE INDEX ticketing_outbox_waiting ON ticketing_outbox (state, next_attempt_at);
-      CREATE INDEX ticketing_outbox_ticket ON ticketing_outbox (ticket_id, version);
-      CREATE TABLE ticketing_refs (
-        ticket_id TEXT NOT NULL,
-        system TEXT NOT NULL,
-        ref TEXT NOT NULL,
-        PRIMARY KEY (ticket_id, system)
-      );`,
-  },
-];
 
 interface Row {
   seq: number;
@@ -152,13 +124,13 @@ export class SqliteOutboxStore implements OutboxStore {
   list(q: OutboxListQuery): OutboxPage {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (q.cursor) { where.push('seq < ?'); args.push(Number(q.cursor)); }
+    if (q.cursor) { where.push('seq < ?'); args.push(decodeCursor(q.cursor).key); }
     if (q.state) { where.push('state = ?'); args.push(q.state); }
     if (q.ticketId) { where.push('ticket_id = ?'); args.push(q.ticketId); }
     const sql = `SELECT * FROM ticketing_outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, q.limit + 1) as Row[];
     const page = rows.slice(0, q.limit);
-    return { items: page.map(toEntry), nextCursor: rows.length > q.limit ? String(page[page.length - 1].seq) : null };
+    return { items: page.map(toEntry), nextCursor: rows.length > q.limit ? encodeCursor({ key: page[page.length - 1].seq, id: '' }) : null };
   }
 
   counts(): Record<OutboxState, number> {

@@ -1,9 +1,9 @@
 /** Builders for outbox tests: a ticket version as a TicketChange, and both outbox implementations. */
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../../src/store/database.js';
 import type { Ticket } from '../../../src/model/index.js';
 import type { TicketChange } from '../../../src/pipeline/stages.js';
 import { MemoryOutboxStore, type OutboxStore } from '../../../src/outputs/ticketing/outbox-store.js';
-import { OUTBOX_MIGRATIONS, SqliteOutboxStore } from '../../../src/outputs/ticketing/sqlite-outbox-store.js';
+import { SqliteOutboxStore } from '../../../src/outputs/ticketing/sqlite-outbox-store.js';
 
 export const T0 = Date.UTC(2026, 10, 23, 2, 0, 0);
 
@@ -23,9 +23,7 @@ export function change(id: string, version: number, over: Partial<Ticket> = {}, 
 }
 
 export function sqliteOutbox(): SqliteOutboxStore {
-  const db = new Database(':memory:');
-  for (const m of OUTBOX_MIGRATIONS) db.exec(m.sql);
-  return new SqliteOutboxStore(db);
+  return new SqliteOutboxStore(openDatabase(':memory:'));
 }
 
 export const OUTBOXES: [string, () => OutboxStore][] = [
