@@ -10,6 +10,17 @@ import { registerComplaintRoutes } from './api/routes/complaints.js';
 import { registerIngestRoutes } from './api/routes/ingest.js';
 import { registerInventoryRoutes } from './api/routes/inventory.js';
 import { registerStatusRoutes } from './api/routes/status.js';
+import { registerTicketRoutes } from './api/routes/tickets.js';
+import { registerCallbackRoutes } from './api/routes/callbacks.js';
+import { registerOutboxRoutes } from './api/routes/outbox.js';
+import { registerEvaluationRoutes } from './api/routes/evaluation.js';
+import { collectEvaluationData } from './evaluation/evaluation-source.js';
+import { DeliveryWorker } from './outputs/ticketing/delivery-worker.js';
+import { CallbackService } from './tickets/callback-service.js';
+import { CLOSED_RETENTION, TicketEngine } from './tickets/ticket-engine.js';
+import { TicketPersister } from './tickets/ticket-persister.js';
+import { TicketTelemetry } from './tickets/ticket-telemetry.js';
+import type { CellHealth } from './tickets/verification.js';
 import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
@@ -43,6 +54,9 @@ export interface App {
   readonly ingest: IngestService;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  readonly tickets: TicketEngine;
+  readonly delivery: DeliveryWorker;
+  readonly callbacks: CallbackService;
   /** Restores durable state, re-enqueues unprocessed complaints and starts background work. */
   start(): Promise<void>;
   /** Stops accepting, drains the queue within the grace time, checkpoints, closes the store. */
@@ -72,7 +86,34 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   metrics.inventoryCells.set(inventory.size);
 
   const feedStats = new FeedStats(wallClock);
-  const pipeline = new Pipeline({ config: config.pipeline, store, metrics, logger, wallClock });
+
+  // Tickets: the stage (pure, event time), its persister (ticket + outbox entry in the batch's
+  // transaction), the delivery worker (wall-clock I/O), callbacks and telemetry after each commit.
+  // Verification asks the detector stage about cell health; until one is wired, cells are normal.
+  const cellHealth: CellHealth = { cellStatus: () => 'normal' };
+  const complaintLookup = { complaint: (id: string) => store.complaints.get(id)?.complaint };
+  const delivery = new DeliveryWorker({
+    outbox: store.outbox, config: config.ticketing, log: logger.child({ component: 'ticketing' }),
+    metrics: { attempt: (system, outcome) => metrics.deliveries.inc({ system, outcome }) },
+  });
+  const tickets = new TicketEngine({ config: config.tickets, cellHealth, complaints: complaintLookup, system: delivery.system ?? 'none' });
+  const callbacks = new CallbackService({
+    store: store.callbacks, complaints: complaintLookup, config: config.tickets.callbacks,
+    onError: (err) => logger.error({ err, component: 'callbacks' }, 'creating callback tasks failed'),
+  });
+  const pipeline = new Pipeline({
+    config: config.pipeline, store, metrics, logger, wallClock, tickets,
+    persisters: [new TicketPersister(store, wallClock)],
+  });
+  const evaluationData = (from: number, to: number) =>
+    collectEvaluationData({ store, topology: inventory, repeatWindowDays: config.tickets.callbacks.repeatWindowDays }, from, to);
+  pipeline.addListener(callbacks);
+  pipeline.addListener(new TicketTelemetry({
+    metrics, store, live: () => tickets.live(), watermark: () => pipeline.watermark, evaluationData,
+    evaluation: config.evaluation, wallClock,
+    onError: (err) => logger.warn({ err, component: 'tickets' }, 'refreshing ticket metrics failed'),
+  }));
+  pipeline.addListener({ onBatch: (o) => { if (o.ticketChanges.length > 0) delivery.kick(); } });
   const decoder = new RecordDecoder({ topology: inventory });
   const ingest = new IngestService({ config: config.pipeline, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
 
@@ -87,13 +128,21 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   registerCellRoutes(server, { topology: inventory });
   registerComplaintRoutes(server, { store });
+  registerTicketRoutes(server, { store, pipeline, metrics, system: delivery.system, secret: config.ticketing.secret });
+  registerCallbackRoutes(server, { store, callbacks });
+  registerOutboxRoutes(server, { store, system: delivery.system, kick: () => delivery.kick() });
+  registerEvaluationRoutes(server, { evaluationData, watermark: () => pipeline.watermark });
 
   const log = logger.child({ component: 'app' });
   let stopped = false;
   return {
-    config, server, store, inventory, pipeline, ingest, metrics, logger,
+    config, server, store, inventory, pipeline, ingest, metrics, logger, tickets, delivery, callbacks,
     async start() {
       const restored = pipeline.restore();
+      // Tickets still worked on, and closed ones a relapse may reopen; then rows a crash lost.
+      tickets.restore(store.tickets.live((pipeline.watermark ?? 0) - CLOSED_RETENTION));
+      callbacks.reconcile(tickets.live());
+      delivery.start();
       const requeued = ingest.requeueUnprocessedComplaints();
       pipeline.start();
       log.info({ ...restored, requeuedComplaints: requeued, cells: inventory.size }, 'state restored');
@@ -103,6 +152,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       stopped = true;
       ingest.close();
       const drained = await pipeline.stop(config.server.shutdownGraceMs);
+      await delivery.stop();
       await server.close();
       store.close();
       log.info({ drained }, 'stopped');

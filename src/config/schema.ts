@@ -9,6 +9,9 @@ import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
 import { storeConfigSchema } from '../store/store.js';
 import { logConfigSchema } from '../telemetry/config.js';
+import { ticketsConfigSchema } from '../tickets/config.js';
+import { ticketingConfigSchema } from '../outputs/ticketing/config.js';
+import { evaluationConfigSchema } from '../evaluation/config.js';
 
 export const configSchema = z.strictObject({
   server: serverConfigSchema.prefault({}),
@@ -19,5 +22,11 @@ export const configSchema = z.strictObject({
   store: storeConfigSchema.prefault({}),
   inventory: inventoryConfigSchema.prefault({}),
   pipeline: pipelineConfigSchema.prefault({}),
+  /** Ticket life cycle: SLA, routing, verification, callbacks, audit. */
+  tickets: ticketsConfigSchema.prefault({}),
+  /** Delivery of ticket versions to the ticketing system (outbox worker and adapter). */
+  ticketing: ticketingConfigSchema.prefault({}),
+  /** The process KPIs' Prometheus gauges. */
+  evaluation: evaluationConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;

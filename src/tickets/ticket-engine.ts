@@ -35,7 +35,7 @@ export interface TicketEngineDeps {
 const CLASS_RANK: Record<TriageClass, number> = { defer: 0, routine: 1, must_solve: 2 };
 const BASE_PRIORITY: Record<TriageClass, number> = { must_solve: 2, routine: 3, defer: 4 };
 /** Closed tickets stay in memory this long, so a late relapse still finds (and reopens) them. */
-const CLOSED_RETENTION = 35 * DAY;
+export const CLOSED_RETENTION = 35 * DAY;
 
 /** The ticket id of an incident: stable, so a replay or restart produces the same ids. */
 export function ticketIdFor(incidentId: string): string {

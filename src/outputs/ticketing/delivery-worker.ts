@@ -71,7 +71,7 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     if (!this.adapter) {
-      this.log.warn({}, 'no ticketing target configured: ticket versions stay pending in the outbox');
+      this.log.info({}, 'no ticketing target configured: ticket versions stay pending in the outbox');
       return;
     }
     this.schedule(0);
