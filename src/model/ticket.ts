@@ -46,6 +46,13 @@ export interface Ticket {
   problemStartedAt?: number;
   /** Event time at which the daemon detected the problem (the incident's detectedAt). */
   detectedAt?: number;
+  /**
+   * Event time the problem was first ticketed: this ticket's creation, or earlier when it carries on
+   * from tickets of incidents merged into its own. `proactive` compares the first complaint to it.
+   */
+  firstTicketAt?: number;
+  /** Tickets of incidents merged into this one's incident (closed as merged). */
+  mergedFrom?: string[];
   /** Event time of the first complaint linked to the incident, when known. */
   firstComplaintAt?: number | null;
   /** Event times of the life-cycle milestones (the latest occurrence of each). */

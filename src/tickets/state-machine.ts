@@ -4,14 +4,15 @@
  *   open → acknowledged → in_progress → resolved → verified → closed, plus reopened.
  *
  * Inputs are the ticketing system's events (`POST /api/v1/tickets/:id/events`) and the daemon's own
- * findings (the network recovered, verification passed, a relapse, the close timer). A pair that is
+ * findings (the network recovered, verification passed, a relapse, the close timer, the incident
+ * was merged into a bigger one whose ticket carries on the work). A pair that is
  * not in the table is an invalid transition (409). `same` means "accepted, state unchanged": a
  * repeated event from a retrying ticketing system, a comment, a late acknowledgement.
  */
 import type { TicketEventType, TicketState } from '../model/index.js';
 
 /** What the daemon itself decides about a ticket. */
-export const SYSTEM_INPUTS = ['network_recovered', 'verify_passed', 'relapse', 'close_due'] as const;
+export const SYSTEM_INPUTS = ['network_recovered', 'verify_passed', 'relapse', 'close_due', 'merged'] as const;
 export type SystemInput = (typeof SYSTEM_INPUTS)[number];
 
 export type TicketInput = TicketEventType | SystemInput;
@@ -32,6 +33,7 @@ const working = (self: TicketState): Row => ({
   comment: 'same',
   network_recovered: 'resolved',
   relapse: 'same',
+  merged: 'closed',
 });
 
 export const TRANSITIONS: Readonly<Record<TicketState, Row>> = {
@@ -47,6 +49,7 @@ export const TRANSITIONS: Readonly<Record<TicketState, Row>> = {
     network_recovered: 'same',
     verify_passed: 'verified',
     relapse: 'reopened',
+    merged: 'closed',
   },
   verified: {
     resolved: 'same',
@@ -54,12 +57,14 @@ export const TRANSITIONS: Readonly<Record<TicketState, Row>> = {
     network_recovered: 'same',
     relapse: 'reopened',
     close_due: 'closed',
+    merged: 'closed',
   },
   closed: {
     comment: 'same',
     resolved: 'same',
     network_recovered: 'same',
     relapse: 'reopened',
+    merged: 'same',
   },
 };
 

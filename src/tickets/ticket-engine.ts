@@ -19,6 +19,12 @@ import { dueBreaches, slaDeadlines } from './sla.js';
 import { isActive, nextState, type TicketInput } from './state-machine.js';
 import { verificationStep, type CellHealth } from './verification.js';
 
+/**
+ * What the incident stage adds to an incident that the ticket stage uses when present: confirmation,
+ * and merges (a victim resolves with `mergedInto`, the survivor lists it in `absorbed`).
+ */
+type IncidentLike = Incident & { confirmed?: boolean; mergedInto?: string; absorbed?: string[] };
+
 /** Read access to stored complaints (their receive time decides `proactive`). */
 export interface ComplaintLookup {
   complaint(complaintId: string): Complaint | undefined;
@@ -64,7 +70,7 @@ export class TicketEngine implements TicketStage {
 
   onIncidentChanges(changes: readonly IncidentChange[], now: number): void {
     for (const change of changes) {
-      const inc = change.incident;
+      const inc: IncidentLike = change.incident;
       const t = this.tickets.get(ticketIdFor(inc.id));
       if (!t) {
         if (this.shouldOpen(inc)) this.open(inc, now);
@@ -163,21 +169,22 @@ export class TicketEngine implements TicketStage {
 
   // ── opening and following incidents ──────────────────────────────────────────────────────────
 
-  private shouldOpen(inc: Incident): boolean {
-    const confirmed = (inc as Incident & { confirmed?: boolean }).confirmed;
+  private shouldOpen(inc: IncidentLike): boolean {
     return (
       inc.state === 'open' &&
       inc.triage.class !== 'defer' &&
-      confirmed !== false &&
+      inc.confirmed !== false &&
       (inc.confidence ?? 1) >= this.deps.config.minConfidence
     );
   }
 
-  private open(inc: Incident, now: number): void {
+  private open(inc: IncidentLike, now: number): void {
     const id = ticketIdFor(inc.id);
     const route = this.router.route(inc, id, now);
     const cls = inc.triage.class;
     const firstComplaintAt = this.firstComplaintAt(inc.complaintIds);
+    const merged = this.absorbedTickets(inc);
+    const firstTicketAt = Math.min(now, ...merged.map((m) => m.firstTicketAt ?? m.createdAt));
     const t: Ticket = {
       id,
       incidentId: inc.id,
@@ -185,8 +192,8 @@ export class TicketEngine implements TicketStage {
       department: route.department,
       class: cls,
       state: 'open',
-      // Opened before any complaint in event time: a complaint the daemon already holds was first.
-      proactive: inc.complaintIds.length === 0 || (firstComplaintAt != null && firstComplaintAt > now),
+      // Ticketed before any complaint in event time (here, or on an incident merged into this one).
+      proactive: firstComplaintAt != null ? firstComplaintAt > firstTicketAt : inc.complaintIds.length === 0 || firstTicketAt < now,
       createdAt: now,
       updatedAt: now,
       sla: { ...slaDeadlines(this.deps.config.sla, cls, now), breached: [] },
@@ -202,6 +209,8 @@ export class TicketEngine implements TicketStage {
       problemStartedAt: inc.openedAt,
       detectedAt: inc.detectedAt,
       firstComplaintAt,
+      firstTicketAt,
+      mergedFrom: merged.map((m) => m.id),
       times: {},
       breaches: [],
       reopenCount: 0,
@@ -218,17 +227,23 @@ export class TicketEngine implements TicketStage {
 
   /** Applies an incident change to its existing ticket. */
   private follow(t: Ticket, change: IncidentChange, now: number): void {
-    const inc = change.incident;
+    const inc: IncidentLike = change.incident;
     const notes: string[] = [];
     t.incidentState = inc.state;
 
+    const absorbed = this.absorbedTickets(inc).filter((m) => !(t.mergedFrom ?? []).includes(m.id));
+    if (absorbed.length > 0) {
+      t.mergedFrom = [...(t.mergedFrom ?? []), ...absorbed.map((m) => m.id)];
+      t.firstTicketAt = Math.min(t.firstTicketAt ?? t.createdAt, ...absorbed.map((m) => m.firstTicketAt ?? m.createdAt));
+      notes.push(`carries on from ${absorbed.map((m) => m.id).join(', ')} (incidents merged into ${inc.id})`);
+    }
     const added = inc.complaintIds.filter((c) => !t.complaintIds.includes(c));
     if (added.length > 0) {
       t.complaintIds.push(...added);
       const first = this.firstComplaintAt(t.complaintIds);
       if (first != null) {
         t.firstComplaintAt = first;
-        if (first <= t.createdAt) t.proactive = false;
+        if (first <= (t.firstTicketAt ?? t.createdAt)) t.proactive = false;
       }
       notes.push(`${added.length} complaint(s) attached: ${added.join(', ')}`);
     }
@@ -248,7 +263,11 @@ export class TicketEngine implements TicketStage {
     }
     if (notes.length > 0) this.emit(t, 'updated', now, notes.join('; '));
 
-    if (change.type === 'resolved' && this.deps.config.resolveOnIncidentRecovery) {
+    if (change.type === 'resolved' && inc.mergedInto !== undefined) {
+      // The work goes on under the bigger incident's ticket: this one closes as a duplicate.
+      const into = ticketIdFor(inc.mergedInto);
+      this.transition(t, 'merged', now, 'closed', `merged: incident ${inc.id} is part of ${inc.mergedInto}; work continues on ${into}`);
+    } else if (change.type === 'resolved' && this.deps.config.resolveOnIncidentRecovery) {
       if (nextState(t.state, 'network_recovered') === 'resolved') {
         this.transition(t, 'network_recovered', now, 'resolved', 'network recovered: verification started', inc.resolvedAt ?? now);
       }
@@ -308,6 +327,16 @@ export class TicketEngine implements TicketStage {
     notes.push({ at: now, text: note });
     if (notes.length > this.deps.config.maxNotes) notes.splice(0, notes.length - this.deps.config.maxNotes);
     this.changes.push({ type, ticket: structuredClone(t), note });
+  }
+
+  /** Tickets of the incidents merged into `inc`. */
+  private absorbedTickets(inc: IncidentLike): Ticket[] {
+    const out: Ticket[] = [];
+    for (const id of inc.absorbed ?? []) {
+      const m = this.tickets.get(ticketIdFor(id));
+      if (m) out.push(m);
+    }
+    return out;
   }
 
   private firstComplaintAt(ids: readonly string[]): number | null {

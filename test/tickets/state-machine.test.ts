@@ -42,6 +42,10 @@ describe('ticket state machine', () => {
     ['closed', 'acknowledged', null],
     ['closed', 'onsite', null],
     ['closed', 'verify_passed', null],
+    ['open', 'merged', 'closed'],
+    ['resolved', 'merged', 'closed'],
+    ['verified', 'merged', 'closed'],
+    ['closed', 'merged', 'same'],
   ];
   it.each(table)('%s + %s → %s', (from, input, expected) => {
     expect(nextState(from, input)).toBe(expected);

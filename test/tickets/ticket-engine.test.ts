@@ -205,6 +205,32 @@ describe('TicketEngine: audit', () => {
   });
 });
 
+describe('TicketEngine: confirmation and merged incidents', () => {
+  it('waits for the incident stage to confirm an incident', () => {
+    const { e } = engine();
+    e.onIncidentChanges([change('opened', { ...incident(), confirmed: false } as never)], T0);
+    expect(e.takeChanges()).toEqual([]);
+    e.onIncidentChanges([change('updated', { ...incident(), confirmed: true } as never)], T0 + 5 * MIN);
+    expect(e.takeChanges()[0].ticket).toMatchObject({ state: 'open', createdAt: T0 + 5 * MIN });
+  });
+
+  it('closes the ticket of an incident merged into a bigger one, whose ticket carries on (and stays proactive)', () => {
+    const { e, complaints } = engine();
+    e.onIncidentChanges([change('opened', incident({ id: 'INC-cell', cells: ['C-1'], category: 'degradation' }))], T0);
+    complaints.add('C-5', T0 + 20 * MIN);
+    const site = { ...incident({ id: 'INC-site', complaintIds: ['C-5'], detectedAt: T0 + 30 * MIN }), absorbed: ['INC-cell'] };
+    const victim = { ...incident({ id: 'INC-cell', state: 'resolved', resolvedAt: T0 + 30 * MIN }), mergedInto: 'INC-site' };
+    e.onIncidentChanges([change('opened', site as never), change('resolved', victim as never)], T0 + 30 * MIN);
+    const [opened, closed] = e.takeChanges().slice(1);
+    expect(opened.ticket).toMatchObject({
+      id: 'TKT-site', state: 'open', mergedFrom: ['TKT-cell'], firstTicketAt: T0, proactive: true, complaintIds: ['C-5'],
+    });
+    expect(closed.type).toBe('closed');
+    expect(closed.ticket).toMatchObject({ id: 'TKT-cell', state: 'closed' });
+    expect(closed.note).toContain('TKT-site');
+  });
+});
+
 describe('TicketEngine: restore', () => {
   it('continues from stored tickets: same ids, versions go on, routing remembers earlier tickets', () => {
     const first = engine();
