@@ -219,7 +219,7 @@ describe('TicketEngine: confirmation and merged incidents', () => {
     e.onIncidentChanges([change('opened', incident({ id: 'INC-cell', cells: ['C-1'], category: 'degradation' }))], T0);
     complaints.add('C-5', T0 + 20 * MIN);
     const site = { ...incident({ id: 'INC-site', complaintIds: ['C-5'], detectedAt: T0 + 30 * MIN }), absorbed: ['INC-cell'] };
-    const victim = { ...incident({ id: 'INC-cell', state: 'resolved', resolvedAt: T0 + 30 * MIN }), mergedInto: 'INC-site' };
+    const victim = { ...incident({ id: 'INC-cell', cells: ['C-1'], category: 'degradation', state: 'resolved', resolvedAt: T0 + 30 * MIN }), mergedInto: 'INC-site' };
     e.onIncidentChanges([change('opened', site as never), change('resolved', victim as never)], T0 + 30 * MIN);
     const [opened, closed] = e.takeChanges().slice(1);
     expect(opened.ticket).toMatchObject({
