@@ -10,12 +10,12 @@
 import type {
   Complaint, Incident, SlaStage, Ticket, TicketState, TriageClass,
 } from '../model/index.js';
-import { DAY, HOUR } from '../model/index.js';
+import { DAY, HOUR, SLA_STAGES } from '../model/index.js';
 import type { IncidentChange, TicketChange, TicketEventInput, TicketStage } from '../pipeline/stages.js';
 import type { TicketsConfig } from './config.js';
 import { invalidTransition, ticketNotFound } from './errors.js';
 import { Router } from './routing.js';
-import { dueBreaches, slaDeadlines } from './sla.js';
+import { deadlineOf, dueBreaches, slaDeadlines } from './sla.js';
 import { isActive, nextState, type TicketInput } from './state-machine.js';
 import { verificationStep, type CellHealth } from './verification.js';
 
@@ -52,6 +52,9 @@ export class TicketEngine implements TicketStage {
   private readonly tickets = new Map<string, Ticket>();
   private changes: TicketChange[] = [];
   private readonly router: Router;
+  /** Per ticket, the event time before which `advance` has nothing to do (absent: look now). */
+  private readonly wakeAt = new Map<string, number>();
+  private prunedAt = -Infinity;
 
   constructor(private readonly deps: TicketEngineDeps) {
     this.router = new Router(deps.config.routing);
@@ -116,39 +119,68 @@ export class TicketEngine implements TicketStage {
   }
 
   advance(now: number): void {
-    const { verification, audit } = this.deps.config;
     for (const t of this.tickets.values()) {
-      if (isActive(t.state)) {
-        this.checkSla(t, now);
-        const limit = audit.staleAfterS[t.class] * 1000;
-        const last = t.lastActivityAt ?? t.createdAt;
-        if (!t.stale && now - last > limit) {
-          t.stale = true;
-          this.emit(t, 'updated', now, `audit: no progress for ${fmtHours(now - last)} (limit ${fmtHours(limit)})`);
-        }
-      } else if (t.state === 'resolved') {
-        const step = verificationStep(t, now, this.deps.cellHealth, t.incidentState === 'open', verification);
-        const v = (t.verification ??= { passed: 0, failed: 0, normalSince: null });
-        if (step.kind === 'wait') {
-          // Internal progress only: persisted with the ticket's next version.
-          v.normalSince = step.normalSince;
-        } else if (step.kind === 'verified') {
-          v.passed += 1;
-          this.transition(t, 'verify_passed', now, 'verified', 'network data normal for the verification window');
-        } else {
-          v.failed += 1;
-          this.transition(t, 'relapse', now, 'reopened', step.reason);
-        }
-      } else if (t.state === 'verified') {
-        const verifiedAt = t.times?.verifiedAt ?? now;
-        if (now - verifiedAt >= verification.closeAfterS * 1000) {
-          this.transition(t, 'close_due', now, 'closed', 'verified and stable: closed');
-        }
-      } else if (t.state === 'closed' && now - (t.times?.closedAt ?? now) > CLOSED_RETENTION) {
-        this.tickets.delete(t.id);
-      }
+      // Most tickets have nothing due for hours: skip them until their next deadline.
+      if ((this.wakeAt.get(t.id) ?? -Infinity) > now) continue;
+      this.check(t, now);
+      if (this.tickets.has(t.id)) this.wakeAt.set(t.id, this.nextWake(t));
     }
-    this.router.history.prune(now);
+    if (now - this.prunedAt >= HOUR) {
+      this.router.history.prune(now);
+      this.prunedAt = now;
+    }
+  }
+
+  /** The time-driven work on one ticket: SLA, audit, verification, closing, forgetting. */
+  private check(t: Ticket, now: number): void {
+    const { verification, audit } = this.deps.config;
+    if (isActive(t.state)) {
+      this.checkSla(t, now);
+      const limit = audit.staleAfterS[t.class] * 1000;
+      const last = t.lastActivityAt ?? t.createdAt;
+      if (!t.stale && now - last > limit) {
+        t.stale = true;
+        this.emit(t, 'updated', now, `audit: no progress for ${fmtHours(now - last)} (limit ${fmtHours(limit)})`);
+      }
+    } else if (t.state === 'resolved') {
+      const step = verificationStep(t, now, this.deps.cellHealth, t.incidentState === 'open', verification);
+      const v = (t.verification ??= { passed: 0, failed: 0, normalSince: null });
+      if (step.kind === 'wait') {
+        // Internal progress only: persisted with the ticket's next version.
+        v.normalSince = step.normalSince;
+      } else if (step.kind === 'verified') {
+        v.passed += 1;
+        this.transition(t, 'verify_passed', now, 'verified', 'network data normal for the verification window');
+      } else {
+        v.failed += 1;
+        this.transition(t, 'relapse', now, 'reopened', step.reason);
+      }
+    } else if (t.state === 'verified') {
+      const verifiedAt = t.times?.verifiedAt ?? now;
+      if (now - verifiedAt >= verification.closeAfterS * 1000) {
+        this.transition(t, 'close_due', now, 'closed', 'verified and stable: closed');
+      }
+    } else if (t.state === 'closed' && now - (t.times?.closedAt ?? now) > CLOSED_RETENTION) {
+      this.tickets.delete(t.id);
+      this.wakeAt.delete(t.id);
+    }
+  }
+
+  /** The earliest event time at which `check` can find something to do for `t`. */
+  private nextWake(t: Ticket): number {
+    const { verification, audit } = this.deps.config;
+    if (isActive(t.state)) {
+      let at = t.stale ? Infinity : (t.lastActivityAt ?? t.createdAt) + audit.staleAfterS[t.class] * 1000 + 1;
+      for (const stage of SLA_STAGES) {
+        const deadline = deadlineOf(t.sla, stage);
+        if (deadline != null && !t.sla.breached.includes(stage)) at = Math.min(at, deadline + 1);
+      }
+      return at;
+    }
+    // Cell health can change at any time: a resolved ticket is looked at on every advance.
+    if (t.state === 'resolved') return -Infinity;
+    if (t.state === 'verified') return (t.times?.verifiedAt ?? 0) + verification.closeAfterS * 1000;
+    return (t.times?.closedAt ?? 0) + CLOSED_RETENTION + 1;
   }
 
   takeChanges(): TicketChange[] {
@@ -321,6 +353,7 @@ export class TicketEngine implements TicketStage {
   }
 
   private emit(t: Ticket, type: TicketChange['type'], now: number, note: string): void {
+    this.wakeAt.delete(t.id);
     t.version += 1;
     t.updatedAt = Math.max(t.updatedAt, now);
     const notes = (t.notes ??= []);
