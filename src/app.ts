@@ -152,7 +152,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       stopped = true;
       ingest.close();
       const drained = await pipeline.stop(config.server.shutdownGraceMs);
-      await delivery.stop();
+      // A delivery cut short stays in the outbox (its attempt recorded) and goes again at the next start.
+      await delivery.stop(2000);
       await server.close();
       store.close();
       log.info({ drained }, 'stopped');
