@@ -50,8 +50,11 @@ export const ticketsConfigSchema = z.strictObject({
       constructionCategories: z.array(category).default(['coverage', 'congestion']),
       /** Look back this many weeks for earlier optimisation tickets on the same cells. */
       constructionLookbackWeeks: z.number().int().min(1).max(104).default(8),
-      /** Earlier optimisation tickets (same cells, same category) that make it chronic. */
-      constructionMinRepeats: z.number().int().min(1).default(2),
+      /**
+       * Earlier optimisation tickets (same cells, same category) that make it chronic. 0 sends these
+       * categories to construction at once (for operators who treat every coverage hole as a build).
+       */
+      constructionMinRepeats: z.number().int().min(0).default(2),
     })
     .prefault({}),
   verification: z

@@ -83,6 +83,9 @@ export class Router {
       const earlier = this.history
         .recent(incident.cells, now, ticketId)
         .filter((p) => p.department === 'optimization' && p.category === category);
+      if (this.config.constructionMinRepeats === 0) {
+        return { department: 'construction', reasons: [`${category} → construction (configured without an optimisation round first)`] };
+      }
       if (earlier.length >= this.config.constructionMinRepeats) {
         return {
           department: 'construction',

@@ -48,6 +48,12 @@ describe('department routing', () => {
     expect(r.route(cov(4), 'TKT-4', T0 + 4 * week).department).toBe('optimization');
   });
 
+  it('with constructionMinRepeats 0, every coverage problem goes to construction at once', () => {
+    const r = new Router(ticketsConfigSchema.parse({ routing: { constructionMinRepeats: 0 } }).routing);
+    expect(r.route(incident({ category: 'coverage' }), 'TKT-1', T0).department).toBe('construction');
+    expect(r.route(incident({ category: 'interference' }), 'TKT-2', T0).department).toBe('optimization');
+  });
+
   it('repeats of another kind (maintenance, other category) do not make a problem chronic', () => {
     const r = new Router(routing);
     r.history.record(['C-1'], { ticketId: 'TKT-a', at: T0 - H, department: 'maintenance', category: 'coverage' });
