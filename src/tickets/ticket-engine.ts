@@ -18,12 +18,8 @@ import { Router } from './routing.js';
 import { deadlineOf, dueBreaches, slaDeadlines } from './sla.js';
 import { isActive, nextState, type TicketInput } from './state-machine.js';
 import { verificationStep, type CellHealth } from './verification.js';
+import { basePriority, newTicket, type IncidentLike } from './new-ticket.js';
 
-/**
- * What the incident stage adds to an incident that the ticket stage uses when present: confirmation,
- * and merges (a victim resolves with `mergedInto`, the survivor lists it in `absorbed`).
- */
-type IncidentLike = Incident & { confirmed?: boolean; mergedInto?: string; absorbed?: string[] };
 
 /** Read access to stored complaints (their receive time decides `proactive`). */
 export interface ComplaintLookup {
@@ -39,7 +35,6 @@ export interface TicketEngineDeps {
 }
 
 const CLASS_RANK: Record<TriageClass, number> = { defer: 0, routine: 1, must_solve: 2 };
-const BASE_PRIORITY: Record<TriageClass, number> = { must_solve: 2, routine: 3, defer: 4 };
 /** Closed tickets stay in memory this long, so a late relapse still finds (and reopens) them. */
 export const CLOSED_RETENTION = 35 * DAY;
 
@@ -217,41 +212,10 @@ export class TicketEngine implements TicketStage {
     const firstComplaintAt = this.firstComplaintAt(inc.complaintIds);
     const merged = this.absorbedTickets(inc);
     const firstTicketAt = Math.min(now, ...merged.map((m) => m.firstTicketAt ?? m.createdAt));
-    const t: Ticket = {
-      id,
-      incidentId: inc.id,
-      complaintIds: [...inc.complaintIds],
-      department: route.department,
-      class: cls,
-      state: 'open',
-      // Ticketed before any complaint in event time (here, or on an incident merged into this one).
-      proactive: firstComplaintAt != null ? firstComplaintAt > firstTicketAt : inc.complaintIds.length === 0 || firstTicketAt < now,
-      createdAt: now,
-      updatedAt: now,
-      sla: { ...slaDeadlines(this.deps.config.sla, cls, now), breached: [] },
-      external: { system: this.deps.system ?? 'none', key: null, pushState: 'pending' },
-      version: 0,
-      priority: basePriority(cls, inc.severity),
-      cells: [...inc.cells],
-      region: inc.region,
-      district: inc.district,
-      category: inc.rootCause.category,
-      routing: route.reasons,
-      reasons: [...inc.triage.reasons],
-      problemStartedAt: inc.openedAt,
-      detectedAt: inc.detectedAt,
-      firstComplaintAt,
-      firstTicketAt,
-      mergedFrom: merged.map((m) => m.id),
-      times: {},
-      breaches: [],
-      reopenCount: 0,
-      verification: { passed: 0, failed: 0, normalSince: null },
-      lastActivityAt: now,
-      stale: false,
-      notes: [],
-      incidentState: inc.state,
-    };
+    const t = newTicket({
+      inc, id, now, route, firstComplaintAt, firstTicketAt, mergedFrom: merged.map((m) => m.id),
+      sla: slaDeadlines(this.deps.config.sla, cls, now), system: this.deps.system ?? 'none',
+    });
     this.tickets.set(id, t);
     this.router.history.record(t.cells ?? [], { ticketId: id, at: now, department: t.department, category: inc.rootCause.category });
     this.emit(t, 'opened', now, `opened for ${inc.id} (${cls}, ${route.department}): ${route.reasons[0]}`);
@@ -384,9 +348,6 @@ export class TicketEngine implements TicketStage {
   }
 }
 
-function basePriority(cls: TriageClass, severity: Incident['severity']): number {
-  return Math.max(1, BASE_PRIORITY[cls] - (severity === 'critical' ? 1 : 0));
-}
 
 function stageName(stage: SlaStage): string {
   return stage === 'onsite' ? 'on site' : stage;
