@@ -17,7 +17,7 @@ import { registerEvaluationRoutes } from './api/routes/evaluation.js';
 import { collectEvaluationData } from './evaluation/evaluation-source.js';
 import { DeliveryWorker } from './outputs/ticketing/delivery-worker.js';
 import { CallbackService } from './tickets/callback-service.js';
-import { CLOSED_RETENTION, TicketEngine } from './tickets/ticket-engine.js';
+import { TicketEngine } from './tickets/ticket-engine.js';
 import { TicketPersister } from './tickets/ticket-persister.js';
 import { TicketTelemetry } from './tickets/ticket-telemetry.js';
 import type { CellHealth } from './tickets/verification.js';
@@ -140,7 +140,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     async start() {
       const restored = pipeline.restore();
       // Tickets still worked on, and closed ones a relapse may reopen; then rows a crash lost.
-      tickets.restore(store.tickets.live((pipeline.watermark ?? 0) - CLOSED_RETENTION));
+      tickets.restore(store.tickets.live((pipeline.watermark ?? 0) - tickets.restoreWindowMs));
       callbacks.reconcile(tickets.live());
       delivery.start();
       const requeued = ingest.requeueUnprocessedComplaints();

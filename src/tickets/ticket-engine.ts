@@ -55,6 +55,14 @@ export class TicketEngine implements TicketStage {
     this.router = new Router(deps.config.routing);
   }
 
+  /**
+   * How far back (event time) closed tickets matter after a restart: a relapse may still reopen
+   * them, and routing counts them as earlier tickets on their cells.
+   */
+  get restoreWindowMs(): number {
+    return Math.max(CLOSED_RETENTION, this.deps.config.routing.constructionLookbackWeeks * 7 * DAY);
+  }
+
   /** A copy of one ticket, or undefined. */
   get(ticketId: string): Ticket | undefined {
     const t = this.tickets.get(ticketId);
