@@ -34,6 +34,15 @@ describe('Alertmanager adapter', () => {
     expect(resolved.annotations).toMatchObject({ state: 'resolved', priority: 'P2', version: '2' });
     expect(open.generatorURL).toBe('http://noc:8080/api/v1/tickets/TKT-1');
   });
+
+  it('when a class is raised to must_solve, ends the alert under the old severity label', async () => {
+    rx = await new Receiver(() => ({ status: 200 })).start();
+    const outbox = new MemoryOutboxStore();
+    outbox.enqueue(change('TKT-1', 2, { class: 'must_solve' }), 0);
+    await drain(worker(outbox, { target: { kind: 'alertmanager', url: rx.url } }, { now: () => T0 + 60_000 }), outbox);
+    const alerts = rx.requests[0].body as Record<string, any>[];
+    expect(alerts.map((a) => [a.labels.severity, a.endsAt === '2026-11-23T02:01:00.000Z'])).toEqual([['critical', false], ['warning', true]]);
+  });
 });
 
 /** A tiny ServiceNow Table API: incidents by sys_id, queryable by correlation_id. */
@@ -174,6 +183,24 @@ describe('Jira adapter', () => {
     expect(issue.fields.labels).toEqual(['nocwatch', 'nocwatch-TKT-1', 'maintenance']);
     expect(issue.comments).toHaveLength(4);
     expect(outbox.counts().delivered).toBe(5);
+  });
+
+  it('after a lost response to the create, finds the issue by its label instead of creating a second', async () => {
+    const j = jira();
+    let lost = false;
+    rx = await new Receiver((req) => {
+      const reply = j.handler(req);
+      if (req.url === '/rest/api/2/issue' && !lost) { lost = true; return { ...reply, drop: true }; }
+      return reply;
+    }).start();
+    const outbox = new MemoryOutboxStore();
+    outbox.enqueue(change('TKT-1', 1), 0);
+    await drain(worker(outbox, { target: target(rx.url) }), outbox);
+    expect(rx.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+      'POST /rest/api/2/issue', 'GET /rest/api/2/search', 'POST /rest/api/2/issue/NOC-1/comment',
+    ]);
+    expect(j.issues.size).toBe(1);
+    expect(outbox.externalRef('TKT-1', 'jira')).toBe('NOC-1');
   });
 
   it('a transition retried after a lost response is not a dead letter', async () => {
