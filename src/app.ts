@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pkg from '../package.json' with { type: 'json' };
 import { registerCellRoutes } from './api/routes/cells.js';
 import { registerComplaintRoutes } from './api/routes/complaints.js';
+import { registerIncidentRoutes } from './api/routes/incidents.js';
 import { registerIngestRoutes } from './api/routes/ingest.js';
 import { registerInventoryRoutes } from './api/routes/inventory.js';
 import { registerStatusRoutes } from './api/routes/status.js';
@@ -25,6 +26,9 @@ import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
 import type { Config } from './config/schema.js';
+import { IncidentEngine } from './incidents/incident-engine.js';
+import { KnownIssues } from './incidents/known-issues.js';
+import { IncidentTicketNotes } from './incidents/ticket-notes.js';
 import { Inventory } from './inventory/inventory.js';
 import { readInventoryCsv } from './inventory/inventory-csv.js';
 import { FeedStats } from './pipeline/feed-stats.js';
@@ -51,6 +55,7 @@ export interface App {
   readonly store: Store;
   readonly inventory: Inventory;
   readonly pipeline: Pipeline;
+  readonly incidents: IncidentEngine;
   readonly ingest: IngestService;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -101,9 +106,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     store: store.callbacks, complaints: complaintLookup, config: config.tickets.callbacks,
     onError: (err) => logger.error({ err, component: 'callbacks' }, 'creating callback tasks failed'),
   });
+  const incidents = new IncidentEngine({ config: config.incidents, triage: config.triage, topology: inventory });
   const pipeline = new Pipeline({
-    config: config.pipeline, store, metrics, logger, wallClock, tickets,
-    persisters: [new TicketPersister(store, wallClock)],
+    config: config.pipeline, store, metrics, logger, wallClock, incidents, tickets,
+    persisters: [new IncidentTicketNotes(incidents, store.incidents), new TicketPersister(store, wallClock)],
   });
   const evaluationData = (from: number, to: number) =>
     collectEvaluationData({ store, topology: inventory, repeatWindowDays: config.tickets.callbacks.repeatWindowDays }, from, to);
@@ -128,6 +134,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   registerCellRoutes(server, { topology: inventory });
   registerComplaintRoutes(server, { store });
+  const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
+  registerIncidentRoutes(server, { store, knownIssues });
   registerTicketRoutes(server, { store, pipeline, metrics, system: delivery.system, secret: config.ticketing.secret });
   registerCallbackRoutes(server, { store, callbacks });
   registerOutboxRoutes(server, { store, system: delivery.system, kick: () => delivery.kick() });
@@ -136,7 +144,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const log = logger.child({ component: 'app' });
   let stopped = false;
   return {
-    config, server, store, inventory, pipeline, ingest, metrics, logger, tickets, delivery, callbacks,
+    config, server, store, inventory, pipeline, incidents, ingest, metrics, logger, tickets, delivery, callbacks,
     async start() {
       const restored = pipeline.restore();
       // Tickets still worked on, and closed ones a relapse may reopen; then rows a crash lost.

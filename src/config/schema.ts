@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
+import { incidentsConfigSchema } from '../incidents/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
 import { storeConfigSchema } from '../store/store.js';
@@ -12,6 +13,7 @@ import { logConfigSchema } from '../telemetry/config.js';
 import { ticketsConfigSchema } from '../tickets/config.js';
 import { ticketingConfigSchema } from '../outputs/ticketing/config.js';
 import { evaluationConfigSchema } from '../evaluation/config.js';
+import { triageConfigSchema } from '../triage/config.js';
 
 export const configSchema = z.strictObject({
   server: serverConfigSchema.prefault({}),
@@ -28,5 +30,7 @@ export const configSchema = z.strictObject({
   ticketing: ticketingConfigSchema.prefault({}),
   /** The process KPIs' Prometheus gauges. */
   evaluation: evaluationConfigSchema.prefault({}),
+  incidents: incidentsConfigSchema.prefault({}),
+  triage: triageConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;
