@@ -5,10 +5,12 @@
  */
 import { z } from 'zod';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
+import { collectorsConfigSchema } from '../collectors/config.js';
 import { incidentsConfigSchema } from '../incidents/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
 import { storeConfigSchema } from '../store/store.js';
+import { historyOutputsConfigSchema } from '../outputs/influx/config.js';
 import { logConfigSchema } from '../telemetry/config.js';
 import { ticketsConfigSchema } from '../tickets/config.js';
 import { ticketingConfigSchema } from '../outputs/ticketing/config.js';
@@ -32,5 +34,8 @@ export const configSchema = z.strictObject({
   evaluation: evaluationConfigSchema.prefault({}),
   incidents: incidentsConfigSchema.prefault({}),
   triage: triageConfigSchema.prefault({}),
+  collectors: collectorsConfigSchema.prefault({}),
+  /** Where history is written (InfluxDB). */
+  history: historyOutputsConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -74,7 +74,24 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
-    name: 'tickets-v1',
+    name: '0004-pm-xml-processed-files',
+    sql: `
+      CREATE TABLE processed_files (
+        name TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        sha256 TEXT,
+        reason TEXT,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER
+      );
+      CREATE INDEX processed_files_finished ON processed_files (finished_at) WHERE state != 'processing';
+    `,
+  },
+  {
+    name: '0005-tickets',
     sql: `
       CREATE TABLE tickets (
         id TEXT PRIMARY KEY,
@@ -96,7 +113,7 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX tickets_incident ON tickets (incident_id);`,
   },
   {
-    name: 'ticketing-outbox-v1',
+    name: '0006-ticketing-outbox',
     sql: `
       CREATE TABLE ticketing_outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -124,7 +141,7 @@ export const MIGRATIONS: Migration[] = [
       );`,
   },
   {
-    name: 'ticket-callbacks-v1',
+    name: '0007-ticket-callbacks',
     sql: `
       CREATE TABLE ticket_callbacks (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -11,6 +11,7 @@ import { MemoryCheckpointStore, SqliteCheckpointStore, type CheckpointStore } fr
 import { MemoryComplaintStore, SqliteComplaintStore, type ComplaintStore } from './complaint-store.js';
 import { MemoryIncidentStore, SqliteIncidentStore, type IncidentStore } from './incident-store.js';
 import { MemoryMetaStore, SqliteMetaStore, type MetaStore } from './meta-store.js';
+import { MemoryProcessedFileStore, SqliteProcessedFileStore, type ProcessedFileStore } from './processed-file-store.js';
 import { MemoryRejectStore, SqliteRejectStore, type RejectStore } from './reject-store.js';
 import { MemoryTicketStore, SqliteTicketStore, type TicketStore } from '../tickets/ticket-store.js';
 import { MemoryCallbackStore, type CallbackStore } from '../tickets/callback-store.js';
@@ -35,6 +36,8 @@ export interface Store {
   readonly checkpoints: CheckpointStore;
   readonly cells: CellStore;
   readonly meta: MetaStore;
+  /** PM XML files already taken in (collectors/pm-xml). */
+  readonly processedFiles: ProcessedFileStore;
   readonly tickets: TicketStore;
   /** Ticket versions waiting for (or done with) delivery to the ticketing system. */
   readonly outbox: OutboxStore;
@@ -54,6 +57,7 @@ export class SqliteStore implements Store {
   readonly checkpoints: CheckpointStore;
   readonly cells: CellStore;
   readonly meta: MetaStore;
+  readonly processedFiles: ProcessedFileStore;
   readonly tickets: TicketStore;
   readonly outbox: OutboxStore;
   readonly callbacks: CallbackStore;
@@ -65,6 +69,7 @@ export class SqliteStore implements Store {
     this.checkpoints = new SqliteCheckpointStore(db);
     this.cells = new SqliteCellStore(db);
     this.meta = new SqliteMetaStore(db);
+    this.processedFiles = new SqliteProcessedFileStore(db);
     this.tickets = new SqliteTicketStore(db);
     this.outbox = new SqliteOutboxStore(db);
     this.callbacks = new SqliteCallbackStore(db);
@@ -103,6 +108,7 @@ export function createMemoryStore(config: StoreConfig = storeConfigSchema.parse(
     checkpoints: new MemoryCheckpointStore(),
     cells: new MemoryCellStore(),
     meta: new MemoryMetaStore(),
+    processedFiles: new MemoryProcessedFileStore(),
     tickets: new MemoryTicketStore(),
     outbox: new MemoryOutboxStore(),
     callbacks: new MemoryCallbackStore(),

@@ -1,4 +1,4 @@
-/** Callback tasks and the dissatisfied-customer pool in SQLite. Schema: the `ticket-callbacks-v1` migration. */
+/** Callback tasks and the dissatisfied-customer pool in SQLite. Schema: the `0007-ticket-callbacks` migration. */
 import type { Statement } from 'better-sqlite3';
 import type { Db as Database } from '../store/database.js';
 import type {

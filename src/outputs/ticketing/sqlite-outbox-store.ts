@@ -1,6 +1,6 @@
 /**
  * The ticketing outbox in SQLite. It shares the daemon's database (and so the pipeline's
- * transaction: a ticket and its outbox entry commit together). Schema: the `ticketing-outbox-v1` migration (src/store/migrations.ts).
+ * transaction: a ticket and its outbox entry commit together). Schema: the `0006-ticketing-outbox` migration (src/store/migrations.ts).
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db as Database } from '../../store/database.js';
