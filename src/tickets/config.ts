@@ -46,6 +46,11 @@ export const ticketsConfigSchema = z.strictObject({
         'vswr', 'fan', 'temperature', 'link', 'fiber', 'fibre', 'transmission', 'cell_unavailable', 'unavailable',
         'out_of_service', 'ne_disconnected',
       ]),
+      /**
+       * Only alarms this severe route to maintenance: background warnings and a flapping minor alarm
+       * on a cell with an interference problem do not make it a field job.
+       */
+      maintenanceAlarmSeverities: z.array(z.enum(['critical', 'major', 'minor', 'warning'])).default(['critical', 'major']),
       /** Construction: only these categories, and only when optimisation has not fixed them. */
       constructionCategories: z.array(category).default(['coverage', 'congestion']),
       /** Look back this many weeks for earlier optimisation tickets on the same cells. */

@@ -108,8 +108,10 @@ export class Router {
 
   private equipmentEvidence(incident: Incident): string | null {
     if (!this.maintenancePattern) return null;
+    const severities: readonly string[] = this.config.maintenanceAlarmSeverities;
     for (const a of incident.anomalies) {
-      if (a.source === 'alarm' && this.maintenancePattern.test(a.signal)) return a.signal;
+      if (a.source !== 'alarm' || !this.maintenancePattern.test(a.signal)) continue;
+      if (a.severity === undefined || severities.includes(a.severity)) return a.signal;
     }
     return null;
   }

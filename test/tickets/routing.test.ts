@@ -33,6 +33,17 @@ describe('department routing', () => {
     expect(d.reasons[0]).toContain('RRU_VSWR_ALARM');
   });
 
+  it('a minor or warning equipment alarm (background noise, a flapping VSWR) does not make it a field job', () => {
+    const r = new Router(routing);
+    const alarm = (severity: 'minor' | 'warning' | 'major') => incident({
+      category: 'interference',
+      anomalies: [{ id: 'a', source: 'alarm', objectType: 'cell', objectId: 'C-1', signal: 'vswr_over_threshold', score: 2, startedAt: T0, severity }],
+    });
+    expect(r.route(alarm('minor'), 'TKT-1', T0).department).toBe('optimization');
+    expect(r.route(alarm('warning'), 'TKT-1', T0).department).toBe('optimization');
+    expect(r.route(alarm('major'), 'TKT-1', T0).department).toBe('maintenance');
+  });
+
   it('optimise before you build: coverage goes to construction only after repeated optimisation on the same cells', () => {
     const r = new Router(routing);
     const week = 7 * 24 * H;
