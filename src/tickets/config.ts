@@ -90,6 +90,12 @@ export const ticketsConfigSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  /**
+   * Complaints and cells joining a ticket are pushed as at most one version per this many seconds
+   * of event time (a complaint storm is one update, not hundreds); class raises and state changes
+   * go out at once.
+   */
+  updateCoalesceS: z.number().int().min(0).max(86_400).default(300),
   /** Notes kept on a ticket (newest last). */
   maxNotes: z.number().int().min(1).max(1000).default(50),
 });

@@ -19,6 +19,7 @@ import { deadlineOf, dueBreaches, slaDeadlines } from './sla.js';
 import { isActive, nextState, type TicketInput } from './state-machine.js';
 import { verificationStep, type CellHealth } from './verification.js';
 import { basePriority, newTicket, type IncidentLike } from './new-ticket.js';
+import { UpdateCoalescer } from './update-coalescer.js';
 
 
 /** Read access to stored complaints (their receive time decides `proactive`). */
@@ -50,9 +51,11 @@ export class TicketEngine implements TicketStage {
   /** Per ticket, the event time before which `advance` has nothing to do (absent: look now). */
   private readonly wakeAt = new Map<string, number>();
   private prunedAt = -Infinity;
+  private readonly coalescer: UpdateCoalescer;
 
   constructor(private readonly deps: TicketEngineDeps) {
     this.router = new Router(deps.config.routing);
+    this.coalescer = new UpdateCoalescer(deps.config.updateCoalesceS * 1000);
   }
 
   /**
@@ -137,6 +140,8 @@ export class TicketEngine implements TicketStage {
   /** The time-driven work on one ticket: SLA, audit, verification, closing, forgetting. */
   private check(t: Ticket, now: number): void {
     const { verification, audit } = this.deps.config;
+    const due = this.coalescer.dueAt(t.id);
+    if (due != null && due <= now) this.emit(t, 'updated', now, '');
     if (isActive(t.state)) {
       this.checkSla(t, now);
       const limit = audit.staleAfterS[t.class] * 1000;
@@ -166,11 +171,16 @@ export class TicketEngine implements TicketStage {
     } else if (t.state === 'closed' && now - (t.times?.closedAt ?? now) > CLOSED_RETENTION) {
       this.tickets.delete(t.id);
       this.wakeAt.delete(t.id);
+      this.coalescer.forget(t.id);
     }
   }
 
   /** The earliest event time at which `check` can find something to do for `t`. */
   private nextWake(t: Ticket): number {
+    return Math.min(this.coalescer.dueAt(t.id) ?? Infinity, this.deadlineWake(t));
+  }
+
+  private deadlineWake(t: Ticket): number {
     const { verification, audit } = this.deps.config;
     if (isActive(t.state)) {
       let at = t.stale ? Infinity : (t.lastActivityAt ?? t.createdAt) + audit.staleAfterS[t.class] * 1000 + 1;
@@ -233,6 +243,8 @@ export class TicketEngine implements TicketStage {
   private follow(t: Ticket, change: IncidentChange, now: number): void {
     const inc: IncidentLike = change.incident;
     const notes: string[] = [];
+    /** Complaints and cells joining: pushed at most once per `updateCoalesceS`. */
+    const routine: string[] = [];
     t.incidentState = inc.state;
 
     const absorbed = this.absorbedTickets(inc).filter((m) => !(t.mergedFrom ?? []).includes(m.id));
@@ -249,7 +261,7 @@ export class TicketEngine implements TicketStage {
         t.firstComplaintAt = first;
         if (first <= (t.firstTicketAt ?? t.createdAt)) t.proactive = false;
       }
-      notes.push(`${added.length} complaint(s) attached: ${added.join(', ')}`);
+      routine.push(`${added.length} complaint(s) attached: ${added.join(', ')}`);
     }
     if (CLASS_RANK[inc.triage.class] > CLASS_RANK[t.class]) {
       notes.push(`class raised ${t.class} → ${inc.triage.class}: ${inc.triage.reasons[0] ?? 're-triaged'}`);
@@ -263,9 +275,11 @@ export class TicketEngine implements TicketStage {
     const newCells = inc.cells.filter((c) => !(t.cells ?? []).includes(c));
     if (newCells.length > 0) {
       t.cells = [...(t.cells ?? []), ...newCells];
-      notes.push(`cells added: ${newCells.join(', ')}`);
+      routine.push(`cells added: ${newCells.join(', ')}`);
     }
-    if (notes.length > 0) this.emit(t, 'updated', now, notes.join('; '));
+    if (notes.length > 0) this.emit(t, 'updated', now, [...notes, ...routine].join('; '));
+    else if (routine.length > 0 && this.coalescer.offer(t.id, now, routine.join('; '))) this.emit(t, 'updated', now, routine.join('; '));
+    else if (routine.length > 0) this.wakeAt.delete(t.id);
 
     if (change.type === 'resolved' && inc.mergedInto !== undefined) {
       // The work goes on under the bigger incident's ticket: this one closes as a duplicate.
@@ -324,8 +338,10 @@ export class TicketEngine implements TicketStage {
     }
   }
 
-  private emit(t: Ticket, type: TicketChange['type'], now: number, note: string): void {
+  private emit(t: Ticket, type: TicketChange['type'], now: number, text: string): void {
     this.wakeAt.delete(t.id);
+    // Every version carries the whole ticket: notes held back for a routine update ride on it.
+    const note = [...this.coalescer.sent(t.id, now), text].filter(Boolean).join('; ');
     t.version += 1;
     t.updatedAt = Math.max(t.updatedAt, now);
     const notes = (t.notes ??= []);

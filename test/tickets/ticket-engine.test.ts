@@ -43,6 +43,42 @@ describe('TicketEngine: opening', () => {
   });
 });
 
+describe('TicketEngine: a complaint storm', () => {
+  it('pushes joining complaints as at most one version per 5 minutes, and none is lost', () => {
+    const { e, complaints } = engine();
+    e.onIncidentChanges([change('opened', incident())], T0);
+    const ids: string[] = [];
+    for (let m = 1; m <= 20; m++) {
+      ids.push(`C-${m}`);
+      complaints.add(`C-${m}`, T0 + m * MIN);
+      e.onIncidentChanges([change('updated', incident({ complaintIds: [...ids] }))], T0 + m * MIN);
+      e.advance(T0 + m * MIN);
+    }
+    e.advance(T0 + 30 * MIN);
+    const updates = e.takeChanges().filter((c) => c.type === 'updated');
+    // The ticket went out when it opened; the complaints follow 5, 10, 15 and 20 minutes later.
+    expect(updates.map((c) => (c.ticket.updatedAt - T0) / MIN)).toEqual([5, 10, 15, 20]);
+    expect(updates.at(-1)!.ticket.complaintIds).toEqual(ids);
+    // Every attachment is in some version's note.
+    const noted = updates.flatMap((c) => c.note!.match(/C-\d+/g) ?? []);
+    expect(new Set(noted)).toEqual(new Set(ids));
+  });
+
+  it('a class raise goes out at once, with the complaints that waited', () => {
+    const { e, complaints } = engine();
+    e.onIncidentChanges([change('opened', incident({ cls: 'routine', category: 'interference' }))], T0);
+    complaints.add('C-1', T0 + MIN);
+    complaints.add('C-2', T0 + 2 * MIN);
+    e.onIncidentChanges([change('updated', incident({ cls: 'routine', category: 'interference', complaintIds: ['C-1'] }))], T0 + MIN);
+    e.onIncidentChanges([change('updated', incident({ cls: 'routine', category: 'interference', complaintIds: ['C-1', 'C-2'] }))], T0 + 2 * MIN);
+    e.onIncidentChanges([change('updated', incident({ cls: 'must_solve', category: 'interference', complaintIds: ['C-1', 'C-2'] }))], T0 + 3 * MIN);
+    const updates = e.takeChanges().filter((c) => c.type === 'updated');
+    expect(updates).toHaveLength(1);
+    expect(updates[0].note).toMatch(/C-1.*C-2.*class raised/);
+    expect(updates[0].ticket).toMatchObject({ class: 'must_solve', updatedAt: T0 + 3 * MIN, complaintIds: ['C-1', 'C-2'] });
+  });
+});
+
 describe('TicketEngine: SLA clocks on event time', () => {
   it('records a breach at the deadline, escalates and pushes it as an update', () => {
     const { e } = engine();
