@@ -82,7 +82,9 @@ function quantile(sorted: number[], q: number): number | null {
 }
 
 function quantiles(values: number[]): Quantiles {
-  const s = values.filter((v) => Number.isFinite(v) && v >= 0).sort((a, b) => a - b);
+  // A detection stamped before the problem's first evidence (the watermark trails the newest
+  // events) is an immediate one: 0, not a sample to drop.
+  const s = values.filter((v) => Number.isFinite(v)).map((v) => Math.max(0, v)).sort((a, b) => a - b);
   return { median: quantile(s, 0.5), p90: quantile(s, 0.9), n: s.length };
 }
 

@@ -32,6 +32,8 @@ describe('process KPIs', () => {
       reopenCount: 1, verification: { passed: 1, failed: 1, normalSince: null }, state: 'verified' }),
     // Proactive, no complaints: not in the proactive ratio's base; still open.
     ticket('TKT-3', 1, { problemStartedAt: T0 - 20 * M, detectedAt: T0 }),
+    // Detected at a watermark before its first evidence's time: an immediate detection.
+    ticket('TKT-4', 1, { problemStartedAt: T0 + 2 * M, detectedAt: T0 }),
   ];
   const callbacks = [
     task('C-1', { state: 'done', result: { at: T0 + 2 * H, reached: true, satisfied: true, score: 5, note: null } }),
@@ -50,10 +52,10 @@ describe('process KPIs', () => {
   it('computes the overall figures', () => {
     const r = evaluate(data({ tickets, callbacks, dissatisfied: pool, complaints }));
     expect(r.overall).toMatchObject({
-      tickets: 3,
+      tickets: 4,
       ticketsWithComplaints: 2,
       proactiveRatio: 0.5,
-      timeToDetectS: { median: 1200, n: 3 },
+      timeToDetectS: { median: 900, n: 4 },
       timeToAcknowledgeS: { median: (600 + 10_800) / 2, n: 2 },
       timeToResolveS: { median: (7200 + 21_600) / 2, n: 2 },
       slaAttainment: { respond: 0.5, onsite: 1, resolve: 1 },
@@ -66,14 +68,14 @@ describe('process KPIs', () => {
       // The repeat complaint came after the period; the pool counts who entered it in the period.
       dissatisfiedCustomers: 1,
     });
-    expect(r.overall.timeToDetectS.p90).toBeCloseTo(1680);
+    expect(r.overall.timeToDetectS.p90).toBeCloseTo(1620);
     expect(r.from).toBe('2026-11-22T02:00:00.000Z');
   });
 
   it('groups by region, department or class, with complaints per 10k of the region’s subscribers', () => {
     const byRegion = evaluate(data({ tickets, callbacks, complaints }), 'region');
     expect(byRegion.groups.map((g) => [g.key, g.tickets, g.complaints, g.complaintsPer10kSubscribers])).toEqual([
-      ['North', 2, 1, 1 / 6],
+      ['North', 3, 1, 1 / 6],
       ['South', 1, 2, 0.5],
     ]);
     const byDept = evaluate(data({ tickets }), 'department');
