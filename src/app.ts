@@ -18,6 +18,7 @@ import { registerCallbackRoutes } from './api/routes/callbacks.js';
 import { registerOutboxRoutes } from './api/routes/outbox.js';
 import { registerEvaluationRoutes } from './api/routes/evaluation.js';
 import { collectEvaluationData } from './evaluation/evaluation-source.js';
+import { RollingEvaluation } from './evaluation/rolling-evaluation.js';
 import { DeliveryWorker } from './outputs/ticketing/delivery-worker.js';
 import { CallbackService } from './tickets/callback-service.js';
 import { TicketEngine } from './tickets/ticket-engine.js';
@@ -122,9 +123,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const evaluationData = (from: number, to: number) =>
     collectEvaluationData({ store, topology: inventory, repeatWindowDays: config.tickets.callbacks.repeatWindowDays }, from, to);
   pipeline.addListener(callbacks);
+  const rollingEvaluation = new RollingEvaluation({ config: config.evaluation, data: evaluationData, watermark: () => pipeline.watermark, wallClock });
   pipeline.addListener(new TicketTelemetry({
-    metrics, store, live: () => tickets.live(), watermark: () => pipeline.watermark, evaluationData,
-    evaluation: config.evaluation, wallClock,
+    metrics, store, live: () => tickets.live(), evaluation: rollingEvaluation,
     onError: (err) => logger.warn({ err, component: 'tickets' }, 'refreshing ticket metrics failed'),
   }));
   pipeline.addListener({ onBatch: (o) => { if (o.ticketChanges.length > 0) delivery.kick(); } });

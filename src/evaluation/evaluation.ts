@@ -49,6 +49,8 @@ export interface ProcessKpis {
   timeToResolveS: Quantiles;
   /** Per SLA stage: met / (met + breached), undecided clocks left out. */
   slaAttainment: Record<SlaStage, number | null>;
+  /** The same over every stage together. */
+  slaOverall: number | null;
   /** Resolutions the network confirmed / all resolutions judged. */
   verificationPassRate: number | null;
   /** Tickets reopened at least once / tickets resolved at least once. */
@@ -104,6 +106,8 @@ function kpis(
 ): ProcessKpis {
   const withComplaints = tickets.filter((t) => t.complaintIds.length > 0);
   const sla = {} as Record<SlaStage, number | null>;
+  let allMet = 0;
+  let allMissed = 0;
   for (const stage of SLA_STAGES) {
     let met = 0;
     let missed = 0;
@@ -113,6 +117,8 @@ function kpis(
       else if (metAt(t.times ?? {}, stage, isActive(t.state)) != null) met += 1;
     }
     sla[stage] = ratio(met, met + missed);
+    allMet += met;
+    allMissed += missed;
   }
   let passed = 0;
   let failed = 0;
@@ -135,6 +141,7 @@ function kpis(
     timeToAcknowledgeS: quantiles(tickets.map((t) => firstResponse(t)).map((r, i) => (r == null ? NaN : (r - tickets[i].createdAt) / 1000))),
     timeToResolveS: quantiles(tickets.filter((t) => t.times?.resolvedAt != null).map((t) => (t.times!.resolvedAt! - t.createdAt) / 1000)),
     slaAttainment: sla,
+    slaOverall: ratio(allMet, allMet + allMissed),
     verificationPassRate: ratio(passed, passed + failed),
     reopenRate: ratio(everResolved.filter((t) => (t.reopenCount ?? 0) > 0).length, everResolved.length),
     repeatComplaintRate: ratio(callbacks.filter((c) => repeatKeys.has(c.complaintId)).length, callbacks.length),

@@ -4,13 +4,12 @@
  * the process KPIs) before each scrape.
  */
 import type { Ticket } from '../model/index.js';
-import { DAY, TICKET_STATES, TRIAGE_CLASSES } from '../model/index.js';
+import { TICKET_STATES, TRIAGE_CLASSES } from '../model/index.js';
 import type { BatchOutcome, PipelineListener } from '../pipeline/stages.js';
 import type { Store } from '../store/store.js';
 import type { Metrics } from '../telemetry/metrics.js';
-import type { EvaluationConfig } from '../evaluation/config.js';
-import { evaluate, type EvaluationData } from '../evaluation/evaluation.js';
 import { publishEvaluation } from '../evaluation/evaluation-gauges.js';
+import type { RollingEvaluation } from '../evaluation/rolling-evaluation.js';
 import { OUTBOX_STATES } from '../outputs/ticketing/outbox-entry.js';
 
 export interface TicketTelemetryDeps {
@@ -18,18 +17,14 @@ export interface TicketTelemetryDeps {
   store: Pick<Store, 'outbox' | 'callbacks'>;
   /** The ticket stage's live tickets. */
   live: () => Iterable<Readonly<Ticket>>;
-  /** Event time the pipeline has reached (null before the first event). */
-  watermark: () => number | null;
-  /** The evaluation data of a period. */
-  evaluationData: (from: number, to: number) => EvaluationData;
-  evaluation: EvaluationConfig;
-  wallClock?: () => number;
+  /** The process KPIs over the evaluation window (cached; shared with the dashboard). */
+  evaluation: RollingEvaluation;
   /** Reports a failure to refresh (a scrape must still answer). */
   onError?: (err: unknown) => void;
 }
 
 export class TicketTelemetry implements PipelineListener {
-  private lastEvaluation = -Infinity;
+  private published: unknown = null;
 
   constructor(private readonly deps: TicketTelemetryDeps) {
     deps.metrics.onScrape(() => this.refresh());
@@ -70,11 +65,8 @@ export class TicketTelemetry implements PipelineListener {
   }
 
   private refreshEvaluation(): void {
-    const now = (this.deps.wallClock ?? Date.now)();
-    const wm = this.deps.watermark();
-    if (wm == null || now - this.lastEvaluation < this.deps.evaluation.refreshS * 1000) return;
-    this.lastEvaluation = now;
-    const data = this.deps.evaluationData(wm - this.deps.evaluation.windowDays * DAY, wm + 1);
-    publishEvaluation(this.deps.metrics, evaluate(data, 'department'));
+    const report = this.deps.evaluation.report();
+    if (report && report !== this.published) publishEvaluation(this.deps.metrics, report);
+    this.published = report;
   }
 }
