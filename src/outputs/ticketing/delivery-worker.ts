@@ -124,6 +124,8 @@ export class DeliveryWorker {
         this.busy.add(entry.ticketId);
         void this.queue
           .add(() => this.deliver(entry))
+          // The store failed (or closed at shutdown): the entry stays waiting and goes again later.
+          .catch((err: unknown) => this.log.warn({ key: entry.key, err }, 'ticket delivery outcome not recorded; it will be sent again'))
           .finally(() => {
             this.busy.delete(entry.ticketId);
             // The ticket's next version, if any, can go now.

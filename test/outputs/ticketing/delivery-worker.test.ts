@@ -110,6 +110,22 @@ describe('delivery worker (webhook receiver on loopback)', () => {
     expect(rx.keys()).toEqual(['TKT-1:1', 'TKT-1:2', 'TKT-2:1']);
   });
 
+  it('a store that fails to record the outcome (closed at shutdown) is a WARN, not a crash; the entry goes again', async () => {
+    rx = await new Receiver().start();
+    class ClosingOutbox extends MemoryOutboxStore {
+      override markDelivered(): void { throw new Error('The database connection is not open'); }
+    }
+    const outbox = new ClosingOutbox();
+    outbox.enqueue(change('TKT-1', 1), 0);
+    const warns: string[] = [];
+    const w = worker(outbox, { target: { kind: 'webhook', url: rx.url } }, {
+      log: { info() {}, warn: (_o, m) => warns.push(m), error() {} },
+    });
+    await w.runOnce();
+    expect(warns).toEqual(['ticket delivery outcome not recorded; it will be sent again']);
+    expect(outbox.get('TKT-1:1')).toMatchObject({ state: 'pending', attempts: 1 });
+  });
+
   it('live: start() delivers what is enqueued later when kicked', async () => {
     rx = await new Receiver().start();
     const outbox = new MemoryOutboxStore();
