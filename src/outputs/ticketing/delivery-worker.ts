@@ -8,7 +8,7 @@
  * exactly the entries not yet delivered.
  */
 import PQueue from 'p-queue';
-import { DeliveryError, type TicketingAdapter } from './adapter.js';
+import { DeliveryError, type DeliveryResult, type TicketingAdapter } from './adapter.js';
 import type { TicketingConfig } from './config.js';
 import { createAdapter } from './create-adapter.js';
 import { createSender } from './http-sender.js';
@@ -145,17 +145,13 @@ export class DeliveryWorker {
     const attempt = entry.attempts + 1;
     let lastStatus = 0;
     const send = createSender({ target: config.target!, secret: config.secret, timeoutMs: config.timeoutMs, fetch: this.opts.fetch, now: this.now }, entry.key);
+    let result: DeliveryResult;
     try {
-      const result = await adapter.deliver(entry, ctx, async (req) => {
+      result = await adapter.deliver(entry, ctx, async (req) => {
         const res = await send(req);
         lastStatus = res.status;
         return res;
       });
-      if (result.externalRef && result.externalRef !== ctx.externalRef) {
-        outbox.setExternalRef(entry.ticketId, adapter.system, result.externalRef);
-      }
-      outbox.markDelivered(entry.key, this.now(), lastStatus);
-      this.opts.metrics?.attempt(adapter.system, 'delivered');
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError(`adapter failed: ${(err as Error).message}`, null, true);
       const exhausted = config.maxAttempts > 0 && attempt >= config.maxAttempts;
@@ -169,7 +165,15 @@ export class DeliveryWorker {
       outbox.markRetry(entry.key, this.now() + delay, e.status, e.message);
       this.opts.metrics?.attempt(adapter.system, 'retry');
       this.log.warn({ key: entry.key, status: e.status, attempts: attempt, retryInMs: delay }, `ticket delivery failed, will retry: ${e.message}`);
+      return;
     }
+    // Recording the outcome may throw (store closed at shutdown): the caller logs it, and the
+    // entry, still waiting, goes again — a repeat of the same idempotency key.
+    if (result.externalRef && result.externalRef !== ctx.externalRef) {
+      outbox.setExternalRef(entry.ticketId, adapter.system, result.externalRef);
+    }
+    outbox.markDelivered(entry.key, this.now(), lastStatus);
+    this.opts.metrics?.attempt(adapter.system, 'delivered');
   }
 
   /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
