@@ -33,7 +33,7 @@ export const kpiDefinitionSchema = z.strictObject({
 /** The seasonal, robust, online baseline every KPI series gets (also `nocwatch score-series`). */
 export const baselineConfigSchema = z.strictObject({
   /** Knots of the daily profile (piecewise linear between knots). */
-  knotsPerDay: z.number().int().min(1).max(96).default(24),
+  knotsPerDay: z.number().int().min(1).max(96).default(12),
   /** A second profile for Saturday and Sunday. */
   weekendProfile: z.boolean().default(true),
   /** Buckets per day of the noise scale (night noise differs from busy-hour noise). */
@@ -57,11 +57,11 @@ export const baselineConfigSchema = z.strictObject({
   /** Learning rate of the mean exceedance. */
   tailAlpha: z.number().gt(0).max(1).default(0.1),
   /** Samples before a series scores at all (cold start): it learns, it does not alarm. */
-  warmupSamples: z.number().int().min(0).max(100_000).default(100),
+  warmupSamples: z.number().int().min(0).max(100_000).default(200),
   /** Smallest noise scale relative to the series' typical spread: tiny wobbles of a flat series are not news. */
   minRelativeScale: z.number().min(0).max(1).default(0.01),
   /** After a strong deviation, new onsets of the same series are muted for this many samples unless stronger. */
-  refractorySamples: z.number().int().min(0).max(10_000).default(12),
+  refractorySamples: z.number().int().min(0).max(10_000).default(24),
   /** Evidence (−log10 tail probability) that counts as an onset for the refractory period. */
   refractoryScore: z.number().min(0).max(50).default(2.6),
 });
