@@ -73,6 +73,8 @@ export const kpiFiringConfigSchema = z.strictObject({
   badScore: z.number().min(0).max(50).default(3),
   /** And its standardised deviation must be at least this large (guards against a loose tail fit). */
   minZ: z.number().min(0).max(100).default(3.5),
+  /** Evidence a slow scale (a block mean) needs to fire: it speaks once per block, so it must be rarer. */
+  slowBadScore: z.number().min(0).max(50).default(6),
   /** Consecutive bad samples that make a pending anomaly fire. */
   confirmSamples: z.number().int().min(1).max(100).default(2),
   /** Evidence that fires at once, without confirmation. */

@@ -30,6 +30,8 @@ const MAD_TO_SIGMA = 1 / 0.6745;
 const BLOCK_CLIP = 10;
 /** An exceedance counts at most this many mean exceedances when the tail learns (one huge spike is one sample). */
 const TAIL_CLIP = 10;
+/** Scores are capped here: beyond it, "how impossible" carries no more information. */
+const MAX_SCORE = 100;
 /** Knot counts are kept in quarter units of interpolation weight, saturating. */
 const COUNT_UNIT = 4;
 /** A knot learns as a running mean until it has this much weight, whatever the gate says. */
@@ -54,6 +56,8 @@ export interface KpiScore {
   score: number;
   /** The block length (samples) that produced `score`: 1 is the sample itself. */
   scale: number;
+  /** Standardised deviation at that scale (`z` itself for scale 1, the block mean's for a slow scale). */
+  scaleZ: number;
   /** `score`, muted for `refractorySamples` after an onset: the per-sample anomaly score of score-series. */
   onset: number;
   /** Past warm-up: scores mean something. */
@@ -99,11 +103,13 @@ export class KpiBaselines {
   private prof = new Float32Array(0);
   private kcnt = new Uint8Array(0);
   private kscale = new Float32Array(0);
+  /** Samples each scale bucket has learned from (saturating): a young bucket's tracker takes big steps. */
+  private bcnt = new Uint8Array(0);
   private f = new Float32Array(0);
   private u = new Uint16Array(0);
   private d = new Float64Array(0);
 
-  private readonly out: KpiScore = { expected: NaN, sigma: NaN, z: 0, score: 0, scale: 1, onset: 0, warm: false };
+  private readonly out: KpiScore = { expected: NaN, sigma: NaN, z: 0, score: 0, scale: 1, scaleZ: 0, onset: 0, warm: false };
 
   constructor(private readonly cfg: BaselineConfig, tzOffsetMinutes = 0, initialCapacity = 64) {
     this.knots = cfg.knotsPerDay;
@@ -127,7 +133,7 @@ export class KpiBaselines {
 
   /** Bytes of state one series costs. */
   get bytesPerSeries(): number {
-    return this.knots * this.profiles * 5 + this.buckets * this.profiles * 4 + this.fStride * 4 + this.uStride * 2 + D_STRIDE * 8;
+    return this.knots * this.profiles * 5 + this.buckets * this.profiles * 5 + this.fStride * 4 + this.uStride * 2 + D_STRIDE * 8;
   }
 
   /** Allocates a fresh series and returns its index. */
@@ -157,6 +163,7 @@ export class KpiBaselines {
     this.prof = g(this.prof, cap * kp, (n) => new Float32Array(n));
     this.kcnt = g(this.kcnt, cap * kp, (n) => new Uint8Array(n));
     this.kscale = g(this.kscale, cap * bp, (n) => new Float32Array(n));
+    this.bcnt = g(this.bcnt, cap * bp, (n) => new Uint8Array(n));
     this.f = g(this.f, cap * this.fStride, (n) => new Float32Array(n));
     this.u = g(this.u, cap * this.uStride, (n) => new Uint16Array(n));
     this.d = g(this.d, cap * D_STRIDE, (n) => new Float64Array(n));
@@ -196,7 +203,10 @@ export class KpiBaselines {
     }
     const b = this.buckets;
     const bb = i * b * 2;
-    for (let j = 0; j < b; j++) this.kscale[bb + b + j] = this.kscale[bb + j];
+    for (let j = 0; j < b; j++) {
+      this.kscale[bb + b + j] = this.kscale[bb + j];
+      this.bcnt[bb + b + j] = Math.min(this.bcnt[bb + j], 4);
+    }
   }
 
   /** The profile value at local time `local` (NaN when no knot near it has been learned). */
@@ -261,6 +271,7 @@ export class KpiBaselines {
     // Evidence, fine scale then the slow scales (which speak only when a block completes).
     let score = this.tail(i, 0, bad(z, dir), warm);
     let scale = 1;
+    let scaleZ = z;
     const zc = z > BLOCK_CLIP ? BLOCK_CLIP : z < -BLOCK_CLIP ? -BLOCK_CLIP : z;
     for (let j = 0; j < this.nScales; j++) {
       const ai = fb + F_FIXED + j;
@@ -278,6 +289,7 @@ export class KpiBaselines {
       if (sc > score) {
         score = sc;
         scale = len;
+        scaleZ = zz;
       }
       f[si] = bs * Math.exp(cfg.scaleEta * 0.5 * (Math.abs(m) > bs ? 1 : -1));
     }
@@ -299,6 +311,7 @@ export class KpiBaselines {
     out.z = z;
     out.score = score;
     out.scale = scale;
+    out.scaleZ = scaleZ;
     out.onset = onset;
     out.warm = warm;
     return out;
@@ -318,7 +331,7 @@ export class KpiBaselines {
       beta = 0;
     }
     let nlp = 0;
-    if (warm && L > thr && beta > 0) nlp = this.tailOffset + (L - thr) / beta / Math.LN10;
+    if (warm && L > thr && beta > 0) nlp = Math.min(MAX_SCORE, this.tailOffset + (L - thr) / beta / Math.LN10);
     const b = beta > 1e-3 ? beta : 1e-3;
     if (L > thr) {
       const k = this.u[ki];
@@ -383,12 +396,16 @@ export class KpiBaselines {
     const ae = Math.abs(e);
     if (inlier) {
       // Median trackers: step up when |e| exceeds what the scale (plus binomial part) explains.
-      const bs = this.kscale[bslot];
-      if (bs === 0) this.kscale[bslot] = ae; // stays unlearned until a residual is non-zero
-      else this.kscale[bslot] = bs * Math.exp(cfg.scaleEta * (ae * ae > bs * bs + 0.455 * vBin ? 0.5 : -0.5));
+      // Young trackers take bigger steps (≈ 1/√count), so a new bucket converges in days, not weeks.
       const gs = f[fb + F_GSCALE];
       if (gs === 0) f[fb + F_GSCALE] = ae;
-      else f[fb + F_GSCALE] = gs * Math.exp(cfg.scaleEta * 0.5 * (ae * ae > gs * gs + 0.455 * vBin ? 0.5 : -0.5));
+      else f[fb + F_GSCALE] = gs * Math.exp(Math.max(cfg.scaleEta * 0.5, 1 / Math.sqrt(n + 4)) * (ae * ae > gs * gs + 0.455 * vBin ? 0.5 : -0.5));
+      const bs = this.kscale[bslot];
+      const bc = this.bcnt[bslot];
+      // A bucket starts from the global scale; it stays unlearned while residuals are exactly zero.
+      if (bs === 0) this.kscale[bslot] = gs > 0 ? gs : ae;
+      else this.kscale[bslot] = bs * Math.exp(Math.max(cfg.scaleEta, 1 / Math.sqrt(bc + 4)) * (ae * ae > bs * bs + 0.455 * vBin ? 0.5 : -0.5));
+      if (bc < 255) this.bcnt[bslot] = bc + 1;
     }
 
     // The series' typical spread, the floor under its noise scale.
@@ -431,7 +448,7 @@ export class KpiBaselines {
     return {
       count: c,
       arrays: [
-        this.prof.subarray(0, c * kp), this.kcnt.subarray(0, c * kp), this.kscale.subarray(0, c * bp),
+        this.prof.subarray(0, c * kp), this.kcnt.subarray(0, c * kp), this.kscale.subarray(0, c * bp), this.bcnt.subarray(0, c * bp),
         this.f.subarray(0, c * this.fStride), this.u.subarray(0, c * this.uStride), this.d.subarray(0, c * D_STRIDE),
       ],
     };
@@ -441,7 +458,7 @@ export class KpiBaselines {
   restore(count: number, arrays: readonly Uint8Array[]): void {
     this.count = 0;
     this.grow(Math.max(count, 1));
-    const targets = [this.prof, this.kcnt, this.kscale, this.f, this.u, this.d];
+    const targets = [this.prof, this.kcnt, this.kscale, this.bcnt, this.f, this.u, this.d];
     if (arrays.length !== targets.length) throw new Error('baseline checkpoint has the wrong number of arrays');
     targets.forEach((target, k) => {
       const src = arrays[k];
