@@ -42,6 +42,8 @@ export const baselineConfigSchema = z.strictObject({
   profileAlpha: z.number().gt(0).max(1).default(0.1),
   /** Learning rate of the offset that follows slow level changes between profile updates. */
   offsetAlpha: z.number().gt(0).max(1).default(0.05),
+  /** The offset stays within this many σ: it follows wobbles; a real change must show (and may become a level shift). */
+  offsetLimit: z.number().gt(0).max(1e6).default(1e6),
   /** Step of the robust (quantile-tracking) noise scale, in log units. */
   scaleEta: z.number().gt(0).max(1).default(0.05),
   /** A sample beyond this many σ is an outlier: it does not teach the baseline. */
@@ -67,18 +69,26 @@ export const baselineConfigSchema = z.strictObject({
 });
 export type BaselineConfig = z.infer<typeof baselineConfigSchema>;
 
-/** When a KPI deviation becomes a firing anomaly and when it resolves. */
+/**
+ * When a KPI deviation becomes a firing anomaly and when it resolves. An anomaly opens on calibrated
+ * evidence (the score, which adapts to each series' tail) and is then held by the plain deviation (z),
+ * so a sustained fault stays one firing anomaly even after its scores stop being news.
+ */
 export const kpiFiringConfigSchema = z.strictObject({
-  /** Evidence (−log10 tail probability) at which a sample counts as bad. */
+  /** Evidence (−log10 tail probability) at which a sample opens an anomaly. */
   badScore: z.number().min(0).max(50).default(3),
-  /** And its standardised deviation must be at least this large (guards against a loose tail fit). */
-  minZ: z.number().min(0).max(100).default(3.5),
-  /** Evidence a slow scale (a block mean) needs to fire: it speaks once per block, so it must be rarer. */
-  slowBadScore: z.number().min(0).max(50).default(6),
+  /** And its standardised deviation in the bad direction must be at least this large; the next samples must keep it to confirm. */
+  minZ: z.number().min(0).max(100).default(4),
+  /** A firing anomaly stays bad while the deviation is at least this large (hysteresis). */
+  clearZ: z.number().min(0).max(100).default(2.5),
+  /** Deviation a slow scale (a block mean) needs to open: it summarises many samples, so it must be clear. */
+  slowMinZ: z.number().min(0).max(100).default(6.5),
   /** Consecutive bad samples that make a pending anomaly fire. */
   confirmSamples: z.number().int().min(1).max(100).default(2),
   /** Evidence that fires at once, without confirmation. */
   immediateScore: z.number().min(0).max(100).default(8),
+  /** A series opens no anomaly before it has this much history (samples × period): its daily profile is not learnt yet. */
+  minHistory: zDuration.prefault('2d'),
   /** Consecutive good samples after which a firing anomaly starts resolving. */
   clearSamples: z.number().int().min(1).max(1000).default(2),
 });

@@ -291,6 +291,7 @@ export class KpiBaselines {
         scale = len;
         scaleZ = zz;
       }
+      // Median tracker of |block mean|.
       f[si] = bs * Math.exp(cfg.scaleEta * 0.5 * (Math.abs(m) > bs ? 1 : -1));
     }
 
@@ -303,7 +304,7 @@ export class KpiBaselines {
       } else if (score >= cfg.refractoryScore) u[ub + U_REFRACTORY] = cfg.refractorySamples;
     }
 
-    if (learn) this.learn(i, t, x, e, z, vBin, expected, bslot);
+    if (learn) this.learn(i, t, x, e, z, vBin, expected, bslot, sigma);
     else if (n === 0) f[fb + F_LASTX] = x;
 
     out.expected = expected;
@@ -346,7 +347,7 @@ export class KpiBaselines {
     return nlp;
   }
 
-  private learn(i: number, t: number, x: number, e: number, z: number, vBin: number, expected: number, bslot: number): void {
+  private learn(i: number, t: number, x: number, e: number, z: number, vBin: number, expected: number, bslot: number, sigma: number): void {
     const cfg = this.cfg;
     const f = this.f;
     const u = this.u;
@@ -377,6 +378,10 @@ export class KpiBaselines {
     } else {
       u[ub + U_RUN] = 0;
       offset += cfg.offsetAlpha * e;
+      // The offset follows small level wobbles only: a larger change must come as a level shift.
+      const lim = cfg.offsetLimit * sigma;
+      if (offset > lim) offset = lim;
+      else if (offset < -lim) offset = -lim;
     }
     f[fb + F_OFFSET] = offset;
 

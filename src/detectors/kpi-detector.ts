@@ -19,6 +19,7 @@ const SIGNALING_PREFIX = 'signaling.';
 const SIGNALING_INFO: Omit<KpiInfo, 'name'> = { dir: BadDirection.Up, isRate: true };
 
 const S_ACTIVE = 1;
+const S_FIRING = 2;
 
 export class KpiDetector {
   readonly kpis = new Interner();
@@ -33,6 +34,8 @@ export class KpiDetector {
   private seriesCell = new Int32Array(64);
   private seriesKpi = new Int32Array(64);
   private badRun = new Uint8Array(64);
+  /** Sum of the bad-direction z over the current bad run: confirmation looks at its mean. */
+  private zSum = new Float32Array(64);
   private goodRun = new Uint8Array(64);
   /** Samples a slow-scale finding keeps the series bad for (the block it summarised). */
   private hold = new Uint16Array(64);
@@ -58,7 +61,7 @@ export class KpiDetector {
 
   /** Per-series bytes: baseline state, firing counters, history ring. */
   get bytesPerSeries(): { detector: number; history: number } {
-    return { detector: this.baselines.bytesPerSeries + 4 * 2 + 4, history: this.history.bytesPerSeries };
+    return { detector: this.baselines.bytesPerSeries + 4 * 2 + 8 + 4, history: this.history.bytesPerSeries };
   }
 
   private kpiId(name: string): number {
@@ -90,7 +93,7 @@ export class KpiDetector {
 
   private growSeries(min: number): void {
     const cap = Math.max(min, this.seriesCell.length * 2);
-    const g = <T extends Int32Array | Uint8Array | Uint16Array>(a: T, make: (n: number) => T): T => {
+    const g = <T extends Int32Array | Uint8Array | Uint16Array | Float32Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
       b.set(a);
       return b;
@@ -98,6 +101,7 @@ export class KpiDetector {
     this.seriesCell = g(this.seriesCell, (n) => new Int32Array(n));
     this.seriesKpi = g(this.seriesKpi, (n) => new Int32Array(n));
     this.badRun = g(this.badRun, (n) => new Uint8Array(n));
+    this.zSum = g(this.zSum, (n) => new Float32Array(n));
     this.goodRun = g(this.goodRun, (n) => new Uint8Array(n));
     this.hold = g(this.hold, (n) => new Uint16Array(n));
     this.flags = g(this.flags, (n) => new Uint8Array(n));
@@ -117,7 +121,7 @@ export class KpiDetector {
       const a = attempts !== undefined && attempts[name] !== undefined ? attempts[name] : NaN;
       const r = this.baselines.update(s, ev.t, v, info.isRate ? a : NaN, info.dir, !suspect);
       this.history.put(s, ev.t, v);
-      this.fire(s, ev.t, periodMs, r, suspect, ev, name, v, a);
+      this.fire(s, ev.t, periodMs, r, info.dir, suspect, ev, name, v, a);
       const rule = this.rules[k];
       if (rule) this.threshold(s, ev, rule, name, v, suspect);
     }
@@ -131,24 +135,39 @@ export class KpiDetector {
     const ratio = (100 * ev.failures) / ev.attempts;
     const r = this.baselines.update(s, ev.t, ratio, ev.attempts, BadDirection.Up, true);
     this.history.put(s, ev.t, ratio);
-    this.fire(s, ev.t, ev.period * 1000, r, false, ev, name, ratio, ev.attempts);
+    this.fire(s, ev.t, ev.period * 1000, r, BadDirection.Up, false, ev, name, ratio, ev.attempts);
   }
 
-  /** The firing rule: bad samples, confirmation, clearing with hysteresis. */
-  private fire(s: number, t: number, periodMs: number, r: KpiScore, suspect: boolean, ev: PmEvent | SignalingEvent, name: string, v: number, a: number): void {
+  /**
+   * The firing rule. Opening: calibrated evidence (score) and a deviation of `minZ` σ in the bad
+   * direction (a slow scale needs `slowMinZ` for its block mean). Pending: held while the deviation
+   * stays above `clearZ`; confirmed after `confirmSamples` such samples whose mean deviation is still
+   * `minZ` (binomial noise on a faulty rate makes single samples wobble), or at once by an
+   * overwhelming score or a slow-scale finding (which already summarises a block). Firing: held while
+   * the deviation is `clearZ` or more or a slow scale still sees it; clears after `clearSamples`.
+   */
+  private fire(s: number, t: number, periodMs: number, r: KpiScore, dir: BadDirection, suspect: boolean, ev: PmEvent | SignalingEvent, name: string, v: number, a: number): void {
     const f = this.cfg.firing;
-    const active = (this.flags[s] & S_ACTIVE) !== 0;
-    let isBad = r.warm && Math.abs(r.scaleZ) >= f.minZ && r.score >= (r.scale > 1 ? f.slowBadScore : f.badScore);
+    const flags = this.flags[s];
+    const active = (flags & S_ACTIVE) !== 0;
+    const firing = (flags & S_FIRING) !== 0;
+    const zb = dir === BadDirection.Down ? -r.z : dir === BadDirection.Up ? r.z : Math.abs(r.z);
+    const slow = r.scale > 1;
+    const learnt = r.warm && this.baselines.samples(s) * periodMs >= f.minHistory;
+    const opens = learnt && r.score >= f.badScore && (slow ? Math.abs(r.scaleZ) >= f.slowMinZ : zb >= f.minZ);
+    const holds = active && (zb >= f.clearZ || (firing && slow && r.score >= f.badScore && Math.abs(r.scaleZ) >= f.clearZ));
     // Suspect values never start an anomaly; they may keep one alive.
-    if (suspect && !active) isBad = false;
+    const isBad = (opens && !(suspect && !active)) || holds;
     if (isBad) {
       this.goodRun[s] = 0;
       if (this.badRun[s] < 255) this.badRun[s]++;
-      if (r.scale > 1) this.hold[s] = r.scale;
-      const confirmed = !suspect && (this.badRun[s] >= f.confirmSamples || r.score >= f.immediateScore || r.scale > 1);
+      this.zSum[s] = (this.badRun[s] === 1 ? 0 : this.zSum[s]) + zb;
+      if (slow) this.hold[s] = r.scale;
+      const run = this.badRun[s];
+      const confirmed = firing || (!suspect && ((run >= f.confirmSamples && this.zSum[s] / run >= f.minZ) || r.score >= f.immediateScore || (slow && opens)));
       const startedAt = t - periodMs * r.scale;
       this.tracker.bad(this.key(s), t, startedAt, confirmed, this.finding(s, ev, name, v, a, r));
-      this.flags[s] |= S_ACTIVE;
+      this.flags[s] = flags | S_ACTIVE | (confirmed ? S_FIRING : 0);
       return;
     }
     this.badRun[s] = 0;
@@ -158,9 +177,10 @@ export class KpiDetector {
       return;
     }
     if (this.goodRun[s] < 255) this.goodRun[s]++;
-    if (this.goodRun[s] >= f.clearSamples || !this.tracker.has(this.key(s))) {
+    // A pending anomaly that is not kept up dies at once; a firing one after `clearSamples`.
+    if (!firing || this.goodRun[s] >= f.clearSamples || !this.tracker.has(this.key(s))) {
       this.tracker.clear(this.key(s), t);
-      this.flags[s] &= ~S_ACTIVE;
+      this.flags[s] = flags & ~(S_ACTIVE | S_FIRING);
       this.goodRun[s] = 0;
     }
   }

@@ -3,7 +3,7 @@
  * signaling (daily and weekly traffic curve, binomial noise that grows at night as traffic falls).
  */
 import { Inventory } from '../../src/inventory/inventory.js';
-import type { AreaClass, Cell, PmEvent, SignalingEvent } from '../../src/model/index.js';
+import type { AnomalyTransition, AreaClass, Cell, PmEvent, SignalingEvent } from '../../src/model/index.js';
 
 export const T0 = Date.UTC(2026, 0, 5); // a Monday, 00:00 UTC
 export const MIN = 60_000;
@@ -59,8 +59,8 @@ export interface Fault {
   cellId: string;
   from: number;
   to: number;
-  /** Changes the true KPI values of a period. */
-  apply: (k: TrueKpis) => void;
+  /** Changes the true KPI values of the period ending at `t`. */
+  apply: (k: TrueKpis, t: number) => void;
 }
 
 export interface TrueKpis {
@@ -79,7 +79,7 @@ export interface TrueKpis {
 export function pmEvent(cellId: string, t: number, r: () => number, faults: readonly Fault[] = [], busy = 1): PmEvent {
   const tr = traffic(t) * busy;
   const k: TrueKpis = { rrcFail: 0.006, dropRate: 0.004, hoFail: 0.02, prb: 10 + 65 * tr, thr: 45 - 25 * tr, availability: 100 };
-  for (const f of faults) if (f.cellId === cellId && t > f.from && t <= f.to) f.apply(k);
+  for (const f of faults) if (f.cellId === cellId && t > f.from && t <= f.to) f.apply(k, t);
   const attempts = Math.max(3, Math.round(1500 * tr * (0.9 + 0.2 * r())));
   const sample = (p: number, n: number) => {
     const mean = n * p;
@@ -110,4 +110,47 @@ export function signalingEvent(cellId: string, t: number, r: () => number, failP
   const mean = attempts * failP;
   const failures = Math.min(attempts, Math.max(0, Math.round(mean + Math.sqrt(mean * (1 - failP)) * gaussian(r))));
   return { kind: 'signaling', t, cellId, period: 300, procedure, attempts, failures };
+}
+
+export interface FeedOptions {
+  faults?: readonly Fault[];
+  /** Traffic multiplier per cell (default 1). */
+  busy?: (cellId: string) => number;
+  /** Cells that do not report PM in (from, to]. */
+  silent?: { cellId: string; from: number; to: number }[];
+  signaling?: boolean;
+  /** Changes a PM record before it is observed. */
+  edit?: (ev: PmEvent) => void;
+}
+
+/**
+ * Feeds PM every 15 min (and signaling every 5 min when asked) for all `cells` over (from, to],
+ * advancing the stage like the pipeline (watermark 10 min behind the newest event). Returns the
+ * transitions it produced.
+ */
+export function feed(
+  det: { observe(ev: PmEvent | SignalingEvent): void; advance(wm: number): void; takeTransitions(): AnomalyTransition[] },
+  cells: readonly string[], from: number, to: number, r: () => number, opts: FeedOptions = {},
+): AnomalyTransition[] {
+  const out: AnomalyTransition[] = [];
+  const step = opts.signaling ? 5 * MIN : PM_PERIOD_MS;
+  for (let t = from + step; t <= to; t += step) {
+    if (opts.signaling) for (const c of cells) det.observe(signalingEvent(c, t, r));
+    if ((t - T0) % PM_PERIOD_MS === 0) {
+      for (const c of cells) {
+        if (opts.silent?.some((s) => s.cellId === c && t > s.from && t <= s.to)) continue;
+        const ev = pmEvent(c, t, r, opts.faults ?? [], opts.busy?.(c) ?? 1);
+        opts.edit?.(ev);
+        det.observe(ev);
+      }
+    }
+    det.advance(t - 10 * MIN);
+    out.push(...det.takeTransitions());
+  }
+  return out;
+}
+
+/** Transitions into `firing` (from pending, or again from resolving). */
+export function firings(ts: readonly AnomalyTransition[]): AnomalyTransition[] {
+  return ts.filter((t) => t.to === 'firing' && t.from === 'pending');
 }
