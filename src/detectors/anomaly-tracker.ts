@@ -42,7 +42,7 @@ export class AnomalyTracker {
   private readonly live = new Map<string, Live>();
   /** Keys of pending or resolving anomalies: the only ones `advance` has to look at. */
   private readonly timed = new Set<string>();
-  private readonly resolved = new Map<string, Anomaly>();
+  private readonly resolved = new Map<string, { anomaly: Anomaly; cells: readonly string[] }>();
   private transitions: AnomalyTransition[] = [];
   /** Firing or resolving anomalies per cell: key → whether it means outage. */
   private readonly byCell = new Map<string, Map<string, boolean>>();
@@ -154,7 +154,7 @@ export class AnomalyTracker {
     this.live.delete(l.key);
     this.timed.delete(l.key);
     if (from !== 'pending') this.index(l, false);
-    this.resolved.set(a.id, a);
+    this.resolved.set(a.id, { anomaly: a, cells: l.cells });
     if (this.resolved.size > this.cfg.keepResolved) this.resolved.delete(this.resolved.keys().next().value as string);
   }
 
@@ -198,7 +198,7 @@ export class AnomalyTracker {
   anomaliesAt(cellId: string): Anomaly[] {
     const out: Anomaly[] = [];
     for (const l of this.live.values()) if (l.cells.includes(cellId) || l.anomaly.cellId === cellId) out.push({ ...l.anomaly });
-    for (const a of this.resolved.values()) if (a.cellId === cellId || a.objectId === cellId) out.push({ ...a });
+    for (const r of this.resolved.values()) if (r.cells.includes(cellId) || r.anomaly.cellId === cellId) out.push({ ...r.anomaly });
     return out;
   }
 
@@ -210,7 +210,7 @@ export class AnomalyTracker {
   }
 
   restore(json: unknown): void {
-    const j = json as { live: { key: string; anomaly: Anomaly; cells: string[]; holdMs: number | null; since: number }[]; resolved: Anomaly[] };
+    const j = json as { live: { key: string; anomaly: Anomaly; cells: string[]; holdMs: number | null; since: number }[]; resolved: { anomaly: Anomaly; cells: string[] }[] };
     this.live.clear();
     this.timed.clear();
     this.byCell.clear();
@@ -222,6 +222,6 @@ export class AnomalyTracker {
       if (r.anomaly.state === 'pending' || r.anomaly.state === 'resolving') this.timed.add(r.key);
       if (r.anomaly.state !== 'pending') this.index(l, true);
     }
-    for (const a of j.resolved) this.resolved.set(a.id, a);
+    for (const r of j.resolved) this.resolved.set(r.anomaly.id, r);
   }
 }

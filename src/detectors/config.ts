@@ -121,10 +121,13 @@ const DEFAULT_THRESHOLDS = {
 } as const;
 
 export const missingDataConfigSchema = z.strictObject({
-  /** A cell is silent when no PM arrived for this many of its own periods past the last one. */
-  pmGracePeriods: z.number().min(1).max(100).default(2),
-  /** Likewise for signaling aggregates. */
-  signalingGracePeriods: z.number().min(1).max(100).default(3),
+  /**
+   * A cell is silent when the watermark passes its last PM by this many of its own periods. The
+   * watermark already trails the newest data by the allowed lateness, so one period is enough.
+   */
+  pmGracePeriods: z.number().min(0.5).max(100).default(1),
+  /** Likewise for signaling aggregates (short periods jitter more). */
+  signalingGracePeriods: z.number().min(0.5).max(100).default(2),
   /**
    * Silence only counts while other cells of the same district still report: when the whole feed
    * stops it is the collector, not the network.
@@ -207,3 +210,5 @@ export const detectorsConfigSchema = z.strictObject({
   history: historyConfigSchema.prefault({}),
 });
 export type DetectorsConfig = z.infer<typeof detectorsConfigSchema>;
+/** The configuration as written (every field optional). */
+export type DetectorsConfigInput = z.input<typeof detectorsConfigSchema>;

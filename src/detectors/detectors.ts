@@ -17,7 +17,7 @@ import { AlarmDetector } from './alarm-detector.js';
 import { AnomalyTracker } from './anomaly-tracker.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import { ComplaintDetector } from './complaint-detector.js';
-import { detectorsConfigSchema, type DetectorsConfig } from './config.js';
+import { detectorsConfigSchema, type DetectorsConfig, type DetectorsConfigInput } from './config.js';
 import { DialTestDetector } from './dialtest-detector.js';
 import { Interner } from './interner.js';
 import { KpiDetector } from './kpi-detector.js';
@@ -40,7 +40,7 @@ export class Detectors implements DetectorStage {
   private complaints!: ComplaintDetector;
   private watermark = -Infinity;
 
-  constructor(cfg: Partial<DetectorsConfig> | DetectorsConfig, private readonly topology: Topology) {
+  constructor(cfg: DetectorsConfigInput | DetectorsConfig, private readonly topology: Topology) {
     this.cfg = detectorsConfigSchema.parse(cfg);
     this.build();
   }

@@ -68,6 +68,9 @@ export class DialTestDetector {
     if (!st) this.cells.set(key, (st = { bits: 0, n: 0, p: this.cfg.priorFailureRate, firstFailAt: ev.t, firing: false }));
     const w = this.cfg.windowTests;
     const mask = w >= 32 ? 0xffffffff : (1 << w) - 1;
+    // The cell's normal failure rate learns from outcomes as they leave the window (when their verdict
+    // is in), and not while a finding is open: a burst does not teach itself to be normal.
+    if (st.n >= Math.min(w, 32) && !st.firing) st.p += RATE_ALPHA * (((st.bits >>> (Math.min(w, 32) - 1)) & 1) - st.p);
     st.bits = ((st.bits << 1) | (ev.success ? 0 : 1)) & mask;
     st.n = Math.min(st.n + 1, Math.min(w, 32));
     if (!ev.success && (st.bits & 1) === 1 && popcount(st.bits >>> 1) === 0) st.firstFailAt = ev.t;
@@ -84,8 +87,6 @@ export class DialTestDetector {
       });
       return;
     }
-    // Learn the cell's normal failure rate only from tests outside a finding.
-    if (!st.firing) st.p += RATE_ALPHA * ((ev.success ? 0 : 1) - st.p);
     if (st.firing && score < this.cfg.failureScore / 2) {
       st.firing = false;
       this.tracker.clear(key, ev.t);
