@@ -5,10 +5,14 @@
  */
 import { z } from 'zod';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
+import { collectorsConfigSchema } from '../collectors/config.js';
+import { incidentsConfigSchema } from '../incidents/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
 import { storeConfigSchema } from '../store/store.js';
+import { historyOutputsConfigSchema } from '../outputs/influx/config.js';
 import { logConfigSchema } from '../telemetry/config.js';
+import { triageConfigSchema } from '../triage/config.js';
 
 export const configSchema = z.strictObject({
   server: serverConfigSchema.prefault({}),
@@ -19,5 +23,10 @@ export const configSchema = z.strictObject({
   store: storeConfigSchema.prefault({}),
   inventory: inventoryConfigSchema.prefault({}),
   pipeline: pipelineConfigSchema.prefault({}),
+  incidents: incidentsConfigSchema.prefault({}),
+  triage: triageConfigSchema.prefault({}),
+  collectors: collectorsConfigSchema.prefault({}),
+  /** Where history is written (InfluxDB). */
+  history: historyOutputsConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;
