@@ -21,6 +21,7 @@ import { PmXmlWatcher } from './collectors/pm-xml/pm-xml-watcher.js';
 import { InfluxHistoryWriter } from './outputs/influx/influx-history-writer.js';
 import { InfluxClientSink, type InfluxWriteSink } from './outputs/influx/influx-sink.js';
 import type { Config } from './config/schema.js';
+import { Detectors } from './detectors/detectors.js';
 import { IncidentEngine } from './incidents/incident-engine.js';
 import { KnownIssues } from './incidents/known-issues.js';
 import { IncidentTicketNotes } from './incidents/ticket-notes.js';
@@ -52,6 +53,7 @@ export interface App {
   readonly store: Store;
   readonly inventory: Inventory;
   readonly pipeline: Pipeline;
+  readonly detectors: Detectors;
   readonly incidents: IncidentEngine;
   readonly ingest: IngestService;
   readonly metrics: Metrics;
@@ -85,9 +87,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   metrics.inventoryCells.set(inventory.size);
 
   const feedStats = new FeedStats(wallClock);
+  const detectors = new Detectors(config.detectors, inventory);
   const incidents = new IncidentEngine({ config: config.incidents, triage: config.triage, topology: inventory });
   const pipeline = new Pipeline({
-    config: config.pipeline, store, metrics, logger, wallClock, incidents,
+    config: config.pipeline, store, metrics, logger, wallClock, detectors, incidents,
     persisters: [new IncidentTicketNotes(incidents, store.incidents)],
   });
   const kpiFormulas = compileKpiFormulas(config.collectors.kpiFormulas);
@@ -126,7 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     pipeline, feedStats, store, metrics, inventory, version: VERSION, startedAt,
     queueLimit: config.pipeline.queueLimit, overloaded: () => ingest.overloaded,
   });
-  registerCellRoutes(server, { topology: inventory });
+  registerCellRoutes(server, { topology: inventory, detectors });
   registerComplaintRoutes(server, { store });
   const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
   registerIncidentRoutes(server, { store, knownIssues });
@@ -136,7 +139,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const log = logger.child({ component: 'app' });
   let stopped = false;
   return {
-    config, server, store, inventory, pipeline, incidents, ingest, metrics, logger,
+    config, server, store, inventory, pipeline, detectors, incidents, ingest, metrics, logger,
     async start() {
       const restored = pipeline.restore();
       const requeued = ingest.requeueUnprocessedComplaints();
