@@ -47,7 +47,7 @@ export const baselineConfigSchema = z.strictObject({
   /** Step of the robust (quantile-tracking) noise scale, in log units. */
   scaleEta: z.number().gt(0).max(1).default(0.05),
   /** A sample beyond this many σ is an outlier: it does not teach the baseline. */
-  gateZ: z.number().min(1).max(100).default(4),
+  gateZ: z.number().min(1).max(100).default(6),
   /** A one-sided run of outliers lasting this long becomes the new level (a re-configuration). */
   levelShiftAfter: zDuration.prefault('24h'),
   /** Samples aggregated by the slow scales (block means of standardised residuals): drift detection. */
@@ -57,7 +57,7 @@ export const baselineConfigSchema = z.strictObject({
   /** Step of the tail threshold tracker. */
   tailEta: z.number().gt(0).max(1).default(0.05),
   /** Learning rate of the mean exceedance. */
-  tailAlpha: z.number().gt(0).max(1).default(0.1),
+  tailAlpha: z.number().gt(0).max(1).default(0.05),
   /** Samples before a series scores at all (cold start): it learns, it does not alarm. */
   warmupSamples: z.number().int().min(0).max(100_000).default(200),
   /** Smallest noise scale relative to the series' typical spread: tiny wobbles of a flat series are not news. */

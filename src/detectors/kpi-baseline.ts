@@ -398,8 +398,11 @@ export class KpiBaselines {
       this.kcnt[k] = Math.min(255, this.kcnt[k] + Math.max(1, Math.round(w * COUNT_UNIT)));
     }
 
+    // The scale trackers learn from every sample: a median tracker moves one small step per sample
+    // whatever its size, so outliers cannot drag it far, while leaving them out would bias it low for
+    // heavy-tailed series (and a scale biased low makes ever more outliers: a collapse).
     const ae = Math.abs(e);
-    if (inlier) {
+    {
       // Median trackers: step up when |e| exceeds what the scale (plus binomial part) explains.
       // Young trackers take bigger steps (≈ 1/√count), so a new bucket converges in days, not weeks.
       const gs = f[fb + F_GSCALE];
