@@ -24,7 +24,6 @@ import { CallbackService } from './tickets/callback-service.js';
 import { TicketEngine } from './tickets/ticket-engine.js';
 import { TicketPersister } from './tickets/ticket-persister.js';
 import { TicketTelemetry } from './tickets/ticket-telemetry.js';
-import type { CellHealth } from './tickets/verification.js';
 import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
@@ -33,6 +32,7 @@ import { PmXmlWatcher } from './collectors/pm-xml/pm-xml-watcher.js';
 import { InfluxHistoryWriter } from './outputs/influx/influx-history-writer.js';
 import { InfluxClientSink, type InfluxWriteSink } from './outputs/influx/influx-sink.js';
 import type { Config } from './config/schema.js';
+import { Detectors } from './detectors/detectors.js';
 import { IncidentEngine } from './incidents/incident-engine.js';
 import { KnownIssues } from './incidents/known-issues.js';
 import { IncidentTicketNotes } from './incidents/ticket-notes.js';
@@ -64,6 +64,7 @@ export interface App {
   readonly store: Store;
   readonly inventory: Inventory;
   readonly pipeline: Pipeline;
+  readonly detectors: Detectors;
   readonly incidents: IncidentEngine;
   readonly ingest: IngestService;
   readonly metrics: Metrics;
@@ -103,21 +104,21 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   // Tickets: the stage (pure, event time), its persister (ticket + outbox entry in the batch's
   // transaction), the delivery worker (wall-clock I/O), callbacks and telemetry after each commit.
-  // Verification asks the detector stage about cell health; until one is wired, cells are normal.
-  const cellHealth: CellHealth = { cellStatus: () => 'normal' };
+  // Verification asks the detector stage whether a ticket's cells are normal again.
+  const detectors = new Detectors(config.detectors, inventory);
   const complaintLookup = { complaint: (id: string) => store.complaints.get(id)?.complaint };
   const delivery = new DeliveryWorker({
     outbox: store.outbox, config: config.ticketing, log: logger.child({ component: 'ticketing' }),
     metrics: { attempt: (system, outcome) => metrics.deliveries.inc({ system, outcome }) },
   });
-  const tickets = new TicketEngine({ config: config.tickets, cellHealth, complaints: complaintLookup, system: delivery.system ?? 'none' });
+  const tickets = new TicketEngine({ config: config.tickets, cellHealth: detectors, complaints: complaintLookup, system: delivery.system ?? 'none' });
   const callbacks = new CallbackService({
     store: store.callbacks, complaints: complaintLookup, config: config.tickets.callbacks,
     onError: (err) => logger.error({ err, component: 'callbacks' }, 'creating callback tasks failed'),
   });
   const incidents = new IncidentEngine({ config: config.incidents, triage: config.triage, topology: inventory });
   const pipeline = new Pipeline({
-    config: config.pipeline, store, metrics, logger, wallClock, incidents, tickets,
+    config: config.pipeline, store, metrics, logger, wallClock, detectors, incidents, tickets,
     persisters: [new IncidentTicketNotes(incidents, store.incidents), new TicketPersister(store, wallClock)],
   });
   const evaluationData = (from: number, to: number) =>
@@ -165,7 +166,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     pipeline, feedStats, store, metrics, inventory, version: VERSION, startedAt,
     queueLimit: config.pipeline.queueLimit, overloaded: () => ingest.overloaded,
   });
-  registerCellRoutes(server, { topology: inventory });
+  registerCellRoutes(server, { topology: inventory, detectors });
   registerComplaintRoutes(server, { store });
   const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
   registerIncidentRoutes(server, { store, knownIssues });
@@ -179,7 +180,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const log = logger.child({ component: 'app' });
   let stopped = false;
   return {
-    config, server, store, inventory, pipeline, incidents, ingest, metrics, logger, tickets, delivery, callbacks,
+    config, server, store, inventory, pipeline, detectors, incidents, ingest, metrics, logger, tickets, delivery, callbacks,
     async start() {
       const restored = pipeline.restore();
       // Tickets still worked on, and closed ones a relapse may reopen; then rows a crash lost.
