@@ -13,6 +13,17 @@ import { registerIngestRoutes } from './api/routes/ingest.js';
 import { registerInventoryRoutes } from './api/routes/inventory.js';
 import { registerStatusRoutes } from './api/routes/status.js';
 import { registerVesRoutes } from './api/routes/ves.js';
+import { registerTicketRoutes } from './api/routes/tickets.js';
+import { registerCallbackRoutes } from './api/routes/callbacks.js';
+import { registerOutboxRoutes } from './api/routes/outbox.js';
+import { registerEvaluationRoutes } from './api/routes/evaluation.js';
+import { collectEvaluationData } from './evaluation/evaluation-source.js';
+import { RollingEvaluation } from './evaluation/rolling-evaluation.js';
+import { DeliveryWorker } from './outputs/ticketing/delivery-worker.js';
+import { CallbackService } from './tickets/callback-service.js';
+import { TicketEngine } from './tickets/ticket-engine.js';
+import { TicketPersister } from './tickets/ticket-persister.js';
+import { TicketTelemetry } from './tickets/ticket-telemetry.js';
 import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
@@ -21,6 +32,7 @@ import { PmXmlWatcher } from './collectors/pm-xml/pm-xml-watcher.js';
 import { InfluxHistoryWriter } from './outputs/influx/influx-history-writer.js';
 import { InfluxClientSink, type InfluxWriteSink } from './outputs/influx/influx-sink.js';
 import type { Config } from './config/schema.js';
+import { Detectors } from './detectors/detectors.js';
 import { IncidentEngine } from './incidents/incident-engine.js';
 import { KnownIssues } from './incidents/known-issues.js';
 import { IncidentTicketNotes } from './incidents/ticket-notes.js';
@@ -59,12 +71,16 @@ export interface App {
   readonly store: Store;
   readonly inventory: Inventory;
   readonly pipeline: Pipeline;
+  readonly detectors: Detectors;
   readonly incidents: IncidentEngine;
   readonly ingest: IngestService;
   readonly metrics: Metrics;
   readonly logger: Logger;
   /** The built-in simulated network feeding the daemon, when `simulator.enabled` (created by start()). */
   readonly simulator: Simulator | null;
+  readonly tickets: TicketEngine;
+  readonly delivery: DeliveryWorker;
+  readonly callbacks: CallbackService;
   /** Restores durable state, re-enqueues unprocessed complaints and starts background work. */
   start(): Promise<void>;
   /** Stops accepting, drains the queue within the grace time, checkpoints, closes the store. */
@@ -103,11 +119,35 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   metrics.inventoryCells.set(inventory.size);
 
   const feedStats = new FeedStats(wallClock);
+
+  // Tickets: the stage (pure, event time), its persister (ticket + outbox entry in the batch's
+  // transaction), the delivery worker (wall-clock I/O), callbacks and telemetry after each commit.
+  // Verification asks the detector stage whether a ticket's cells are normal again.
+  const detectors = new Detectors(config.detectors, inventory);
+  const complaintLookup = { complaint: (id: string) => store.complaints.get(id)?.complaint };
+  const delivery = new DeliveryWorker({
+    outbox: store.outbox, config: config.ticketing, log: logger.child({ component: 'ticketing' }),
+    metrics: { attempt: (system, outcome) => metrics.deliveries.inc({ system, outcome }) },
+  });
+  const tickets = new TicketEngine({ config: config.tickets, cellHealth: detectors, complaints: complaintLookup, system: delivery.system ?? 'none' });
+  const callbacks = new CallbackService({
+    store: store.callbacks, complaints: complaintLookup, config: config.tickets.callbacks,
+    onError: (err) => logger.error({ err, component: 'callbacks' }, 'creating callback tasks failed'),
+  });
   const incidents = new IncidentEngine({ config: config.incidents, triage: config.triage, topology: inventory });
   const pipeline = new Pipeline({
-    config: config.pipeline, store, metrics, logger, wallClock, incidents,
-    persisters: [new IncidentTicketNotes(incidents, store.incidents)],
+    config: config.pipeline, store, metrics, logger, wallClock, detectors, incidents, tickets,
+    persisters: [new IncidentTicketNotes(incidents, store.incidents), new TicketPersister(store, wallClock)],
   });
+  const evaluationData = (from: number, to: number) =>
+    collectEvaluationData({ store, topology: inventory, repeatWindowDays: config.tickets.callbacks.repeatWindowDays }, from, to);
+  pipeline.addListener(callbacks);
+  const rollingEvaluation = new RollingEvaluation({ config: config.evaluation, data: evaluationData, watermark: () => pipeline.watermark, wallClock });
+  pipeline.addListener(new TicketTelemetry({
+    metrics, store, live: () => tickets.live(), evaluation: rollingEvaluation,
+    onError: (err) => logger.warn({ err, component: 'tickets' }, 'refreshing ticket metrics failed'),
+  }));
+  pipeline.addListener({ onBatch: (o) => { if (o.ticketChanges.length > 0) delivery.kick(); } });
   const kpiFormulas = compileKpiFormulas(config.collectors.kpiFormulas);
   const decoder = new RecordDecoder({
     topology: inventory,
@@ -147,23 +187,31 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     pipeline, feedStats, store, metrics, inventory, version: VERSION, startedAt,
     queueLimit: config.pipeline.queueLimit, overloaded: () => ingest.overloaded,
   });
-  registerCellRoutes(server, { topology: inventory });
+  registerCellRoutes(server, { topology: inventory, detectors });
   registerComplaintRoutes(server, { store });
   const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
   registerIncidentRoutes(server, { store, knownIssues });
   registerVesRoutes(server, { ingest, topology: inventory, config: config.collectors.ves });
   registerInfluxWriteRoutes(server, { ingest, metrics, bodyLimitBytes: config.server.bodyLimitBytes, wallClock });
+  registerTicketRoutes(server, { store, pipeline, metrics, system: delivery.system, secret: config.ticketing.secret });
+  registerCallbackRoutes(server, { store, callbacks });
+  registerOutboxRoutes(server, { store, system: delivery.system, kick: () => delivery.kick() });
+  registerEvaluationRoutes(server, { evaluationData, watermark: () => pipeline.watermark });
 
   const log = logger.child({ component: 'app' });
   let stopped = false;
   let simulator: Simulator | null = null;
   return {
-    config, server, store, inventory, pipeline, incidents, ingest, metrics, logger,
+    config, server, store, inventory, pipeline, detectors, incidents, ingest, metrics, logger, tickets, delivery, callbacks,
     get simulator() {
       return simulator;
     },
     async start() {
       const restored = pipeline.restore();
+      // Tickets still worked on, and closed ones a relapse may reopen; then rows a crash lost.
+      tickets.restore(store.tickets.live((pipeline.watermark ?? 0) - tickets.restoreWindowMs));
+      callbacks.reconcile(tickets.live());
+      delivery.start();
       const requeued = ingest.requeueUnprocessedComplaints();
       history?.start();
       pipeline.start();
@@ -186,6 +234,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       await pmXml?.stop();
       ingest.close();
       const drained = await pipeline.stop(config.server.shutdownGraceMs);
+      // A delivery cut short stays in the outbox (its attempt recorded) and goes again at the next start.
+      await delivery.stop(2000);
       // After the drain, so the last batches still reach InfluxDB (bounded: a down server cannot hold the stop).
       await history?.close(Math.min(5_000, config.server.shutdownGraceMs));
       await server.close();

@@ -7,6 +7,7 @@ import { evaluateCommand } from './cli/evaluate.js';
 import { generateInventoryCommand } from './cli/generate-inventory.js';
 import { runCommand } from './cli/run.js';
 import { simulateCommand } from './cli/simulate.js';
+import { scoreSeriesCommand } from './cli/score-series.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   simulate: { run: simulateCommand, help: 'feed a running daemon from a simulated province over HTTP' },
   evaluate: { run: evaluateCommand, help: "score a daemon's incidents, links and tickets against the simulator's ground truth" },
   'generate-inventory': { run: generateInventoryCommand, help: "write a simulated province's inventory CSV" },
+  'score-series': { run: scoreSeriesCommand, help: 'score a timestamp,value CSV with the KPI detector' },
 };
 
 function usage(): string {
