@@ -4,8 +4,26 @@
  * Day factors for all cells are drawn once per local day, not per record.
  */
 import type { CellProfiles } from './cell-profiles.js';
+import type { SimNetwork } from './network.js';
 import { Rng } from './prng.js';
 import type { TrafficModel } from './traffic-model.js';
+
+/** What every feed generator reads: the network, its cells' radio character, their load, the seed. */
+export interface FeedContext {
+  net: SimNetwork;
+  prof: CellProfiles;
+  load: CellLoad;
+  seed: number;
+}
+
+/** What a loop over all cells for one measurement period needs, computed once per period. */
+export interface PeriodLoad {
+  traffic: TrafficModel;
+  /** The 5-minute slot of the week at the period's middle. */
+  slot: number;
+  /** Per-cell day factors of that day. */
+  dayF: Float32Array;
+}
 
 export class CellLoad {
   private day = Number.NaN;
@@ -29,6 +47,12 @@ export class CellLoad {
       for (let i = 0; i < this.dayFactor.length; i++) this.dayFactor[i] = Math.exp(0.07 * this.rng.normal());
     }
     return this.dayFactor;
+  }
+
+  /** The load context of the measurement period of `periodS` seconds ending at `periodEnd`. */
+  period(periodEnd: number, periodS: number): PeriodLoad {
+    const mid = periodEnd - (periodS * 1000) / 2;
+    return { traffic: this.traffic, slot: this.traffic.slotOfWeek(mid), dayF: this.factors(mid) };
   }
 
   /** Load of cell `ci` at `t` relative to its busy hour, without per-period jitter. */

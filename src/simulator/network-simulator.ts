@@ -15,8 +15,8 @@ import type { Fault } from './faults.js';
 import { AlarmFeed, DEFAULT_ALARM_OPTIONS, type AlarmFeedOptions, type TimedAlarm } from './feeds/alarm-feed.js';
 import { ComplaintFeed, DEFAULT_COMPLAINT_OPTIONS, type ComplaintFeedOptions, type PendingComplaint } from './feeds/complaint-feed.js';
 import { DialTestFeed, placeProbes, type DialTestRecordOut, type Probe } from './feeds/dialtest-feed.js';
-import { PmFeed, type PmRecordOut } from './feeds/pm-feed.js';
-import { DEFAULT_PROCEDURES, SignalingFeed, type SignalingRecordOut } from './feeds/signaling-feed.js';
+import { PmFeed } from './feeds/pm-feed.js';
+import { DEFAULT_PROCEDURES, SignalingFeed } from './feeds/signaling-feed.js';
 import { TruthRecorder, type GroundTruthJson } from './ground-truth.js';
 import { networkLookup, type NetworkLookup, type SimNetwork } from './network.js';
 import { hash32 } from './prng.js';
@@ -55,6 +55,11 @@ export interface NetworkSimulatorOptions {
   signalingProcedures?: typeof DEFAULT_PROCEDURES;
   complaints?: Partial<ComplaintFeedOptions>;
   alarms?: Partial<AlarmFeedOptions>;
+}
+
+/** A feed that reports every cell every period (PM, signaling). */
+interface PerCellFeed {
+  generate(periodEnd: number, time: string, effects: Map<number, CellEffect>, from: number, to: number, out: object[]): void;
 }
 
 type Pending = { feed: 'alarms'; alarm: TimedAlarm['alarm'] } | { feed: 'complaints'; c: PendingComplaint };
@@ -103,11 +108,12 @@ export class NetworkSimulator {
     const scenarioFaults = [...(opts.faults ?? [])];
     const mustProbe = scenarioFaults.filter((x) => x.kind === 'dialtest_degradation').flatMap((x) => x.cells);
     this.probes = placeProbes(net, opts.seed, mustProbe);
-    this.pm = new PmFeed(net, this.profiles, load, opts.seed, opts.pmCounters ?? true);
-    this.signaling = new SignalingFeed(net, this.profiles, load, opts.seed, opts.signalingProcedures ?? DEFAULT_PROCEDURES);
-    this.dialtests = new DialTestFeed(net, this.profiles, load, opts.seed, this.probes, idTag);
+    const ctx = { net, prof: this.profiles, load, seed: opts.seed };
+    this.pm = new PmFeed(ctx, opts.pmCounters ?? true);
+    this.signaling = new SignalingFeed(ctx, opts.signalingProcedures ?? DEFAULT_PROCEDURES);
+    this.dialtests = new DialTestFeed(ctx, this.probes, idTag);
     this.alarms = new AlarmFeed(net, opts.seed, idTag, { ...DEFAULT_ALARM_OPTIONS, ...opts.alarms });
-    this.complaints = new ComplaintFeed(net, this.profiles, load, opts.seed, idTag, { ...DEFAULT_COMPLAINT_OPTIONS, ...opts.complaints });
+    this.complaints = new ComplaintFeed(ctx, idTag, { ...DEFAULT_COMPLAINT_OPTIONS, ...opts.complaints });
     this.truthRec = new TruthRecorder(net, { seed: opts.seed, from: this.start, scoreFrom: this.scoreFrom });
     const perDay = opts.randomFaultsPerDay ?? 0;
     this.random = perDay > 0 || opts.kickoff
@@ -161,6 +167,17 @@ export class NetworkSimulator {
     }
   }
 
+  /** A per-cell feed's records for the period ending at `b`, chunk by chunk (chunks fix where random streams restart). */
+  private *perCell(feed: Feed, b: number, effects: Map<number, CellEffect>, gen: PerCellFeed): Generator<[Feed, object[]]> {
+    const n = this.network.cells.length;
+    const time = this.fmt.format(b);
+    for (let from = 0; from < n; from += CELL_CHUNK) {
+      const out: object[] = [];
+      gen.generate(b, time, effects, from, Math.min(n, from + CELL_CHUNK), out);
+      yield* this.chunk(feed, out);
+    }
+  }
+
   private *chunk(feed: Feed, records: object[]): Generator<[Feed, object[]]> {
     if (records.length === 0) return;
     this.emitted += records.length;
@@ -183,25 +200,10 @@ export class NetworkSimulator {
       if (!this.activated.has(f.id)) this.activate(f);
       if (f.end > a) active.push(f);
     }
-    const n = this.network.cells.length;
     if (this.feedsOn.pm && b % PM_PERIOD_MS === 0) {
-      const effects = effectsFor(active, b - PM_PERIOD_MS, b);
-      const time = this.fmt.format(b);
-      for (let from = 0; from < n; from += CELL_CHUNK) {
-        const out: PmRecordOut[] = [];
-        this.pm.generate(b, time, effects, from, Math.min(n, from + CELL_CHUNK), out);
-        yield* this.chunk('pm', out);
-      }
+      yield* this.perCell('pm', b, effectsFor(active, b - PM_PERIOD_MS, b), this.pm);
     }
-    if (this.feedsOn.signaling) {
-      const effects = effectsFor(active, a, b);
-      const time = this.fmt.format(b);
-      for (let from = 0; from < n; from += CELL_CHUNK) {
-        const out: SignalingRecordOut[] = [];
-        this.signaling.generate(b, time, effects, from, Math.min(n, from + CELL_CHUNK), out);
-        yield* this.chunk('signaling', out);
-      }
-    }
+    if (this.feedsOn.signaling) yield* this.perCell('signaling', b, effectsFor(active, a, b), this.signaling);
     if (this.feedsOn.dialtest) {
       const out: DialTestRecordOut[] = [];
       this.dialtests.generate(a, b, (ci, t) => this.effectAt(active, ci, t), (t) => this.fmt.format(t), out);

@@ -7,7 +7,7 @@
  */
 import type { ComplaintCategory, ComplaintChannel, CustomerClass } from '../../model/index.js';
 import { HOUR, MINUTE } from '../../model/index.js';
-import type { CellLoad } from '../cell-load.js';
+import type { CellLoad, FeedContext } from '../cell-load.js';
 import type { CellProfiles } from '../cell-profiles.js';
 import {
   COMPLAINT_CAP, COMPLAINT_HAZARD_PER_HOUR, COVERAGE_HOLE_COMPLAINTS_PER_DAY, FAULT_COMPLAINT_CATEGORIES, FAULT_KINDS,
@@ -97,16 +97,22 @@ export class ComplaintFeed {
   private tickPrefix = '';
   private seq = 0;
 
+  private readonly net: SimNetwork;
+  private readonly prof: CellProfiles;
+  private readonly load: CellLoad;
+  private readonly seed: number;
+
   constructor(
-    private readonly net: SimNetwork,
-    private readonly prof: CellProfiles,
-    private readonly load: CellLoad,
-    private readonly seed: number,
+    ctx: FeedContext,
     private readonly idTag: string,
     private readonly opts: ComplaintFeedOptions = DEFAULT_COMPLAINT_OPTIONS,
   ) {
-    this.bySubscribers = new AliasTable(prof.subscribers);
-    this.totalSubscribers = prof.subscribers.reduce((a, b) => a + b, 0);
+    this.net = ctx.net;
+    this.prof = ctx.prof;
+    this.load = ctx.load;
+    this.seed = ctx.seed;
+    this.bySubscribers = new AliasTable(ctx.prof.subscribers);
+    this.totalSubscribers = ctx.prof.subscribers.reduce((a, b) => a + b, 0);
   }
 
   /** Starts a tick; complaint ids are `C-<local date>-<tag><tick of day><n>`. */

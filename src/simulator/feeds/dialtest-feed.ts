@@ -7,8 +7,7 @@
 import type { DialTestService } from '../../model/index.js';
 import { MINUTE } from '../../model/index.js';
 import type { CellEffect } from '../fault-effects.js';
-import type { CellLoad } from '../cell-load.js';
-import type { CellProfiles } from '../cell-profiles.js';
+import type { FeedContext } from '../cell-load.js';
 import type { SimNetwork } from '../network.js';
 import { AliasTable, Rng } from '../prng.js';
 
@@ -92,10 +91,7 @@ export class DialTestFeed {
   private readonly rng = new Rng(0);
 
   constructor(
-    private readonly net: SimNetwork,
-    private readonly prof: CellProfiles,
-    private readonly load: CellLoad,
-    private readonly seed: number,
+    private readonly ctx: FeedContext,
     readonly probes: readonly Probe[],
     private readonly idTag: string,
   ) {}
@@ -108,7 +104,7 @@ export class DialTestFeed {
     a: number, b: number, effectAt: (cell: number, t: number) => CellEffect | undefined,
     format: (t: number) => string, out: DialTestRecordOut[],
   ): void {
-    const rng = this.rng.reseed(this.seed, 0xd1a1, Math.floor(b / MINUTE));
+    const rng = this.rng.reseed(this.ctx.seed, 0xd1a1, Math.floor(b / MINUTE));
     for (let pi = 0; pi < this.probes.length; pi++) {
       const probe = this.probes[pi];
       let cycle = Math.floor((a - probe.offsetMs) / DIALTEST_CYCLE_MS) + 1;
@@ -126,12 +122,13 @@ export class DialTestFeed {
   }
 
   private test(rng: Rng, probe: Probe, service: DialTestService, t: number, e: CellEffect | undefined, time: string): DialTestRecordOut {
+    const { net, prof, load } = this.ctx;
     const ci = probe.cell;
-    const cell = this.net.cells[ci];
+    const cell = net.cells[ci];
     const m = SERVICES[service];
-    const L = this.load.at(ci, t) * (e ? e.loadMult : 1);
-    const u = this.prof.loadRatio[ci] * L;
-    const nr = this.prof.isNr[ci] === 1;
+    const L = load.at(ci, t) * (e ? e.loadMult : 1);
+    const u = prof.loadRatio[ci] * L;
+    const nr = prof.isNr[ci] === 1;
     const rec: DialTestRecordOut = {
       testId: `DT-${this.idTag}${probe.probeId.slice(4)}-${Math.floor(t / MINUTE).toString(36)}-${service}`,
       probeId: probe.probeId, service, time, success: true,
@@ -156,7 +153,7 @@ export class DialTestFeed {
     }
     const latencyMult = (1 + 0.6 * u * u) * (e ? e.dialLatencyMult : 1);
     const tpKbps = () =>
-      Math.round(this.prof.peakTp[ci] * 1000 * Math.max(0.05, 1 - 0.6 * Math.min(1.5, u)) * rng.logNormal(1, 0.25) * (e ? e.dialTpMult * e.tpMult : 1));
+      Math.round(prof.peakTp[ci] * 1000 * Math.max(0.05, 1 - 0.6 * Math.min(1.5, u)) * rng.logNormal(1, 0.25) * (e ? e.dialTpMult * e.tpMult : 1));
     switch (service) {
       case 'voice':
         rec.setupMs = Math.round(rng.logNormal(nr ? 1900 : 2300, 0.18) * (e ? e.dialLatencyMult : 1));

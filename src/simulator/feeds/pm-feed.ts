@@ -5,9 +5,7 @@
  * night-time cell's success rate is as noisy as a real one, and a busy cell's is steady.
  */
 import type { CellEffect } from '../fault-effects.js';
-import type { CellLoad } from '../cell-load.js';
-import type { CellProfiles } from '../cell-profiles.js';
-import type { SimNetwork } from '../network.js';
+import type { FeedContext } from '../cell-load.js';
 import { Rng } from '../prng.js';
 
 export const PM_PERIOD_S = 900;
@@ -35,10 +33,7 @@ export class PmFeed {
   private readonly rng = new Rng(0);
 
   constructor(
-    private readonly net: SimNetwork,
-    private readonly prof: CellProfiles,
-    private readonly load: CellLoad,
-    private readonly seed: number,
+    private readonly ctx: FeedContext,
     /** Send the counters behind the KPIs too (doubles the record size). */
     private readonly withCounters = true,
   ) {}
@@ -48,13 +43,11 @@ export class PmFeed {
    * that were dark for the whole period (site without power, transport down) send nothing.
    */
   generate(periodEnd: number, time: string, effects: Map<number, CellEffect>, from: number, to: number, out: PmRecordOut[]): void {
-    const { prof, rng } = this;
-    rng.reseed(this.seed, 0x9e, Math.floor(periodEnd / 60_000), from);
-    const mid = periodEnd - (PM_PERIOD_S * 1000) / 2;
-    const traffic = this.load.traffic;
-    const slot = traffic.slotOfWeek(mid);
-    const dayF = this.load.factors(mid);
-    const cells = this.net.cells;
+    const { rng } = this;
+    const { prof, net, load, seed } = this.ctx;
+    rng.reseed(seed, 0x9e, Math.floor(periodEnd / 60_000), from);
+    const { traffic, slot, dayF } = load.period(periodEnd, PM_PERIOD_S);
+    const cells = net.cells;
     for (let ci = from; ci < to; ci++) {
       const e = effects.size > 0 ? effects.get(ci) : undefined;
       if (e !== undefined && e.dark >= 1) continue;

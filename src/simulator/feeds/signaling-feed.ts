@@ -5,9 +5,7 @@
  */
 import type { SignalingProcedure } from '../../model/index.js';
 import type { CellEffect } from '../fault-effects.js';
-import type { CellLoad } from '../cell-load.js';
-import type { CellProfiles } from '../cell-profiles.js';
-import type { SimNetwork } from '../network.js';
+import type { FeedContext } from '../cell-load.js';
 import { Rng } from '../prng.js';
 
 export const SIGNALING_PERIOD_S = 300;
@@ -64,21 +62,16 @@ export class SignalingFeed {
   private readonly rng = new Rng(0);
 
   constructor(
-    private readonly net: SimNetwork,
-    private readonly prof: CellProfiles,
-    private readonly load: CellLoad,
-    private readonly seed: number,
+    private readonly ctx: FeedContext,
     private readonly procedures = DEFAULT_PROCEDURES,
   ) {}
 
   /** Records for the 5-minute period ending at `periodEnd`, cells [from, to), pushed onto `out`. */
   generate(periodEnd: number, time: string, effects: Map<number, CellEffect>, from: number, to: number, out: SignalingRecordOut[]): void {
-    const { prof, rng } = this;
-    rng.reseed(this.seed, 0x5e, Math.floor(periodEnd / 60_000), from);
-    const mid = periodEnd - (SIGNALING_PERIOD_S * 1000) / 2;
-    const traffic = this.load.traffic;
-    const slot = traffic.slotOfWeek(mid);
-    const dayF = this.load.factors(mid);
+    const { rng } = this;
+    const { prof, net, load, seed } = this.ctx;
+    rng.reseed(seed, 0x5e, Math.floor(periodEnd / 60_000), from);
+    const { traffic, slot, dayF } = load.period(periodEnd, SIGNALING_PERIOD_S);
     const hours = SIGNALING_PERIOD_S / 3600;
     for (let ci = from; ci < to; ci++) {
       const e = effects.size > 0 ? effects.get(ci) : undefined;
@@ -86,7 +79,7 @@ export class SignalingFeed {
       if (alive <= 0) continue;
       const L = traffic.loadAtSlot(prof.area[ci], slot) * dayF[ci] * (e ? e.loadMult : 1) * alive;
       const subs = prof.subscribers[ci];
-      const cellId = this.net.cells[ci].cellId;
+      const cellId = net.cells[ci].cellId;
       const procs = prof.isNr[ci] === 1 ? this.procedures.NR : this.procedures.LTE;
       for (const procedure of procs) {
         const m = PROCEDURE_MODELS[procedure];
