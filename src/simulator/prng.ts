@@ -100,19 +100,24 @@ export class Rng {
     return items[this.int(items.length)];
   }
 
-  /** Standard normal deviate (Box–Muller, pairs cached). */
+  /** Standard normal deviate (Marsaglia's polar method: no trigonometry; pairs cached). */
   normal(): number {
     if (!Number.isNaN(this.spare)) {
       const s = this.spare;
       this.spare = NaN;
       return s;
     }
-    let u = this.next();
-    if (u < 1e-300) u = 1e-300;
-    const r = Math.sqrt(-2 * Math.log(u));
-    const th = 2 * Math.PI * this.next();
-    this.spare = r * Math.sin(th);
-    return r * Math.cos(th);
+    let x: number;
+    let y: number;
+    let r: number;
+    do {
+      x = 2 * this.next() - 1;
+      y = 2 * this.next() - 1;
+      r = x * x + y * y;
+    } while (r >= 1 || r === 0);
+    const f = Math.sqrt((-2 * Math.log(r)) / r);
+    this.spare = y * f;
+    return x * f;
   }
 
   /** Normal with mean and standard deviation. */
