@@ -3,9 +3,8 @@
  * directory — a province's detector state is around a gigabyte, beyond SQLite's largest value and
  * twice the write through its WAL — and the `checkpoints` table records which file holds the last
  * complete save. A save writes a new file, fsyncs it, records it, then removes the old one, so a crash
- * at any moment leaves the previous checkpoint intact.
+ * at any moment leaves the previous checkpoint intact. The recorded size catches a damaged file.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -29,8 +28,6 @@ export interface CheckpointStore {
 /** Writes in slices so a huge checkpoint never needs one giant write call. */
 const SLICE = 64 * 1024 * 1024;
 
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
-
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly stmts;
   private seq = 0;
@@ -39,10 +36,10 @@ export class SqliteCheckpointStore implements CheckpointStore {
     mkdirSync(dir, { recursive: true });
     this.stmts = {
       save: db.prepare(
-        `INSERT INTO checkpoints (name, saved_at, file, bytes, sha256) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET saved_at = excluded.saved_at, file = excluded.file, bytes = excluded.bytes, sha256 = excluded.sha256`,
+        `INSERT INTO checkpoints (name, saved_at, file, bytes) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET saved_at = excluded.saved_at, file = excluded.file, bytes = excluded.bytes`,
       ),
-      load: db.prepare('SELECT saved_at, file, bytes, sha256 FROM checkpoints WHERE name = ?'),
+      load: db.prepare('SELECT saved_at, file, bytes FROM checkpoints WHERE name = ?'),
     };
   }
 
@@ -53,7 +50,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   /** Records the new file and removes the one it replaces. */
   private commit(name: string, file: string, data: Uint8Array, savedAt: number): void {
     const previous = this.stmts.load.get(name) as { file: string } | undefined;
-    this.stmts.save.run(name, savedAt, file, data.byteLength, sha256(data));
+    this.stmts.save.run(name, savedAt, file, data.byteLength);
     if (previous && previous.file !== file) rmSync(join(this.dir, previous.file), { force: true });
   }
 
@@ -86,10 +83,12 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   load(name: string): Checkpoint | undefined {
-    const r = this.stmts.load.get(name) as { saved_at: number; file: string; bytes: number; sha256: string } | undefined;
+    const r = this.stmts.load.get(name) as { saved_at: number; file: string; bytes: number } | undefined;
     if (!r) return undefined;
     const buf = readFileSync(join(this.dir, r.file));
-    if (buf.byteLength !== r.bytes || sha256(buf) !== r.sha256) throw new Error(`checkpoint file ${r.file} is damaged (size or checksum differs)`);
+    // A file is recorded only after it was written and fsynced, so a short one means damage on disk.
+    // (A checksum over a gigabyte costs seconds per save and load; the codec checks its own framing.)
+    if (buf.byteLength !== r.bytes) throw new Error(`checkpoint file ${r.file} is damaged: ${buf.byteLength} bytes, ${r.bytes} recorded`);
     return { data: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), savedAt: r.saved_at };
   }
 }

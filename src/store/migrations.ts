@@ -174,8 +174,7 @@ export const MIGRATIONS: Migration[] = [
         name TEXT PRIMARY KEY,
         saved_at INTEGER NOT NULL,
         file TEXT NOT NULL,
-        bytes INTEGER NOT NULL,
-        sha256 TEXT NOT NULL
+        bytes INTEGER NOT NULL
       );`,
   },
 ];

@@ -147,7 +147,7 @@ describe('checkpoint files', () => {
     const s = openSqliteStore(dir);
     s.checkpoints.save('detectors', new Uint8Array([1, 2, 3, 4]), 1);
     const [file] = readdirSync(join(dir, 'checkpoints'));
-    writeFileSync(join(dir, 'checkpoints', file!), new Uint8Array([1, 2, 3, 5]));
+    writeFileSync(join(dir, 'checkpoints', file!), new Uint8Array([1, 2, 3]));
     expect(() => s.checkpoints.load('detectors')).toThrow(/damaged/);
   });
 });
