@@ -14,6 +14,9 @@ import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
 import type { Config } from './config/schema.js';
+import { DashboardHub } from './dashboard/hub.js';
+import { registerDashboard } from './dashboard/plugin.js';
+import type { DashboardSources } from './dashboard/sources.js';
 import { Inventory } from './inventory/inventory.js';
 import { readInventoryCsv } from './inventory/inventory-csv.js';
 import { FeedStats } from './pipeline/feed-stats.js';
@@ -43,6 +46,8 @@ export interface App {
   readonly ingest: IngestService;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The dashboard's WebSocket hub (null when `dashboard.enabled` is false). */
+  readonly dashboard: DashboardHub | null;
   /** Restores durable state, re-enqueues unprocessed complaints and starts background work. */
   start(): Promise<void>;
   /** Stops accepting, drains the queue within the grace time, checkpoints, closes the store. */
@@ -60,6 +65,25 @@ function loadInventory(config: Config, store: Store, log: Logger): Inventory {
     log.info({ file: config.inventory.file, cells: cells.length, skipped: problems.length }, 'inventory loaded');
   }
   return inventory;
+}
+
+/** What the dashboard reads, from whichever components this app has. */
+function dashboardSources(d: { config: Config; store: Store; inventory: Inventory; pipeline: Pipeline; feedStats: FeedStats; wallClock: () => number }): DashboardSources {
+  const { store, pipeline } = d;
+  return {
+    topology: d.inventory,
+    pipeline: () => ({
+      pending: pipeline.pending, queueLimit: d.config.pipeline.queueLimit, watermark: pipeline.watermark,
+      newestEventTime: pipeline.newestEventTime, feeds: d.feedStats.snapshot(),
+    }),
+    // Open incidents only: resolved ones leave the wall.
+    liveIncidents: () => store.incidents.live(Number.MAX_SAFE_INTEGER),
+    incident: (id) => store.incidents.get(id),
+    recentComplaints: (limit) => store.complaints.list({ limit }).items,
+    complaint: (id) => store.complaints.get(id),
+    complaintsOf: (incidentId, limit) => store.complaints.list({ incidentId, limit }).items,
+    wallClock: d.wallClock,
+  };
 }
 
 export async function buildApp(opts: AppOptions): Promise<App> {
@@ -88,14 +112,30 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerCellRoutes(server, { topology: inventory });
   registerComplaintRoutes(server, { store });
 
+  let dashboard: DashboardHub | null = null;
+  if (config.dashboard.enabled) {
+    const sources = dashboardSources({ config, store, inventory, pipeline, feedStats, wallClock });
+    dashboard = new DashboardHub({
+      config: config.dashboard, sources, logger,
+      metrics: {
+        clients: (n) => metrics.dashboardClients.set(n),
+        messageSent: (kind, bytes) => (metrics.dashboardMessages.inc({ kind }), metrics.dashboardBytes.inc({ kind }, bytes)),
+        slowClient: (action) => metrics.dashboardSlowClients.inc({ action }),
+      },
+    });
+    pipeline.addListener(dashboard);
+    registerDashboard(server, { hub: dashboard, sources, auth, logger });
+  }
+
   const log = logger.child({ component: 'app' });
   let stopped = false;
   return {
-    config, server, store, inventory, pipeline, ingest, metrics, logger,
+    config, server, store, inventory, pipeline, ingest, metrics, logger, dashboard,
     async start() {
       const restored = pipeline.restore();
       const requeued = ingest.requeueUnprocessedComplaints();
       pipeline.start();
+      dashboard?.start();
       log.info({ ...restored, requeuedComplaints: requeued, cells: inventory.size }, 'state restored');
     },
     async stop() {

@@ -4,6 +4,7 @@
  * configuration.
  */
 import { z } from 'zod';
+import { dashboardConfigSchema } from '../dashboard/config.js';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
@@ -19,5 +20,6 @@ export const configSchema = z.strictObject({
   store: storeConfigSchema.prefault({}),
   inventory: inventoryConfigSchema.prefault({}),
   pipeline: pipelineConfigSchema.prefault({}),
+  dashboard: dashboardConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;
