@@ -9,6 +9,7 @@ import type { BatchOutcome } from '../pipeline/stages.js';
 import { CellBoard, type DetectorCode } from './cell-board.js';
 import type { DashboardConfig } from './config.js';
 import { encodeGeometry } from './geometry.js';
+import { compareIncidents } from './incident-order.js';
 import {
   STATUS_ANOMALOUS, STATUS_NORMAL, STATUS_OUTAGE,
   type ComplaintItem, type Counters, type DeltaMessage, type FeedBoard, type IncidentItem, type KpiTile, type SnapshotMessage, type TicketBoard,
@@ -23,13 +24,6 @@ const CLASS_CACHE = 100_000;
 const CLOSED_TICKET_KEEP = DAY;
 /** Newest complaints carried in one delta; the rest are only counted (the ticker shows the latest). */
 const COMPLAINTS_PER_DELTA = 50;
-
-const SEVERITY_RANK: Record<string, number> = { critical: 0, major: 1, minor: 2, warning: 3 };
-
-/** Newest and most severe first: severity, then detection time (newest first). */
-export function compareIncidents(a: IncidentItem, b: IncidentItem): number {
-  return (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || b.detectedAt - a.detectedAt || a.id.localeCompare(b.id);
-}
 
 function cellOf(a: Anomaly): string | undefined {
   return a.cellId ?? (a.objectType === 'cell' ? a.objectId : undefined);

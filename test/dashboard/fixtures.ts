@@ -136,14 +136,19 @@ export async function startServer(sources: DashboardSources, config: Partial<Das
 
 /** A WebSocket client applying every message to the page's reducer. */
 export class TestClient {
-  readonly state = new ClientState(1000);
+  readonly state: ClientState;
   readonly messages: ServerMessage[] = [];
   gaps = 0;
   private waiters: (() => void)[] = [];
   ws!: WebSocket;
 
-  static async connect(url: string, opts: { headers?: Record<string, string> } = {}): Promise<TestClient> {
-    const c = new TestClient();
+  /** `state`: what the client held before (a reconnect resumes from it, as the page does). */
+  constructor(state?: ClientState) {
+    this.state = state ?? new ClientState(1000);
+  }
+
+  static async connect(url: string, opts: { headers?: Record<string, string>; state?: ClientState } = {}): Promise<TestClient> {
+    const c = new TestClient(opts.state);
     c.ws = new WebSocket(url, { headers: opts.headers, perMessageDeflate: false });
     c.ws.on('message', (data) => {
       const msg = JSON.parse(data.toString()) as ServerMessage;
