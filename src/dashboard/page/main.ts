@@ -1,0 +1,73 @@
+/** The NOC wall page: wires the stream, the state and the panels together. */
+import 'uplot/dist/uPlot.min.css';
+import './styles.css';
+import { decodeGeometry } from '../geometry.js';
+import { apiGet } from './api.js';
+import { CellPanel } from './cell-panel.js';
+import { Connection } from './connection.js';
+import { byId, fmtClock, fmtInt } from './format.js';
+import { IncidentPanel } from './incidents.js';
+import { KpiTiles } from './kpis.js';
+import { CellMap } from './map.js';
+import { renderComplaints, renderCounters, renderFeeds, renderTickets } from './panels.js';
+import { ClientState } from './state.js';
+
+const state = new ClientState(100);
+const cellPanel = new CellPanel(() => map.selectCell(null));
+const map = new CellMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), (i) => {
+  const id = map.cellId(i);
+  if (!id) return;
+  map.selectCell(i);
+  void cellPanel.open(id);
+});
+const incidents = new IncidentPanel((item) => map.setHighlight(item ? { idx: item.cellIdx, label: `${item.id} · ${fmtInt(item.cellCount)} cells` } : null));
+const kpis = new KpiTiles();
+
+byId('zoom-in').addEventListener('click', () => map.zoomBy(1.5));
+byId('zoom-out').addEventListener('click', () => map.zoomBy(1 / 1.5));
+byId('zoom-fit').addEventListener('click', () => map.fitAll());
+
+let geometryWanted: string | null = null;
+async function loadGeometry(version: string): Promise<void> {
+  geometryWanted = version;
+  const buf = (await apiGet('/api/v1/dashboard/cells', 'arrayBuffer')) as ArrayBuffer;
+  const geo = decodeGeometry(buf);
+  if (geometryWanted !== version) return; // a newer inventory arrived meanwhile
+  map.setGeometry(geo);
+  map.setStatus(state.status);
+  byId('map-empty').hidden = geo.header.count > 0;
+  byId('map-info').textContent = `${fmtInt(geo.header.count)} cells · ${geo.header.regions.length} regions`;
+}
+
+function render(ch: ReturnType<ClientState['apply']>): void {
+  const lagS = state.feeds?.watermarkLagS ?? null;
+  if (ch.cells) map.setStatus(state.status);
+  if (ch.counters || ch.feeds) renderCounters(state.counters, state.watermark, lagS);
+  if (ch.incidents || ch.cells || ch.counters) {
+    incidents.render(state.incidents, state.watermark);
+    const sel = incidents.selectedId ? state.incidents.get(incidents.selectedId) : undefined;
+    if (sel) map.setHighlight({ idx: sel.cellIdx, label: `${sel.id} · ${fmtInt(sel.cellCount)} cells` }, false);
+  }
+  if (ch.complaints) renderComplaints(state.complaints, state.complaintsSkipped);
+  if (ch.tickets) renderTickets(state.tickets);
+  if (ch.kpis) kpis.render(state.kpis);
+  if (ch.feeds) renderFeeds(state.feeds);
+}
+
+const conn = new Connection(state, (msg) => {
+  const ch = state.apply(msg);
+  if (ch.gap) {
+    conn.resync();
+    return;
+  }
+  if (ch.geometry && state.geometryVersion) void loadGeometry(state.geometryVersion).catch((e) => console.error('geometry', e));
+  render(ch);
+});
+
+setInterval(() => (byId('wall-time').textContent = fmtClock(Date.now())), 1000);
+byId('wall-time').textContent = fmtClock(Date.now());
+// Ask for a token first if the daemon wants one (a refused WebSocket upgrade cannot say why).
+void apiGet('/api/v1/status').catch(() => undefined).then(() => conn.start());
+
+// For the browser tests and for operators poking at the console.
+Object.assign(window, { nocwatch: { state, map } });
