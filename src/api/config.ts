@@ -9,7 +9,7 @@ export const serverConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
   /** Largest request body accepted, in bytes (413 above it). */
-  bodyLimitBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+  bodyLimitBytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),
   /** Grace time for draining the queue on SIGTERM/SIGINT. */
   shutdownGraceMs: z.number().int().min(0).max(600_000).default(10_000),
 });

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { formatIssues, issueKind } from '../config/format-issues.js';
 import type { Topology } from '../inventory/topology.js';
+import { fastPm, fastSignaling, type FastPm } from './fast-records.js';
 import {
   alarmRecordSchema, complaintRecordSchema, dialTestRecordSchema, pmRecordSchema, signalingRecordSchema,
   type Feed, type NetworkEvent,
@@ -44,6 +45,14 @@ export class RecordDecoder {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       return { ok: false, error: `(record): expected an object, received ${Array.isArray(raw) ? 'an array' : raw === null ? 'null' : typeof raw}`, reason: 'not_object' };
     }
+    if (feed === 'pm') {
+      const fast = fastPm(raw);
+      if (fast) return this.pm(fast);
+    } else if (feed === 'signaling') {
+      const s = fastSignaling(raw);
+      if (s) return { ok: true, event: { kind: 'signaling', t: s.time, cellId: s.cellId, period: s.period, procedure: s.procedure,
+        attempts: s.attempts, failures: s.failures, affectedSubscribers: s.affectedSubscribers, topCause: s.topCause } };
+    }
     const r = SCHEMAS[feed].safeParse(raw);
     if (!r.success) return fail(r.error.issues, raw);
     switch (feed) {
@@ -68,7 +77,7 @@ export class RecordDecoder {
     }
   }
 
-  private pm(p: z.output<typeof pmRecordSchema>): Decoded {
+  private pm(p: FastPm): Decoded {
     let kpis = p.kpis ?? Object.create(null) as Record<string, number>;
     let attempts = p.attempts;
     if (p.counters && Object.keys(p.counters).length > 0) {

@@ -49,6 +49,7 @@ function describe(issue: Issue, input: unknown): string {
     case 'too_big':
       return `${issue.message.replace(/^Too (small|big): /, '')}, received ${show(received)}`;
     case 'invalid_union':
+      if (received === undefined) return 'required, missing';
       return issue.message.startsWith('Invalid input') ? `not a valid value, received ${show(received)}` : issue.message;
     default:
       return issue.message.replace(/^Invalid input: /, '');

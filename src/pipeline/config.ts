@@ -6,8 +6,11 @@ export const pipelineConfigSchema = z.strictObject({
   queueLimit: z.number().int().min(100).max(50_000_000).default(500_000),
   /** Retry-After seconds suggested with a 503. */
   retryAfterS: z.number().int().min(1).max(3600).default(2),
-  /** Largest number of events processed in one batch (one store transaction). */
-  maxBatchEvents: z.number().int().min(1).max(1_000_000).default(20_000),
+  /**
+   * Largest number of events processed in one batch (one store transaction). A batch runs without
+   * yielding, so this bounds how long the event loop is busy: ~5000 PM records is tens of ms.
+   */
+  maxBatchEvents: z.number().int().min(1).max(1_000_000).default(5_000),
   /** How far behind the newest event time a feed may lag before its events count as late. */
   allowedLatenessS: z.number().int().min(0).max(86_400).default(600),
   /** Within a batch, the stages are advanced each time the watermark moves this far (event time). */

@@ -4,6 +4,7 @@
  * durably before answering, and enqueue the rest in order. Over the queue limit nothing of the
  * request is accepted (OverloadedError → 503 + Retry-After).
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { OverloadedError, StoreError } from '../errors.js';
 import type { RecordDecoder } from '../collectors/json-records.js';
 import type { Feed, NetworkEvent } from '../model/index.js';
@@ -15,6 +16,16 @@ import type { PipelineConfig } from './config.js';
 import type { FeedStats } from './feed-stats.js';
 import type { IngestPort, IngestResult, Rejection } from './ingest-port.js';
 import type { Pipeline } from './pipeline.js';
+
+/** Records decoded per slice before yielding to the event loop (a few ms of work). */
+const SLICE = 2000;
+
+interface Decoding {
+  events: NetworkEvent[];
+  rejected: Rejection[];
+  reasons: Map<string, number>;
+  rejectEntries: RejectEntry[];
+}
 
 export interface IngestServiceDeps {
   config: PipelineConfig;
@@ -29,6 +40,8 @@ export interface IngestServiceDeps {
 
 export class IngestService implements IngestPort {
   private closed = false;
+  /** Records admitted by requests still being decoded: counted against the queue limit. */
+  private reserved = 0;
   private readonly wall: () => number;
   private readonly log: Logger;
 
@@ -44,7 +57,7 @@ export class IngestService implements IngestPort {
 
   /** True when the queue is so full that ingest is refusing (for /readyz). */
   get overloaded(): boolean {
-    return this.deps.pipeline.capacityLeft === 0;
+    return this.deps.pipeline.capacityLeft - this.reserved <= 0;
   }
 
   private admit(feed: Feed, count: number): void {
@@ -53,7 +66,7 @@ export class IngestService implements IngestPort {
       metrics.ingestOverloaded.inc({ feed });
       throw new OverloadedError(config.retryAfterS, 'the daemon is shutting down');
     }
-    if (count > pipeline.capacityLeft) {
+    if (count > pipeline.capacityLeft - this.reserved) {
       metrics.ingestOverloaded.inc({ feed });
       throw new OverloadedError(config.retryAfterS, `${pipeline.pending} records are queued (limit ${config.queueLimit}); this request has ${count}`);
     }
@@ -65,13 +78,42 @@ export class IngestService implements IngestPort {
    */
   accept(feed: Feed, records: readonly unknown[], source = 'http', unparsable?: ReadonlyMap<number, string>): IngestResult {
     this.admit(feed, records.length);
-    const events: NetworkEvent[] = [];
-    const rejected: Rejection[] = [];
-    const reasons = new Map<string, number>();
-    const rejectEntries: RejectEntry[] = [];
+    const d = this.newDecoding();
+    this.decodeRange(feed, records, 0, records.length, unparsable, d);
+    return this.commit(feed, d.events, d.rejected, d.reasons, d.rejectEntries, source);
+  }
+
+  /**
+   * Like `accept`, but decodes a large batch in slices, yielding to the event loop between them so
+   * one big request cannot stall the others. The batch's room in the queue is reserved up front:
+   * it is still accepted or refused as a whole.
+   */
+  async acceptInSlices(feed: Feed, records: readonly unknown[], source = 'http', unparsable?: ReadonlyMap<number, string>): Promise<IngestResult> {
+    if (records.length <= SLICE) return this.accept(feed, records, source, unparsable);
+    this.admit(feed, records.length);
+    this.reserved += records.length;
+    try {
+      const d = this.newDecoding();
+      for (let from = 0; from < records.length; from += SLICE) {
+        this.decodeRange(feed, records, from, Math.min(records.length, from + SLICE), unparsable, d);
+        await yieldToLoop();
+      }
+      if (this.closed) throw new OverloadedError(this.deps.config.retryAfterS, 'the daemon is shutting down');
+      return this.commit(feed, d.events, d.rejected, d.reasons, d.rejectEntries, source);
+    } finally {
+      this.reserved -= records.length;
+    }
+  }
+
+  private newDecoding(): Decoding {
+    return { events: [], rejected: [], reasons: new Map(), rejectEntries: [] };
+  }
+
+  private decodeRange(feed: Feed, records: readonly unknown[], from: number, to: number, unparsable: ReadonlyMap<number, string> | undefined, out: Decoding): void {
+    const { events, rejected, reasons, rejectEntries } = out;
     const now = this.wall();
     const maxT = this.deps.config.maxFutureS > 0 ? now + this.deps.config.maxFutureS * 1000 : Infinity;
-    for (let i = 0; i < records.length; i++) {
+    for (let i = from; i < to; i++) {
       const parseError = unparsable?.get(i);
       const d = parseError === undefined ? this.deps.decoder.decode(feed, records[i]) : { ok: false as const, error: parseError, reason: 'invalid_json' };
       let error: string | null = null;
@@ -87,7 +129,6 @@ export class IngestService implements IngestPort {
         rejectEntries.push({ at: now, feed, index: i, error, record: rejectSnippet(records[i]) });
       }
     }
-    return this.commit(feed, events, rejected, reasons, rejectEntries, source);
   }
 
   acceptEvents(feed: Feed, events: readonly NetworkEvent[], source = 'collector'): IngestResult {

@@ -131,6 +131,17 @@ describe('ingest semantics', () => {
     expect(app.ingest.accept('complaints', Array.from({ length: 30 }, (_, i) => complaintRecord(`Q-${i}`))).accepted).toBe(30);
   });
 
+  it('decodes a large request in slices, holding its room in the queue meanwhile', async () => {
+    app = await testApp({ pipeline: { queueLimit: 12_000 } });
+    const big = app.ingest.acceptInSlices('pm', Array.from({ length: 10_000 }, () => VALID.pm));
+    // The big request is mid-way (it yields between slices); its 10,000 records are reserved.
+    expect(() => app.ingest.accept('pm', Array.from({ length: 3000 }, () => VALID.pm))).toThrow(/overloaded/);
+    expect(app.ingest.accept('pm', Array.from({ length: 1000 }, () => VALID.pm)).accepted).toBe(1000);
+    expect((await big).accepted).toBe(10_000);
+    await app.pipeline.whenIdle();
+    expect(app.pipeline.pending).toBe(0);
+  });
+
   it('rejects records dated further ahead of the server clock than allowed', async () => {
     app = await testApp({ pipeline: { maxFutureS: 3600 } });
     const res = await post('pm', [pmRecord('A', new Date(Date.now() + 7200_000).toISOString()), pmRecord('A', new Date().toISOString())]);
