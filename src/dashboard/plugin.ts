@@ -83,6 +83,9 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardPluginDep
   app.get('/', async (_req, reply) => serveFile('index.html', reply));
   app.get<{ Params: { file: string } }>('/dashboard/:file', async (req, reply) => serveFile(req.params.file, reply));
 
+  // The page's auth probe: a refused WebSocket upgrade cannot tell the browser why, this can.
+  app.get('/api/v1/dashboard/session', { config: { scope: 'read' } }, async (req) => ({ principal: req.principal ?? 'anonymous', epoch: deps.hub.epoch }));
+
   app.get('/api/v1/dashboard/cells', { config: { scope: 'read' } }, async (req, reply) => {
     const { version, bytes } = deps.hub.geometry();
     const etag = `"${version}"`;

@@ -135,7 +135,7 @@ export async function startScenario(opts: { cells?: number; port?: number; flush
   const states: Ticket['state'][] = ['open', 'acknowledged', 'in_progress', 'resolved', 'verified', 'closed', 'closed', 'closed', 'verified', 'in_progress'];
   const depts: Ticket['department'][] = ['maintenance', 'maintenance', 'optimization', 'construction'];
   for (let k = 0; k < 36; k++) {
-    const fake = mkIncident(`INC-OLD-${k}`, [cells[k * 97]!.cellId], { state: 'resolved' });
+    const fake = mkIncident(`INC-OLD-${k}`, [cells[(k * 97) % cells.length]!.cellId], { state: 'resolved' });
     tickets.set(`TKT-1${String(k).padStart(3, '0')}`, mkTicket(`TKT-1${String(k).padStart(3, '0')}`, fake, { state: states[k % states.length]!, department: depts[k % 4]!, updatedAt: now - k * 7 * MIN }));
   }
   const channels: Complaint['channel'][] = ['hotline', 'app', 'retail', 'online', 'hotline', 'enterprise_manager', 'quality_supervisor', 'staff'];

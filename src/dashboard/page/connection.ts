@@ -86,7 +86,7 @@ export class Connection {
     // A refused upgrade looks like any other failure to the browser: ask over HTTP whether it is auth.
     if (this.failures >= 2) {
       try {
-        await apiGet('/api/v1/status');
+        await apiGet('/api/v1/dashboard/session');
       } catch (e) {
         if (!(e instanceof HttpError) && !(e instanceof TypeError)) throw e;
       }

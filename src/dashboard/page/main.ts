@@ -9,7 +9,7 @@ import { byId, fmtClock, fmtInt } from './format.js';
 import { IncidentPanel } from './incidents.js';
 import { KpiTiles } from './kpis.js';
 import { CellMap } from './map.js';
-import { renderComplaints, renderCounters, renderFeeds, renderTickets } from './panels.js';
+import { FeedPanel, renderComplaints, renderCounters, renderTickets } from './panels.js';
 import { ClientState } from './state.js';
 
 const state = new ClientState(100);
@@ -22,6 +22,7 @@ const map = new CellMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), (i) => 
 });
 const incidents = new IncidentPanel((item) => map.setHighlight(item ? { idx: item.cellIdx, label: `${item.id} · ${fmtInt(item.cellCount)} cells` } : null));
 const kpis = new KpiTiles();
+const feeds = new FeedPanel();
 
 byId('zoom-in').addEventListener('click', () => map.zoomBy(1.5));
 byId('zoom-out').addEventListener('click', () => map.zoomBy(1 / 1.5));
@@ -35,6 +36,7 @@ async function loadGeometry(version: string): Promise<void> {
   if (geometryWanted !== version) return; // a newer inventory arrived meanwhile
   map.setGeometry(geo);
   map.setStatus(state.status);
+  map.setIncidents([...state.incidents.values()]);
   byId('map-empty').hidden = geo.header.count > 0;
   byId('map-info').textContent = `${fmtInt(geo.header.count)} cells · ${geo.header.regions.length} regions`;
 }
@@ -43,6 +45,7 @@ function render(ch: ReturnType<ClientState['apply']>): void {
   const lagS = state.feeds?.watermarkLagS ?? null;
   if (ch.cells) map.setStatus(state.status);
   if (ch.counters || ch.feeds) renderCounters(state.counters, state.watermark, lagS);
+  if (ch.incidents) map.setIncidents([...state.incidents.values()]);
   if (ch.incidents || ch.cells || ch.counters) {
     incidents.render(state.incidents, state.watermark);
     const sel = incidents.selectedId ? state.incidents.get(incidents.selectedId) : undefined;
@@ -51,7 +54,7 @@ function render(ch: ReturnType<ClientState['apply']>): void {
   if (ch.complaints) renderComplaints(state.complaints, state.complaintsSkipped);
   if (ch.tickets) renderTickets(state.tickets);
   if (ch.kpis) kpis.render(state.kpis);
-  if (ch.feeds) renderFeeds(state.feeds);
+  if (ch.feeds) feeds.render(state.feeds);
 }
 
 const conn = new Connection(state, (msg) => {
@@ -67,7 +70,7 @@ const conn = new Connection(state, (msg) => {
 setInterval(() => (byId('wall-time').textContent = fmtClock(Date.now())), 1000);
 byId('wall-time').textContent = fmtClock(Date.now());
 // Ask for a token first if the daemon wants one (a refused WebSocket upgrade cannot say why).
-void apiGet('/api/v1/status').catch(() => undefined).then(() => conn.start());
+void apiGet('/api/v1/dashboard/session').catch(() => undefined).then(() => conn.start());
 
 // For the browser tests and for operators poking at the console.
 Object.assign(window, { nocwatch: { state, map } });

@@ -38,6 +38,8 @@ export class CellMap {
   private dirty = true;
   private grid: { start: Int32Array; items: Int32Array; minLat: number; minLon: number; dLat: number; dLon: number } | null = null;
   private highlight: { idx: number[]; label: string } | null = null;
+  /** Open incidents as markers: centroid and extent of their cells, computed when they change. */
+  private markers: { id: string; severity: string; lat: number; lon: number; rLat: number; label: string }[] = [];
   private selectedCell: number | null = null;
   private drag: { x: number; y: number; moved: boolean; view: View } | null = null;
   /** Problem cells per status, rebuilt each frame (reused buffers). */
@@ -110,6 +112,25 @@ export class CellMap {
       const pad = 0.02;
       this.fit(minLat - pad, maxLat + pad, minLon - pad, maxLon + pad);
     }
+    this.dirty = true;
+  }
+
+  /** Open incidents, drawn as rings at the centre of their cells, most severe on top. */
+  setIncidents(items: readonly { id: string; severity: string; cellIdx: number[]; cellCount: number }[]): void {
+    const g = this.geo;
+    this.markers = [];
+    if (!g) return;
+    for (const it of items) {
+      let sLat = 0, sLon = 0, n = 0;
+      for (const i of it.cellIdx) if (i < g.header.count) (sLat += g.lat[i]!, sLon += g.lon[i]!, n++);
+      if (n === 0) continue;
+      const lat = sLat / n, lon = sLon / n;
+      let r = 0;
+      for (const i of it.cellIdx) if (i < g.header.count) r = Math.max(r, Math.hypot(g.lat[i]! - lat, (g.lon[i]! - lon) * this.kx));
+      this.markers.push({ id: it.id, severity: it.severity, lat, lon, rLat: r, label: `${it.id.replace(/^INC-\d{8}-/, 'INC-')} · ${it.cellCount} cells` });
+    }
+    const rank: Record<string, number> = { warning: 0, minor: 1, major: 2, critical: 3 };
+    this.markers.sort((a, b) => (rank[a.severity] ?? 0) - (rank[b.severity] ?? 0));
     this.dirty = true;
   }
 
@@ -361,8 +382,37 @@ export class CellMap {
       ctx.stroke();
     }
     ctx.setLineDash([]);
-    ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
+    // Open incidents: a ring around each one's cells, coloured by severity, labelled.
+    const sevColour: Record<string, string> = { critical: '#ff4d4f', major: '#f2994a', minor: '#f2c94c', warning: '#6fb3da' };
+    ctx.textAlign = 'left';
+    ctx.font = '600 11px system-ui, sans-serif';
+    // Rings most severe last (on top); labels placed most severe first (they win the space).
+    const rings = this.markers.map((m) => {
+      const [x, y] = this.project(m.lat, m.lon);
+      return { m, x, y, r: Math.max(9, m.rLat * this.view.scale + 6) };
+    });
+    for (const { m, x, y, r } of rings) {
+      ctx.strokeStyle = sevColour[m.severity] ?? '#ffffff';
+      ctx.lineWidth = m.severity === 'critical' ? 3 : 2;
+      ctx.beginPath();
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+      ctx.stroke();
+      if (m.severity === 'critical') {
+        ctx.fillStyle = 'rgba(255, 77, 79, 0.10)';
+        ctx.fill();
+      }
+    }
+    for (const { m, x, y, r } of rings.reverse()) {
+      const w = ctx.measureText(m.label).width + 8;
+      const lx = x + r * 0.72 + 3, ly = y - r * 0.72 - 16;
+      if (!free(lx, ly, w, 15)) continue;
+      ctx.fillStyle = 'rgba(10, 14, 19, 0.85)';
+      ctx.fillRect(lx, ly, w, 15);
+      ctx.fillStyle = sevColour[m.severity] ?? '#ffffff';
+      ctx.fillText(m.label, lx + 4, ly + 8);
+    }
+    ctx.textAlign = 'center';
     ctx.font = '600 13px system-ui, sans-serif';
     for (const r of [...g.header.regions].sort((a, b) => b.cells - a.cells)) {
       const [x, y] = this.project(r.labelLat, r.labelLon);

@@ -1,4 +1,5 @@
 /** The smaller panels: header counters, complaint ticker, ticket board, feed health. */
+import uPlot from 'uplot';
 import type { ComplaintItem, Counters, FeedBoard, TicketBoard } from '../protocol.js';
 import { byId, esc, fmtClock, fmtDuration, fmtHm, fmtInt, fmtNumber, human } from './format.js';
 
@@ -58,26 +59,54 @@ export function renderTickets(b: TicketBoard): void {
     : '<h4>needs attention</h4><div class="dim">No SLA breaches, no dead letters.</div>';
 }
 
-export function renderFeeds(f: FeedBoard | null): void {
-  if (!f) return;
-  const wall = f.wall;
-  const rows = f.feeds.map((x) => {
-    const silent = x.lastSeenWall === null ? null : wall - x.lastSeenWall;
-    const state = x.stale
-      ? `<span class="tag bad">${x.lastSeenWall === null ? 'NO DATA' : `NO DATA ${fmtDuration(silent!)}`}</span>`
-      : x.lastSeenWall === null ? '<span class="tag">waiting</span>' : '<span class="tag good">OK</span>';
-    return `<tr class="${x.stale ? 'stale' : ''}">
-      <td><b>${esc(x.feed)}</b></td>
-      <td class="num">${fmtNumber(x.ratePerS)}</td>
-      <td class="num">${fmtInt(x.accepted)}</td>
-      <td class="num ${x.rejectRatePerS > 0 ? 'warn' : ''}">${fmtInt(x.rejected)}${x.rejectRatePerS > 0 ? ` (${fmtNumber(x.rejectRatePerS)}/s)` : ''}</td>
-      <td class="num">${silent === null ? '—' : `${fmtDuration(silent)} ago`}</td>
-      <td class="num">${x.lagS === null ? '—' : fmtDuration(x.lagS * 1000)}</td>
-      <td>${state}</td></tr>`;
-  }).join('');
-  byId('feed-table').innerHTML = `<tr><th>feed</th><th>rec/s</th><th>accepted</th><th>rejected</th><th>last record</th><th>lag</th><th></th></tr>${rows}`;
-  const pct = f.queueLimit > 0 ? Math.min(100, (100 * f.pending) / f.queueLimit) : 0;
-  byId('queue').innerHTML = `<span>queue <b>${fmtInt(f.pending)}</b> / ${fmtInt(f.queueLimit)}</span>
-    <span class="bar"><span style="width:${pct.toFixed(1)}%" class="${pct > 80 ? 'bad' : pct > 40 ? 'warn' : ''}"></span></span>
-    <span>watermark <b>${f.watermark === null ? '—' : fmtClock(f.watermark)}</b></span>`;
+const TREND_POINTS = 90;
+
+/** Feed health: one row per feed, kept across updates so each row's uPlot trend (records/s) lives on. */
+export class FeedPanel {
+  private readonly rows = new Map<string, { tr: HTMLTableRowElement; plot: uPlot; t: number[]; v: number[] }>();
+
+  render(f: FeedBoard | null): void {
+    if (!f) return;
+    const table = byId<HTMLTableElement>('feed-table');
+    if (!table.tHead) table.createTHead().innerHTML = '<tr><th>feed</th><th>rec/s</th><th>trend</th><th>accepted</th><th>rejected</th><th>last record</th><th>lag</th><th></th></tr>';
+    const body = table.tBodies[0] ?? table.createTBody();
+    const wall = f.wall;
+    for (const x of f.feeds) {
+      let row = this.rows.get(x.feed);
+      if (!row) {
+        const tr = body.insertRow();
+        tr.innerHTML = '<td></td><td class="num"></td><td class="trend"></td><td class="num"></td><td class="num"></td><td class="num"></td><td class="num"></td><td></td>';
+        const plot = new uPlot({
+          width: 120, height: 22, pxAlign: false, cursor: { show: false }, legend: { show: false },
+          select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+          scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] } },
+          axes: [{ show: false }, { show: false }],
+          series: [{}, { stroke: '#6fb3da', width: 1.25, fill: 'rgba(111,179,218,0.15)', points: { show: false } }],
+        }, [[], []], tr.cells[2]!);
+        row = { tr, plot, t: [], v: [] };
+        this.rows.set(x.feed, row);
+      }
+      row.t.push(wall / 1000);
+      row.v.push(x.ratePerS);
+      if (row.t.length > TREND_POINTS) (row.t.shift(), row.v.shift());
+      row.plot.setData([row.t, row.v]);
+      const silent = x.lastSeenWall === null ? null : wall - x.lastSeenWall;
+      const c = row.tr.cells;
+      row.tr.className = x.stale ? 'stale' : '';
+      c[0]!.innerHTML = `<b>${esc(x.feed)}</b>`;
+      c[1]!.textContent = fmtNumber(x.ratePerS);
+      c[3]!.textContent = fmtInt(x.accepted);
+      c[4]!.className = `num ${x.rejectRatePerS > 0 ? 'warn' : ''}`;
+      c[4]!.textContent = `${fmtInt(x.rejected)}${x.rejectRatePerS > 0 ? ` (${fmtNumber(x.rejectRatePerS)}/s)` : ''}`;
+      c[5]!.textContent = silent === null ? 'never' : `${fmtDuration(silent)} ago`;
+      c[6]!.textContent = x.lagS === null ? '—' : fmtDuration(x.lagS * 1000);
+      c[7]!.innerHTML = x.stale
+        ? `<span class="tag bad">${x.lastSeenWall === null ? 'NO DATA' : `NO DATA ${fmtDuration(silent!)}`}</span>`
+        : x.lastSeenWall === null ? '<span class="tag">waiting</span>' : '<span class="tag good">OK</span>';
+    }
+    const pct = f.queueLimit > 0 ? Math.min(100, (100 * f.pending) / f.queueLimit) : 0;
+    byId('queue').innerHTML = `<span>queue <b>${fmtInt(f.pending)}</b> / ${fmtInt(f.queueLimit)}</span>
+      <span class="bar"><span style="width:${pct.toFixed(1)}%" class="${pct > 80 ? 'bad' : pct > 40 ? 'warn' : ''}"></span></span>
+      <span>watermark <b>${f.watermark === null ? '—' : fmtClock(f.watermark)}</b></span>`;
+  }
 }
