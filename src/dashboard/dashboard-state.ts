@@ -223,7 +223,7 @@ export class DashboardState {
   }
 
   private emptyFeedBoard(): FeedBoard {
-    return { feeds: [], pending: 0, queueLimit: 0, watermark: null, watermarkLagS: null, wall: this.wall(), staleAfterS: this.config.staleFeedS };
+    return { feeds: [], pending: 0, queueLimit: 0, watermark: null, newestEventTime: null, behindLiveS: null, wall: this.wall(), staleAfterS: this.config.staleFeedS };
   }
 
   /** Samples feed health (called every `feedIntervalMs`). */
@@ -252,7 +252,8 @@ export class DashboardState {
     });
     this.feedBoard = {
       feeds, pending: p.pending, queueLimit: p.queueLimit, watermark: p.watermark,
-      watermarkLagS: p.watermark === null ? null : Math.round((wall - p.watermark) / 1000),
+      newestEventTime: p.newestEventTime,
+      behindLiveS: p.newestEventTime === null ? null : Math.round((wall - p.newestEventTime) / 1000),
       wall, staleAfterS: this.config.staleFeedS,
     };
     this.feedsDirty = true;

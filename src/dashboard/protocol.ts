@@ -113,8 +113,10 @@ export interface FeedBoard {
   pending: number;
   queueLimit: number;
   watermark: number | null;
-  /** Watermark lag behind wall time (s): how far behind live the pipeline runs. */
-  watermarkLagS: number | null;
+  /** Newest event time seen on any feed. */
+  newestEventTime: number | null;
+  /** Wall time minus the newest event time (s): how far behind live the data runs (negative: ahead). */
+  behindLiveS: number | null;
   wall: number;
   staleAfterS: number;
 }

@@ -42,7 +42,7 @@ async function loadGeometry(version: string): Promise<void> {
 }
 
 function render(ch: ReturnType<ClientState['apply']>): void {
-  const lagS = state.feeds?.watermarkLagS ?? null;
+  const lagS = state.feeds?.behindLiveS ?? null;
   if (ch.cells) map.setStatus(state.status);
   if (ch.counters || ch.feeds) renderCounters(state.counters, state.watermark, lagS);
   if (ch.incidents) map.setIncidents([...state.incidents.values()]);

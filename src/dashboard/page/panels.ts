@@ -23,7 +23,8 @@ export function renderCounters(c: Counters, watermark: number | null, lagS: numb
     <span class="chip"><b>${fmtInt(c.openIncidents)}</b> open incidents</span>
     <span class="chip"><b>${fmtInt(c.complaintsToday)}</b> complaints / 24h</span>`;
   byId('event-time').textContent = watermark === null ? '—' : fmtClock(watermark);
-  byId('event-lag').textContent = lagS === null ? '' : Math.abs(lagS) < 90 ? 'live' : lagS > 0 ? `${fmtDuration(lagS * 1000)} behind` : `${fmtDuration(-lagS * 1000)} ahead`;
+  // How far the newest data is from now: a replay or a stuck feed shows here, not the lateness allowance.
+  byId('event-lag').textContent = lagS === null ? '' : Math.abs(lagS) < 120 ? 'data live' : lagS > 0 ? `data ${fmtDuration(lagS * 1000)} behind` : `data ${fmtDuration(-lagS * 1000)} ahead`;
 }
 
 export function renderComplaints(items: ComplaintItem[], skipped: number): void {
