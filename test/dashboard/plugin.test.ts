@@ -38,6 +38,9 @@ describe('dashboard plugin', () => {
     expect((await fetch(`${server.url}/dashboard/..%2Fmain.js`)).status).toBe(404);
 
     expect((await fetch(`${server.url}/api/v1/dashboard/cells`)).status).toBe(401);
+    expect((await fetch(`${server.url}/api/v1/dashboard/session`)).status).toBe(401);
+    const session = await fetch(`${server.url}/api/v1/dashboard/session`, { headers: { authorization: `Bearer ${READ}` } });
+    expect(await session.json()).toMatchObject({ principal: 'wall' });
     expect((await fetch(`${server.url}/api/v1/dashboard/cells`, { headers: { authorization: `Bearer ${INGEST}` } })).status).toBe(403);
     expect((await fetch(`${server.url}/api/v1/dashboard/cells`, { headers: { authorization: `Bearer ${READ}` } })).status).toBe(200);
 
