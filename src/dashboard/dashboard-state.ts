@@ -4,6 +4,7 @@
  * the last `takeDelta()`, so the hub can turn any number of batches into one message per interval.
  * No I/O and no timers: the hub decides when to take deltas and samples.
  */
+import type { Topology } from '../inventory/topology.js';
 import type { Anomaly, Incident, Ticket } from '../model/index.js';
 import type { BatchOutcome } from '../pipeline/stages.js';
 import { CellBoard, type DetectorCode } from './cell-board.js';
@@ -25,8 +26,22 @@ const CLOSED_TICKET_KEEP = DAY;
 /** Newest complaints carried in one delta; the rest are only counted (the ticker shows the latest). */
 const COMPLAINTS_PER_DELTA = 50;
 
-function cellOf(a: Anomaly): string | undefined {
-  return a.cellId ?? (a.objectType === 'cell' ? a.objectId : undefined);
+/**
+ * The cells an anomaly colours: its cell, or every cell of the site or transport node it was raised
+ * on (a site alarm turns the site's cells amber before any incident groups them).
+ */
+export function cellsOf(a: Anomaly, topo: Topology): readonly string[] {
+  if (a.cellId) return [a.cellId];
+  switch (a.objectType) {
+    case 'cell':
+      return [a.objectId];
+    case 'site':
+      return topo.site(a.objectId)?.cellIds ?? [];
+    case 'transport':
+      return (topo.transport(a.objectId)?.siteIds ?? []).flatMap((s) => topo.site(s)?.cellIds ?? []);
+    default:
+      return [];
+  }
 }
 
 export class DashboardState {
@@ -105,8 +120,7 @@ export class DashboardState {
     if (det) {
       const seen = new Set<string>();
       for (const a of det.active()) {
-        const c = cellOf(a);
-        if (c && !seen.has(c)) (seen.add(c), this.board.setDetector(c, this.detectorCode(c)));
+        for (const c of cellsOf(a, topo)) if (!seen.has(c)) (seen.add(c), this.board.setDetector(c, this.detectorCode(c)));
       }
     } else {
       for (const c of this.anomaliesAt.keys()) this.board.setDetector(c, this.detectorCode(c));
@@ -132,19 +146,19 @@ export class DashboardState {
     if (o.watermark !== this.watermark) (this.watermark = o.watermark, this.watermarkDirty = true);
     const touched = new Set<string>();
     for (const tr of o.transitions) {
-      const cell = cellOf(tr.anomaly);
-      if (!cell) continue;
-      if (!this.sources.detectors) {
-        let m = this.anomaliesAt.get(cell);
-        if (tr.to === 'resolved') {
-          m?.delete(tr.anomaly.id);
-          if (m && m.size === 0) this.anomaliesAt.delete(cell);
-        } else if (tr.to === 'firing' || tr.to === 'resolving') {
-          if (!m) this.anomaliesAt.set(cell, (m = new Map()));
-          m.set(tr.anomaly.id, tr.anomaly.hint === 'outage');
+      for (const cell of cellsOf(tr.anomaly, this.sources.topology)) {
+        if (!this.sources.detectors) {
+          let m = this.anomaliesAt.get(cell);
+          if (tr.to === 'resolved') {
+            m?.delete(tr.anomaly.id);
+            if (m && m.size === 0) this.anomaliesAt.delete(cell);
+          } else if (tr.to === 'firing' || tr.to === 'resolving') {
+            if (!m) this.anomaliesAt.set(cell, (m = new Map()));
+            m.set(tr.anomaly.id, tr.anomaly.hint === 'outage');
+          }
         }
+        touched.add(cell);
       }
-      touched.add(cell);
     }
     for (const c of touched) this.board.setDetector(c, this.detectorCode(c));
     for (const { complaint, link } of o.complaints) {

@@ -70,6 +70,24 @@ describe('dashboard hub', () => {
     expect(c.state.incidents.size).toBe(0);
   });
 
+  it('a site alarm colours every cell of the site; its clear restores them', async () => {
+    const world = fakeWorld(makeCells(30));
+    server = await startServer(world.sources);
+    const c = await connect(server.wsUrl);
+    await c.until((x) => x.state.seq >= 0);
+    // makeCells puts 3 cells per site: S-2 holds C-6, C-7, C-8.
+    const siteAlarm = anomaly('S-2', { id: 'alarm:S-2', source: 'alarm', objectType: 'site', objectId: 'S-2', cellId: undefined, signal: 'site_down', hint: 'outage' });
+    server.hub.onBatch(outcome({ transitions: [firing(siteAlarm)] }));
+    server.hub.flush();
+    await c.until((x) => x.state.seq >= 1);
+    expect(c.state.nonNormal()).toEqual([6, 7, 8]);
+    expect(c.state.status[7]).toBe(STATUS_OUTAGE);
+    server.hub.onBatch(outcome({ transitions: [resolved(siteAlarm)] }));
+    server.hub.flush();
+    await c.until((x) => x.state.seq >= 2);
+    expect(c.state.nonNormal()).toEqual([]);
+  });
+
   it('numbers every message; a reconnecting client gets exactly what it missed', async () => {
     const world = fakeWorld(makeCells(100));
     server = await startServer(world.sources);

@@ -18,11 +18,20 @@ export class Connection {
   private timer: number | null = null;
   private downSince: number | null = null;
   private countdown: number | null = null;
+  private lastMessageAt = Date.now();
 
   constructor(private readonly state: ClientState, private readonly onMessage: (msg: ServerMessage) => void) {}
 
   start(): void {
     this.open();
+    // Connected but silent: the hub sends feed health every few seconds, so silence means trouble.
+    window.setInterval(() => {
+      const silentS = Math.round((Date.now() - this.lastMessageAt) / 1000);
+      const pill = byId('conn');
+      const stale = this.ws !== null && this.downSince === null && silentS > 15;
+      pill.classList.toggle('stale', stale);
+      pill.textContent = stale ? `NO UPDATE ${silentS}s` : 'LIVE';
+    }, 1000);
   }
 
   private open(): void {
@@ -31,6 +40,7 @@ export class Connection {
     const ws = new WebSocket(url);
     this.ws = ws;
     ws.onmessage = (ev) => {
+      this.lastMessageAt = Date.now();
       if (this.downSince !== null || this.failures > 0) this.up();
       this.onMessage(JSON.parse(ev.data as string) as ServerMessage);
     };

@@ -31,7 +31,14 @@ byId('zoom-fit').addEventListener('click', () => map.fitAll());
 let geometryWanted: string | null = null;
 async function loadGeometry(version: string): Promise<void> {
   geometryWanted = version;
-  const buf = (await apiGet('/api/v1/dashboard/cells', 'arrayBuffer')) as ArrayBuffer;
+  let buf: ArrayBuffer;
+  try {
+    buf = (await apiGet('/api/v1/dashboard/cells', 'arrayBuffer')) as ArrayBuffer;
+  } catch (e) {
+    console.error('cell geometry', e);
+    setTimeout(() => geometryWanted === version && void loadGeometry(version), 2000);
+    return;
+  }
   const geo = decodeGeometry(buf);
   if (geometryWanted !== version) return; // a newer inventory arrived meanwhile
   map.setGeometry(geo);
@@ -63,8 +70,15 @@ const conn = new Connection(state, (msg) => {
     conn.resync();
     return;
   }
-  if (ch.geometry && state.geometryVersion) void loadGeometry(state.geometryVersion).catch((e) => console.error('geometry', e));
+  if (ch.geometry && state.geometryVersion) void loadGeometry(state.geometryVersion);
   render(ch);
+});
+
+// Escape closes the cell panel, then the incident panel.
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape') return;
+  if (!byId('cell-panel').hidden) cellPanel.close();
+  else if (incidents.selectedId) incidents.select(null);
 });
 
 setInterval(() => (byId('wall-time').textContent = fmtClock(Date.now())), 1000);
