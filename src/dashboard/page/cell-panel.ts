@@ -4,6 +4,7 @@
  * samples outside the band) — from `GET /api/v1/cells/:id`.
  */
 import uPlot from 'uplot';
+import type { IncidentItem } from '../protocol.js';
 import { apiGet } from './api.js';
 import { byId, esc, fmtDateTime, fmtInt, fmtNumber, human } from './format.js';
 
@@ -21,8 +22,12 @@ export class CellPanel {
   private plots: uPlot[] = [];
   private current: string | null = null;
 
-  constructor(private readonly onClose: () => void) {
+  constructor(private readonly onClose: () => void, private readonly onIncident: (id: string) => void) {
     byId('cell-close').addEventListener('click', () => this.close());
+    byId('cell-body').addEventListener('click', (e) => {
+      const id = (e.target as HTMLElement).closest<HTMLElement>('[data-incident]')?.dataset.incident;
+      if (id) this.onIncident(id);
+    });
   }
 
   close(): void {
@@ -37,7 +42,8 @@ export class CellPanel {
     this.plots = [];
   }
 
-  async open(cellId: string): Promise<void> {
+  /** `incidents`: the open incidents covering this cell (from the page's state). */
+  async open(cellId: string, incidents: readonly IncidentItem[] = []): Promise<void> {
     this.current = cellId;
     const panel = byId('cell-panel');
     panel.hidden = false;
@@ -62,6 +68,8 @@ export class CellPanel {
         <span class="k">radio</span><span>${esc(c.technology)} · ${fmtInt(c.subscribers)} subscribers · ${c.siteCells.length} cells on site</span>
         <span class="k">location</span><span class="mono">${c.lat.toFixed(4)}, ${c.lon.toFixed(4)}</span>
       </div>
+      <div class="cell-incs">${incidents.map((i) => `<div class="cell-inc sev-${esc(i.severity)}" data-incident="${esc(i.id)}">
+        <b>${esc(i.id)}</b> · ${esc(i.severity)} · ${esc(human(i.rootCause.category))} at ${esc(i.rootCause.objectType)} ${esc(i.rootCause.objectId)} · ${fmtInt(i.cellCount)} cells</div>`).join('')}</div>
       <div class="cell-anoms">${c.anomalies.length
         ? c.anomalies.map((a) => `<div class="anom sev-${esc(a.severity)}"><b>${esc(human(a.signal))}</b> ${esc(a.source)} · ${esc(a.state)} · score ${fmtNumber(a.score)} · since ${esc(fmtDateTime(Date.parse(a.startedAt)))}</div>`).join('')
         : '<div class="dim">no active anomalies</div>'}</div>

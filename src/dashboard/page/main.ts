@@ -13,12 +13,12 @@ import { FeedPanel, renderComplaints, renderCounters, renderTickets } from './pa
 import { ClientState } from './state.js';
 
 const state = new ClientState(100);
-const cellPanel = new CellPanel(() => map.selectCell(null));
+const cellPanel = new CellPanel(() => map.selectCell(null), (id) => incidents.select(id));
 const map = new CellMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), (i) => {
   const id = map.cellId(i);
   if (!id) return;
   map.selectCell(i);
-  void cellPanel.open(id);
+  void cellPanel.open(id, [...state.incidents.values()].filter((inc) => inc.cellIdx.includes(i)));
 });
 const incidents = new IncidentPanel((item) => map.setHighlight(item ? { idx: item.cellIdx, label: `${item.id} · ${fmtInt(item.cellCount)} cells` } : null));
 const kpis = new KpiTiles();
