@@ -120,6 +120,8 @@ describe('dashboard under load', () => {
     expect(fresh.state.counters).toMatchObject({ outage: 300, openIncidents: 1 });
     const item = fresh.state.incidents.get('INC-TR')!;
     expect(item).toMatchObject({ cellCount: 300, complaints: 10, vipComplaints: 4, ticket: { state: 'in_progress', breached: ['respond'] } });
+    // The stalled client never cost more than the slow-client threshold.
+    expect(hub.bufferedBytes()).toBeLessThanOrEqual(256 * 1024);
     // The resumed clients got replays, not snapshots.
     expect(conns.slice(0, 5).every((c) => c.messages.every((m) => m.type === 'delta'))).toBe(true);
   });
