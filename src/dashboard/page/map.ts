@@ -6,6 +6,8 @@
  * Projection: equirectangular with the longitude scaled by cos(latitude of the network's centre).
  */
 import type { Geometry } from '../geometry.js';
+import { CellGrid } from './cell-grid.js';
+import { drawOverlay, type IncidentMarker } from './map-overlay.js';
 import { STATUS_ANOMALOUS, STATUS_INCIDENT, STATUS_NORMAL, STATUS_OUTAGE } from '../protocol.js';
 
 /** Colours as ABGR words for the little-endian ImageData buffer. */
@@ -17,8 +19,6 @@ export const STATUS_COLOURS = ['#3f7ea6', '#f2c94c', '#f2994a', '#ff4d4f'];
 const BG = abgr('#0a0e13');
 const NORMAL_SHADES = [abgr('#23506b'), abgr('#2f6f93'), abgr('#4a93bd'), abgr('#6fb3da')];
 const PROBLEM = STATUS_COLOURS.map(abgr);
-
-const GRID = 256;
 
 interface View {
   lat0: number;
@@ -36,10 +36,10 @@ export class CellMap {
   private dpr = 1;
   private img: ImageData | null = null;
   private dirty = true;
-  private grid: { start: Int32Array; items: Int32Array; minLat: number; minLon: number; dLat: number; dLon: number } | null = null;
+  private grid: CellGrid | null = null;
   private highlight: { idx: number[]; label: string } | null = null;
   /** Open incidents as markers: centroid and extent of their cells, computed when they change. */
-  private markers: { id: string; severity: string; lat: number; lon: number; rLat: number; label: string }[] = [];
+  private markers: IncidentMarker[] = [];
   private selectedCell: number | null = null;
   private drag: { x: number; y: number; moved: boolean; view: View } | null = null;
   /** Problem cells per status, rebuilt each frame (reused buffers). */
@@ -74,7 +74,7 @@ export class CellMap {
     this.geo = geo;
     const b = geo.header.bounds;
     this.kx = b ? Math.cos((((b.minLat + b.maxLat) / 2) * Math.PI) / 180) : 1;
-    this.buildGrid();
+    this.grid = new CellGrid(geo);
     this.fitAll();
   }
 
@@ -172,28 +172,6 @@ export class CellMap {
     this.dirty = true;
   }
 
-  private buildGrid(): void {
-    const g = this.geo!;
-    const b = g.header.bounds;
-    if (!b) return (void (this.grid = null));
-    const n = g.header.count;
-    const dLat = Math.max(1e-9, (b.maxLat - b.minLat) / GRID);
-    const dLon = Math.max(1e-9, (b.maxLon - b.minLon) / GRID);
-    const bin = new Int32Array(n);
-    const counts = new Int32Array(GRID * GRID + 1);
-    for (let i = 0; i < n; i++) {
-      const gx = Math.min(GRID - 1, Math.max(0, Math.floor((g.lon[i]! - b.minLon) / dLon)));
-      const gy = Math.min(GRID - 1, Math.max(0, Math.floor((g.lat[i]! - b.minLat) / dLat)));
-      bin[i] = gy * GRID + gx;
-      counts[bin[i]! + 1]!++;
-    }
-    for (let k = 1; k < counts.length; k++) counts[k]! += counts[k - 1]!;
-    const fill = counts.slice(0, GRID * GRID);
-    const items = new Int32Array(n);
-    for (let i = 0; i < n; i++) items[fill[bin[i]!]!++] = i;
-    this.grid = { start: counts, items, minLat: b.minLat, minLon: b.minLon, dLat, dLon };
-  }
-
   /** Screen (CSS px) → lat/lon. */
   private unproject(x: number, y: number): [number, number] {
     const w = this.canvas.clientWidth, h = this.canvas.clientHeight;
@@ -212,27 +190,11 @@ export class CellMap {
     const g = this.geo, grid = this.grid;
     if (!g || !grid) return null;
     const [lat, lon] = this.unproject(x, y);
-    const rLat = radius / this.view.scale;
-    const rLon = radius / (this.view.scale * this.kx);
-    const gx0 = Math.max(0, Math.floor((lon - rLon - grid.minLon) / grid.dLon));
-    const gx1 = Math.min(GRID - 1, Math.floor((lon + rLon - grid.minLon) / grid.dLon));
-    const gy0 = Math.max(0, Math.floor((lat - rLat - grid.minLat) / grid.dLat));
-    const gy1 = Math.min(GRID - 1, Math.floor((lat + rLat - grid.minLat) / grid.dLat));
-    let best: number | null = null;
-    let bestD = radius * radius;
-    for (let gy = gy0; gy <= gy1; gy++) {
-      for (let gx = gx0; gx <= gx1; gx++) {
-        const b = gy * GRID + gx;
-        for (let k = grid.start[b]!; k < grid.start[b + 1]!; k++) {
-          const i = grid.items[k]!;
-          const [px, py] = this.project(g.lat[i]!, g.lon[i]!);
-          // Problem cells win ties: they are what the operator is aiming at.
-          const d = (px - x) ** 2 + (py - y) ** 2 - (this.status[i] ? 4 : 0);
-          if (d < bestD) (bestD = d, best = i);
-        }
-      }
-    }
-    return best;
+    return grid.nearest(lat, lon, radius / this.view.scale, radius / (this.view.scale * this.kx), (i) => {
+      const [px, py] = this.project(g.lat[i]!, g.lon[i]!);
+      // Problem cells win near-ties: they are what the operator is aiming at.
+      return (px - x) ** 2 + (py - y) ** 2 - (this.status[i] ? 4 : 0);
+    }, radius * radius);
   }
 
   private onWheel(e: WheelEvent): void {
@@ -299,7 +261,12 @@ export class CellMap {
     const g = this.geo;
     if (g) this.drawCells(g, buf, W, H);
     ctx.putImageData(this.img, 0, 0);
-    if (g) this.drawOverlay(g);
+    if (g) {
+      drawOverlay(ctx, {
+        geo: g, dpr: this.dpr, scale: this.view.scale, width: canvas.clientWidth, height: canvas.clientHeight,
+        project: (lat, lon) => this.project(lat, lon), markers: this.markers, highlight: this.highlight, selectedCell: this.selectedCell,
+      });
+    }
     this.lastFrameMs = performance.now() - started;
   }
 
@@ -354,122 +321,5 @@ export class CellMap {
         square((g.lon[i]! * sx + ox) | 0, (oy - g.lat[i]! * s) | 0, r, colour);
       }
     }
-  }
-
-  private drawOverlay(g: Geometry): void {
-    const ctx = this.ctx;
-    ctx.save();
-    ctx.scale(this.dpr, this.dpr);
-    const placed: [number, number, number, number][] = [];
-    const free = (x: number, y: number, w: number, h: number) => {
-      for (const [px, py, pw, ph] of placed) if (x < px + pw && x + w > px && y < py + ph && y + h > py) return false;
-      placed.push([x, y, w, h]);
-      return true;
-    };
-    // Region outlines and labels.
-    ctx.lineWidth = 1;
-    ctx.setLineDash([4, 4]);
-    ctx.strokeStyle = 'rgba(140, 175, 210, 0.35)';
-    for (const r of g.header.regions) {
-      if (r.hull.length < 3) continue;
-      ctx.beginPath();
-      r.hull.forEach(([la, lo], k) => {
-        const [x, y] = this.project(la, lo);
-        if (k === 0) ctx.moveTo(x, y);
-        else ctx.lineTo(x, y);
-      });
-      ctx.closePath();
-      ctx.stroke();
-    }
-    ctx.setLineDash([]);
-    ctx.textBaseline = 'middle';
-    // Open incidents: a ring around each one's cells, coloured by severity, labelled.
-    const sevColour: Record<string, string> = { critical: '#ff4d4f', major: '#f2994a', minor: '#f2c94c', warning: '#6fb3da' };
-    ctx.textAlign = 'left';
-    ctx.font = '600 11px system-ui, sans-serif';
-    // Rings most severe last (on top); labels placed most severe first (they win the space).
-    const rings = this.markers.map((m) => {
-      const [x, y] = this.project(m.lat, m.lon);
-      return { m, x, y, r: Math.max(9, m.rLat * this.view.scale + 6) };
-    });
-    for (const { m, x, y, r } of rings) {
-      ctx.strokeStyle = sevColour[m.severity] ?? '#ffffff';
-      ctx.lineWidth = m.severity === 'critical' ? 3 : 2;
-      ctx.beginPath();
-      ctx.arc(x, y, r, 0, Math.PI * 2);
-      ctx.stroke();
-      if (m.severity === 'critical') {
-        ctx.fillStyle = 'rgba(255, 77, 79, 0.10)';
-        ctx.fill();
-      }
-    }
-    for (const { m, x, y, r } of rings.reverse()) {
-      const w = ctx.measureText(m.label).width + 8;
-      const lx = x + r * 0.72 + 3, ly = y - r * 0.72 - 16;
-      if (!free(lx, ly, w, 15)) continue;
-      ctx.fillStyle = 'rgba(10, 14, 19, 0.85)';
-      ctx.fillRect(lx, ly, w, 15);
-      ctx.fillStyle = sevColour[m.severity] ?? '#ffffff';
-      ctx.fillText(m.label, lx + 4, ly + 8);
-    }
-    ctx.textAlign = 'center';
-    ctx.font = '600 13px system-ui, sans-serif';
-    for (const r of [...g.header.regions].sort((a, b) => b.cells - a.cells)) {
-      const [x, y] = this.project(r.labelLat, r.labelLon);
-      const text = r.name.toUpperCase();
-      const w = ctx.measureText(text).width + 8;
-      if (!free(x - w / 2, y - 9, w, 18)) continue;
-      ctx.fillStyle = 'rgba(10, 14, 19, 0.7)';
-      ctx.fillRect(x - w / 2, y - 9, w, 18);
-      ctx.fillStyle = '#c9d6e3';
-      ctx.fillText(text, x, y);
-    }
-    // District names once zoomed in far enough to tell them apart.
-    if (this.view.scale > 600) {
-      ctx.font = '11px system-ui, sans-serif';
-      for (const d of g.header.districts) {
-        const [x, y] = this.project(d.lat, d.lon);
-        const w = ctx.measureText(d.name).width + 6;
-        if (x < 0 || y < 0 || x > this.canvas.clientWidth || y > this.canvas.clientHeight || !free(x - w / 2, y + 10, w, 14)) continue;
-        ctx.fillStyle = 'rgba(150, 170, 190, 0.8)';
-        ctx.fillText(d.name, x, y + 17);
-      }
-    }
-    // The selected incident: rings around its cells and a frame with its id.
-    const h = this.highlight;
-    if (h && h.idx.length > 0) {
-      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      ctx.strokeStyle = '#ffffff';
-      ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      for (const i of h.idx) {
-        const [x, y] = this.project(g.lat[i]!, g.lon[i]!);
-        x0 = Math.min(x0, x), y0 = Math.min(y0, y), x1 = Math.max(x1, x), y1 = Math.max(y1, y);
-        if (h.idx.length <= 3000) (ctx.moveTo(x + 6, y), ctx.arc(x, y, 6, 0, Math.PI * 2));
-      }
-      ctx.stroke();
-      ctx.setLineDash([6, 3]);
-      ctx.strokeStyle = 'rgba(255, 255, 255, 0.8)';
-      ctx.strokeRect(x0 - 14, y0 - 14, x1 - x0 + 28, y1 - y0 + 28);
-      ctx.setLineDash([]);
-      ctx.font = '600 12px system-ui, sans-serif';
-      ctx.textAlign = 'left';
-      const w = ctx.measureText(h.label).width + 10;
-      ctx.fillStyle = 'rgba(255, 255, 255, 0.92)';
-      ctx.fillRect(x0 - 14, y0 - 34, w, 18);
-      ctx.fillStyle = '#0a0e13';
-      ctx.fillText(h.label, x0 - 9, y0 - 25);
-    }
-    if (this.selectedCell !== null && this.selectedCell < g.header.count) {
-      const [x, y] = this.project(g.lat[this.selectedCell]!, g.lon[this.selectedCell]!);
-      ctx.strokeStyle = '#7ce0ff';
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.arc(x, y, 10, 0, Math.PI * 2);
-      ctx.moveTo(x - 16, y), ctx.lineTo(x - 6, y), ctx.moveTo(x + 6, y), ctx.lineTo(x + 16, y);
-      ctx.moveTo(x, y - 16), ctx.lineTo(x, y - 6), ctx.moveTo(x, y + 6), ctx.lineTo(x, y + 16);
-      ctx.stroke();
-    }
-    ctx.restore();
   }
 }
