@@ -6,6 +6,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/store.js';
+import { incident } from '../dashboard/fixtures.js';
 import { startDaemon, tempDir, type Daemon } from '../helpers/daemon.js';
 import { launchBrowser, screenshot, wallPage } from './browser.js';
 import { provinceCells } from './dashboard-scenario.js';
@@ -65,6 +67,21 @@ describe('dashboard against the running daemon', () => {
     await screenshot(page, 'dashboard-daemon-disconnected');
     const complaintsBefore = await page.locator('#complaint-list .cmp').count();
 
+    // While it is down, an open incident is in its store (as the incident stage would have left it:
+    // until detectors and incidents run in this daemon, the test puts it there), with a complaint.
+    const store = openSqliteStore(dir);
+    const complaintId = store.complaints.list({ limit: 1 }).items[0]!.complaint.complaintId;
+    const transportId = cells[0]!.transportId;
+    const outCells = cells.filter((c) => c.transportId === transportId).map((c) => c.cellId);
+    const now = Date.now();
+    store.incidents.upsert(incident('INC-E2E-1', outCells, {
+      severity: 'critical', openedAt: now - 20 * 60_000, detectedAt: now - 18 * 60_000, updatedAt: now,
+      rootCause: { objectType: 'transport', objectId: transportId, category: 'transport' }, region: cells[0]!.region,
+      complaintIds: [complaintId], triage: { class: 'must_solve', score: 88, reasons: ['transport node down', `${outCells.length} cells`] },
+    }));
+    store.complaints.relink(complaintId, { complaintId, incidentId: 'INC-E2E-1', confidence: 0.9, reason: 'same cell' });
+    store.close();
+
     // Back on the same port and data dir: the page reconnects by itself, gets a snapshot of the new
     // epoch (the old sequence cannot be resumed), and the stored complaints are there again.
     d = await daemon(['--data-dir', dir, '--port', port]);
@@ -74,8 +91,22 @@ describe('dashboard against the running daemon', () => {
     await expect.poll(() => page.locator('#complaint-list .cmp').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(complaintsBefore);
     const seq = await seqOf(page);
     await expect.poll(() => seqOf(page), { timeout: 15_000 }).toBeGreaterThan(seq); // live again
+    // The feed flows into the new daemon, and its health says so.
+    await expect.poll(() => page.locator('#feed-table tr:has-text("pm") .tag').textContent(), { timeout: 15_000 }).toBe('OK');
+    await expect.poll(() => page.locator('#complaint-list .cmp').count(), { timeout: 15_000 }).toBeGreaterThan(complaintsBefore);
     expect(await page.locator('body').getAttribute('class') ?? '').not.toContain('offline');
+
+    // The open incident: in the list, on the map (its cells drawn as outage), and its timeline.
+    await expect.poll(() => page.locator('#incident-list .inc').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('#incident-list .inc').textContent()).toContain(transportId);
+    expect(await page.evaluate(() => (window as any).nocwatch.state.counters.outage)).toBe(outCells.length);
     await screenshot(page, 'dashboard-daemon-recovered');
+    await page.locator('#incident-list .inc').click();
+    await expect.poll(() => page.locator('#timeline .tl').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    const timeline = await page.locator('#timeline').textContent();
+    expect(timeline).toContain('incident opened');
+    expect(timeline).toContain(complaintId);
+    await screenshot(page, 'dashboard-daemon-incident');
     expect(errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
   });
 

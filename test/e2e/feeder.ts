@@ -16,6 +16,8 @@ export async function postJson(url: string, body: unknown, token?: string): Prom
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
+    // A request caught by the daemon's death must not hang the feeder for good.
+    signal: AbortSignal.timeout(3000),
   });
 }
 

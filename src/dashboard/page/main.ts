@@ -20,7 +20,7 @@ const map = new CellMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), (i) => 
   map.selectCell(i);
   void cellPanel.open(id, [...state.incidents.values()].filter((inc) => inc.cellIdx.includes(i)));
 });
-const incidents = new IncidentPanel((item) => map.setHighlight(item ? { idx: item.cellIdx, label: `${item.id} · ${fmtInt(item.cellCount)} cells` } : null));
+const incidents = new IncidentPanel((item) => map.setHighlight(item ? { id: item.id, idx: item.cellIdx, label: `${item.id} · ${fmtInt(item.cellCount)} cells` } : null));
 const kpis = new KpiTiles();
 const feeds = new FeedPanel();
 
@@ -56,7 +56,7 @@ function render(ch: ReturnType<ClientState['apply']>): void {
   if (ch.incidents || ch.cells || ch.counters) {
     incidents.render(state.incidents, state.watermark);
     const sel = incidents.selectedId ? state.incidents.get(incidents.selectedId) : undefined;
-    if (sel) map.setHighlight({ idx: sel.cellIdx, label: `${sel.id} · ${fmtInt(sel.cellCount)} cells` }, false);
+    if (sel) map.setHighlight({ id: sel.id, idx: sel.cellIdx, label: `${sel.id} · ${fmtInt(sel.cellCount)} cells` }, false);
   }
   if (ch.complaints) renderComplaints(state.complaints, state.complaintsSkipped);
   if (ch.tickets) renderTickets(state.tickets);

@@ -25,7 +25,7 @@ export interface OverlayInput {
   height: number;
   project: (lat: number, lon: number) => [number, number];
   markers: readonly IncidentMarker[];
-  highlight: { idx: number[]; label: string } | null;
+  highlight: { id: string; idx: number[]; label: string } | null;
   selectedCell: number | null;
 }
 
@@ -77,6 +77,7 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, o: OverlayInput): voi
     }
   }
   for (const { m, x, y, r } of rings.reverse()) {
+    if (m.id === o.highlight?.id) continue; // the selected incident carries its own label
     const w = ctx.measureText(m.label).width + 8;
     const lx = x + r * 0.72 + 3, ly = y - r * 0.72 - 16;
     if (!free(lx, ly, w, 15)) continue;

@@ -37,7 +37,7 @@ export class CellMap {
   private img: ImageData | null = null;
   private dirty = true;
   private grid: CellGrid | null = null;
-  private highlight: { idx: number[]; label: string } | null = null;
+  private highlight: { id: string; idx: number[]; label: string } | null = null;
   /** Open incidents as markers: centroid and extent of their cells, computed when they change. */
   private markers: IncidentMarker[] = [];
   private selectedCell: number | null = null;
@@ -98,7 +98,7 @@ export class CellMap {
   }
 
   /** Rings the given cells (an incident) and zooms to them; null clears. */
-  setHighlight(h: { idx: number[]; label: string } | null, zoom = true): void {
+  setHighlight(h: { id: string; idx: number[]; label: string } | null, zoom = true): void {
     this.highlight = h;
     if (h && zoom && this.geo && h.idx.length > 0) {
       let minLat = Infinity, maxLat = -Infinity, minLon = Infinity, maxLon = -Infinity;
