@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pkg from '../package.json' with { type: 'json' };
 import { registerCellRoutes } from './api/routes/cells.js';
 import { registerComplaintRoutes } from './api/routes/complaints.js';
+import { registerIncidentRoutes } from './api/routes/incidents.js';
 import { registerIngestRoutes } from './api/routes/ingest.js';
 import { registerInventoryRoutes } from './api/routes/inventory.js';
 import { registerStatusRoutes } from './api/routes/status.js';
@@ -17,6 +18,9 @@ import type { Config } from './config/schema.js';
 import { DashboardHub } from './dashboard/hub.js';
 import { registerDashboard } from './dashboard/plugin.js';
 import type { DashboardSources } from './dashboard/sources.js';
+import { IncidentEngine } from './incidents/incident-engine.js';
+import { KnownIssues } from './incidents/known-issues.js';
+import { IncidentTicketNotes } from './incidents/ticket-notes.js';
 import { Inventory } from './inventory/inventory.js';
 import { readInventoryCsv } from './inventory/inventory-csv.js';
 import { FeedStats } from './pipeline/feed-stats.js';
@@ -43,6 +47,7 @@ export interface App {
   readonly store: Store;
   readonly inventory: Inventory;
   readonly pipeline: Pipeline;
+  readonly incidents: IncidentEngine;
   readonly ingest: IngestService;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -96,7 +101,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   metrics.inventoryCells.set(inventory.size);
 
   const feedStats = new FeedStats(wallClock);
-  const pipeline = new Pipeline({ config: config.pipeline, store, metrics, logger, wallClock });
+  const incidents = new IncidentEngine({ config: config.incidents, triage: config.triage, topology: inventory });
+  const pipeline = new Pipeline({
+    config: config.pipeline, store, metrics, logger, wallClock, incidents,
+    persisters: [new IncidentTicketNotes(incidents, store.incidents)],
+  });
   const decoder = new RecordDecoder({ topology: inventory });
   const ingest = new IngestService({ config: config.pipeline, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
 
@@ -111,6 +120,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   registerCellRoutes(server, { topology: inventory });
   registerComplaintRoutes(server, { store });
+  const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
+  registerIncidentRoutes(server, { store, knownIssues });
 
   let dashboard: DashboardHub | null = null;
   if (config.dashboard.enabled) {
@@ -130,7 +141,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const log = logger.child({ component: 'app' });
   let stopped = false;
   return {
-    config, server, store, inventory, pipeline, ingest, metrics, logger, dashboard,
+    config, server, store, inventory, pipeline, incidents, ingest, metrics, logger, dashboard,
     async start() {
       const restored = pipeline.restore();
       const requeued = ingest.requeueUnprocessedComplaints();

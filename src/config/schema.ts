@@ -4,12 +4,14 @@
  * configuration.
  */
 import { z } from 'zod';
-import { dashboardConfigSchema } from '../dashboard/config.js';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
+import { dashboardConfigSchema } from '../dashboard/config.js';
+import { incidentsConfigSchema } from '../incidents/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
 import { storeConfigSchema } from '../store/store.js';
 import { logConfigSchema } from '../telemetry/config.js';
+import { triageConfigSchema } from '../triage/config.js';
 
 export const configSchema = z.strictObject({
   server: serverConfigSchema.prefault({}),
@@ -21,5 +23,7 @@ export const configSchema = z.strictObject({
   inventory: inventoryConfigSchema.prefault({}),
   pipeline: pipelineConfigSchema.prefault({}),
   dashboard: dashboardConfigSchema.prefault({}),
+  incidents: incidentsConfigSchema.prefault({}),
+  triage: triageConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;

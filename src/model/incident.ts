@@ -1,5 +1,6 @@
 /** An incident: one real problem, with its root cause, its cells, its complaints and its triage. */
 import type { ObjectType, RootCauseCategory, Severity, AnomalySource } from './anomaly.js';
+import type { CustomerClass } from './records.js';
 
 export const INCIDENT_STATES = ['open', 'resolved'] as const;
 export type IncidentState = (typeof INCIDENT_STATES)[number];
@@ -13,7 +14,12 @@ export interface Triage {
   score: number;
   /** The reasons in words, strongest first. */
   reasons: string[];
+  /** What each of the five principles contributed (0..1 each, before weighting). */
+  principles?: Partial<Record<TriagePrinciple, number>>;
 }
+
+export const TRIAGE_PRINCIPLES = ['returnOnInvestment', 'customerClass', 'areaImportance', 'repeat', 'competitor'] as const;
+export type TriagePrinciple = (typeof TRIAGE_PRINCIPLES)[number];
 
 /** An anomaly as recorded under an incident (its evidence). */
 export interface IncidentAnomaly {
@@ -26,6 +32,9 @@ export interface IncidentAnomaly {
   score: number;
   startedAt: number;
   resolvedAt?: number;
+  /** The detector's reading and severity, kept so the incident can be rebuilt after a restart. */
+  hint?: RootCauseCategory;
+  severity?: Severity;
 }
 
 export interface Incident {
@@ -57,6 +66,20 @@ export interface Incident {
   feeds: string[];
   /** Times this incident was reopened after resolving. */
   reopenCount: number;
+  /**
+   * Confidence reached `confirmAt`: independent evidence agrees (or one feed is unambiguous). The
+   * ticket stage opens tickets only for confirmed incidents.
+   */
+  confirmed?: boolean;
+  /** Subscribers served by the incident's cells. */
+  subscribers?: number;
+  /** Set when this incident turned out to be part of a bigger one: it is resolved into that one. */
+  mergedInto?: string;
+  /** Incidents absorbed into this one (their evidence and complaints now live here). */
+  absorbed?: string[];
+  /** Linked complainants by customer class, and how many of them complained before: kept for triage across restarts. */
+  complainants?: Partial<Record<CustomerClass, number>>;
+  repeatComplainants?: number;
   /** Bumped on every change; lets consumers skip stale updates. */
   version: number;
   updatedAt: number;

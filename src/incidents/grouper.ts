@@ -1,0 +1,311 @@
+/**
+ * Places newly firing anomalies into incidents along the topology. First the evidence of the whole
+ * batch is weighed per transport node, site and region, so a burst of 300 cells behind one node
+ * becomes one transport incident straight away; incidents already open below a new root are absorbed
+ * into it. Then each anomaly joins the incident covering it, reopens the incident of the same problem
+ * if it just resolved, or opens a new one at its own object.
+ */
+import { MINUTE } from '../model/index.js';
+import type { Anomaly } from '../model/index.js';
+import { isOutageEvidence } from './assessment.js';
+import { CoreGrouping } from './core-grouping.js';
+import { siteEvidence, transportEvidence, type Evidence } from './grouping.js';
+import type { IncidentBook } from './incident-book.js';
+import { ROOT_LEVEL, isComplaintCluster, isCoreRoot, rootKey, type LiveIncident, type RootRef } from './live-incident.js';
+
+/** Network evidence that began this long after a complaint cluster is not what caused it. */
+const JOIN_COMPLAINT_CLUSTER_MS = 60 * MINUTE;
+
+const isNetwork = (a: { source: string }): boolean => a.source !== 'complaints';
+const complaintsOnly = isComplaintCluster;
+
+export class Grouper {
+  private readonly core: CoreGrouping;
+  /** Signaling anomalies waiting for the region-wide picture before opening incidents of their own. */
+  private readonly held = new Map<string, Anomaly>();
+
+  constructor(private readonly book: IncidentBook) {
+    this.core = new CoreGrouping(book);
+  }
+
+  /** Anomalies held back right now (for tests and metrics). */
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  /** Places anomalies that became active in this batch (firing, or resolving when we missed the firing). */
+  place(fresh: readonly Anomaly[]): void {
+    for (const a of fresh) this.book.active.add(a);
+    this.escalate(fresh);
+    for (const a of fresh) this.placeOne(a, true);
+    // The batch may have completed the picture held anomalies were waiting for.
+    for (const [id, a] of this.held) {
+      const live = this.covering(a);
+      if (live) {
+        this.held.delete(id);
+        this.attachTo(live, a);
+      }
+    }
+  }
+
+  /** Held anomalies whose wait is over open incidents of their own. */
+  release(now: number): void {
+    const hold = this.book.cfg.grouping.signalingHoldMinutes * MINUTE;
+    for (const [id, a] of this.held) {
+      if (now - (a.firingAt ?? a.startedAt) < hold) continue;
+      this.held.delete(id);
+      this.placeOne(a, false);
+    }
+  }
+
+  /** A held anomaly resolved before it was placed: it leaves no incident. Returns whether it was held. */
+  dropHeld(anomalyId: string): boolean {
+    const a = this.held.get(anomalyId);
+    if (!a) return false;
+    this.held.delete(anomalyId);
+    this.book.active.remove(a);
+    return true;
+  }
+
+  private placeOne(a: Anomaly, mayHold: boolean): void {
+    const covering = this.covering(a);
+    if (covering) return this.attachTo(covering, a);
+    if (mayHold && a.source === 'signaling' && this.book.cfg.grouping.signalingHoldMinutes > 0) {
+      this.held.set(a.id, a);
+      return;
+    }
+    this.attachTo(this.reopenable(a) ?? this.open(a), a);
+  }
+
+  private attachTo(live: LiveIncident, a: Anomaly): void {
+    if (isNetwork(a) && complaintsOnly(live) && !isCoreRoot(live.doc.rootCause.objectType)) {
+      // A complaint cluster that network evidence now explains takes that evidence's object as root.
+      this.book.promote(live, this.naturalRoot(a));
+    }
+    this.book.attach(live, a);
+    this.core.nameElement(live, a);
+  }
+
+  /** Weighs the batch's evidence per region (core), transport node and site, highest first. */
+  private escalate(fresh: readonly Anomaly[]): void {
+    const { book } = this;
+    const topo = book.topo;
+    const g = book.cfg.grouping;
+    const sites = new Set<string>();
+    const transports = new Set<string>();
+    const procedures = new Map<string, Set<string>>();
+    for (const a of fresh) {
+      if (!isNetwork(a)) continue;
+      const cell = a.cellId !== undefined ? topo.cell(a.cellId) : undefined;
+      if (cell) {
+        sites.add(cell.siteId);
+        transports.add(cell.transportId);
+        if (a.source === 'signaling') {
+          let set = procedures.get(cell.region);
+          if (!set) procedures.set(cell.region, (set = new Set()));
+          set.add(a.signal);
+        }
+      } else if (a.objectType === 'site') {
+        sites.add(a.objectId);
+        const tr = topo.site(a.objectId)?.transportId;
+        if (tr !== undefined) transports.add(tr);
+      } else if (a.objectType === 'transport') {
+        transports.add(a.objectId);
+      }
+    }
+    // The core first: the symptoms it explains are not evidence against a site or transport node.
+    this.core.escalate(procedures);
+    const regions = new Set([...sites].map((s) => topo.site(s)?.region ?? ''));
+    const view = this.core.anyOpenIn(regions) ? this.core.view() : book.active;
+    for (const tr of transports) {
+      const info = topo.transport(tr);
+      const ev = info && transportEvidence(info, topo, view, g);
+      if (ev) this.ensureRoot({ objectType: 'transport', objectId: tr }, ev);
+    }
+    for (const s of sites) {
+      const info = topo.site(s);
+      if (!info || this.openRoot({ objectType: 'transport', objectId: info.transportId })) continue;
+      const ev = siteEvidence(info, view, g);
+      if (ev) this.ensureRoot({ objectType: 'site', objectId: s }, ev);
+    }
+  }
+
+  private openRoot(root: RootRef): LiveIncident | undefined {
+    const live = this.book.rootedAt(root);
+    return live?.doc.state === 'open' ? live : undefined;
+  }
+
+  /**
+   * Makes sure one incident is rooted at `root`: the open one, else one reopened, else the best
+   * incident below it promoted, else a new one; the others below it that started together are absorbed.
+   */
+  private ensureRoot(root: RootRef, ev: Evidence): LiveIncident {
+    const { book } = this;
+    const level = ROOT_LEVEL[root.objectType];
+    const cells = book.cellsUnder(root);
+    const below = this.incidentsBelow(cells, level, ev.ref);
+    let survivor = this.openRoot(root) ?? this.higherCovering(cells, level);
+    if (!survivor) {
+      const resolved = book.rootedAt(root);
+      if (resolved && book.reopenable(resolved)) {
+        survivor = resolved;
+        book.reopen(resolved);
+      } else if (below.length > 0) {
+        survivor = pickSurvivor(below);
+        book.promote(survivor, root);
+      } else {
+        survivor = book.create(root, ev.ref, ev.reason, `${rootKey(root)}@${ev.ref}`);
+      }
+    }
+    if (ROOT_LEVEL[survivor.doc.rootCause.objectType] === level) survivor.rootReason = ev.reason;
+    book.grow(survivor, cells);
+    for (const victim of below) if (victim !== survivor && ROOT_LEVEL[victim.doc.rootCause.objectType] < ROOT_LEVEL[survivor.doc.rootCause.objectType]) book.absorb(survivor, victim);
+    return survivor;
+  }
+
+  /** An open incident rooted above `level` that already covers these cells (a site behind a failed node). */
+  private higherCovering(cells: readonly string[], level: number): LiveIncident | undefined {
+    if (cells.length === 0) return undefined;
+    for (const id of this.book.index.atCell(cells[0]!)) {
+      const live = this.book.lives.get(id)!;
+      const t = live.doc.rootCause.objectType;
+      if (live.doc.state === 'open' && !isCoreRoot(t) && ROOT_LEVEL[t] > level) return live;
+    }
+    return undefined;
+  }
+
+  /**
+   * Open incidents rooted below `level` on these cells (or complaint clusters in their districts)
+   * that started together with the new root's evidence: they are the same problem seen piecemeal.
+   */
+  private incidentsBelow(cells: readonly string[], level: number, ref: number): LiveIncident[] {
+    const { book } = this;
+    const window = Math.max(book.cfg.grouping.siteWindowMinutes, book.cfg.grouping.transportWindowMinutes) * MINUTE;
+    const out = new Set<LiveIncident>();
+    const districts = new Set<string>();
+    for (const c of cells) {
+      const d = book.topo.cell(c)?.district;
+      if (d !== undefined) districts.add(d);
+      for (const id of book.index.atCell(c)) out.add(book.lives.get(id)!);
+    }
+    for (const d of districts) {
+      const cluster = book.rootedAt({ objectType: 'district', objectId: d });
+      if (cluster) out.add(cluster);
+    }
+    return [...out].filter((l) => {
+      const t = l.doc.rootCause.objectType;
+      if (l.doc.state !== 'open' || isCoreRoot(t) || ROOT_LEVEL[t] >= level) return false;
+      return complaintsOnly(l) || Math.abs(l.doc.openedAt - ref) <= window;
+    });
+  }
+
+  /** The open incident this anomaly is evidence for, if one covers it. */
+  private covering(a: Anomaly): LiveIncident | undefined {
+    const { book } = this;
+    if (!isNetwork(a)) return this.coveringComplaints(a);
+    // Failing procedures, core alarms and region-wide findings belong to the core incident first.
+    if (a.source === 'signaling' || a.hint === 'core' || a.objectType === 'core' || a.objectType === 'region') {
+      const core = this.core.coveringCoreSymptom(a);
+      if (core) return core;
+    }
+    if (a.objectType === 'transport') return this.openRoot(a);
+    if (a.objectType === 'site') {
+      const tr = book.topo.site(a.objectId)?.transportId;
+      return this.openRoot(a) ?? (tr !== undefined ? this.openRoot({ objectType: 'transport', objectId: tr }) : undefined);
+    }
+    if (a.cellId !== undefined) {
+      let best: LiveIncident | undefined;
+      for (const id of book.index.atCell(a.cellId)) {
+        const live = book.lives.get(id)!;
+        const t = live.doc.rootCause.objectType;
+        if (live.doc.state !== 'open' || isCoreRoot(t)) continue;
+        if (!best || ROOT_LEVEL[t] > ROOT_LEVEL[best.doc.rootCause.objectType]) best = live;
+      }
+      if (best) return best;
+      // A dial test failing where nothing else is wrong, while the region's core fails, is the core.
+      if (a.source === 'dialtest') {
+        const core = this.core.coveringCoreSymptom(a);
+        if (core) return core;
+      }
+      const cell = book.topo.cell(a.cellId);
+      const cluster = cell && this.openRoot({ objectType: 'district', objectId: cell.district });
+      if (cluster && complaintsOnly(cluster) && a.startedAt <= cluster.doc.openedAt + JOIN_COMPLAINT_CLUSTER_MS) return cluster;
+      return undefined;
+    }
+    if (a.objectType === 'district') return this.openRoot(a);
+    return undefined;
+  }
+
+  /** A complaint spike joins the incident already explaining its cell or district, if any. */
+  private coveringComplaints(a: Anomaly): LiveIncident | undefined {
+    const { book } = this;
+    if (a.cellId !== undefined) {
+      let best: LiveIncident | undefined;
+      for (const id of book.index.atCell(a.cellId)) {
+        const live = book.lives.get(id)!;
+        if (live.doc.state === 'open' && (!best || ROOT_LEVEL[live.doc.rootCause.objectType] > ROOT_LEVEL[best.doc.rootCause.objectType])) best = live;
+      }
+      return best;
+    }
+    if (a.objectType !== 'district') return this.openRoot(a);
+    const cluster = this.openRoot(a);
+    if (cluster) return cluster;
+    const districtCells = Math.max(1, book.topo.cellsInDistrict(a.objectId).length);
+    let best: LiveIncident | undefined;
+    let bestShare = 0;
+    for (const id of book.index.inDistrict(a.objectId)) {
+      const live = book.lives.get(id)!;
+      if (live.doc.state !== 'open') continue;
+      const share = (live.districtCells.get(a.objectId) ?? 0) / districtCells;
+      const big = ROOT_LEVEL[live.doc.rootCause.objectType] >= 2;
+      if ((share >= 0.1 || big) && share >= bestShare) (best = live, bestShare = share);
+    }
+    return best;
+  }
+
+  /** A resolved incident of the same problem at the same place, within the reopen window. */
+  private reopenable(a: Anomaly): LiveIncident | undefined {
+    const { book } = this;
+    const ids = a.cellId !== undefined ? book.index.atCell(a.cellId) : [book.index.rootedAt(a)].filter((x) => x !== undefined);
+    let best: LiveIncident | undefined;
+    for (const id of ids) {
+      const live = book.lives.get(id)!;
+      if (!book.reopenable(live) || !sameProblem(live, a)) continue;
+      if (!best || live.doc.resolvedAt! > best.doc.resolvedAt!) best = live;
+    }
+    if (best) book.reopen(best);
+    return best;
+  }
+
+  /** A new incident at the anomaly's own object. */
+  private open(a: Anomaly): LiveIncident {
+    const root = this.naturalRoot(a);
+    const why = isNetwork(a)
+      ? `${a.source} ${a.signal} on ${a.objectType} ${a.objectId}`
+      : `complaints cluster at ${a.objectType} ${a.objectId}`;
+    return this.book.create(root, a.startedAt, why, a.id);
+  }
+
+  private naturalRoot(a: Anomaly): RootRef {
+    if (a.cellId !== undefined && a.objectType !== 'site' && a.objectType !== 'transport') return { objectType: 'cell', objectId: a.cellId };
+    return { objectType: a.objectType, objectId: a.objectId };
+  }
+}
+
+/** The incident to keep when several turn out to be one: the one with a ticket, else the first made public. */
+function pickSurvivor(cands: LiveIncident[]): LiveIncident {
+  return [...cands].sort((x, y) =>
+    Number(y.doc.ticketId !== null) - Number(x.doc.ticketId !== null) ||
+    Number(y.reported) - Number(x.reported) ||
+    Number(complaintsOnly(x)) - Number(complaintsOnly(y)) ||
+    x.doc.detectedAt - y.doc.detectedAt ||
+    (x.doc.id < y.doc.id ? -1 : 1))[0]!;
+}
+
+/** Same place and the same kind of problem: the returning anomaly reopens rather than duplicates. */
+function sameProblem(live: LiveIncident, a: Anomaly): boolean {
+  const cat = live.doc.rootCause.category;
+  if (live.doc.anomalies.some((e) => e.source === a.source && e.signal === a.signal)) return true;
+  if (a.hint === cat) return true;
+  return isOutageEvidence(a) && (cat === 'outage' || cat === 'transport');
+}

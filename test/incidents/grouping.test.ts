@@ -1,0 +1,240 @@
+import { describe, expect, it } from 'vitest';
+import type { Anomaly, Incident } from '../../src/model/index.js';
+import { MINUTE } from '../../src/model/index.js';
+import { T0, anomaly, cellsOf, engine, firing, pending } from './fixtures.js';
+
+const at = (m: number) => T0 + m * MINUTE;
+const open = (e: ReturnType<typeof engine>): Incident[] => [...e.live()].filter((i) => i.state === 'open');
+const roots = (e: ReturnType<typeof engine>) =>
+  open(e).map((i) => `${i.rootCause.objectType}:${i.rootCause.objectId}`).sort();
+
+/** PM outage anomalies on the given cells, starting `m` minutes after T0. */
+const outages = (cells: string[], m = 0): Anomaly[] => cells.map((cellId, i) => anomaly({ cellId, at: m + i * 0.5 }));
+
+describe('grouping along the topology', () => {
+  const cases: { name: string; batches: Anomaly[][]; roots: string[]; category?: string }[] = [
+    { name: 'one cell down is a cell incident', batches: [outages(['S1-1'])], roots: ['cell:S1-1'], category: 'outage' },
+    { name: 'all cells of a site at once are one site incident', batches: [outages(cellsOf('S1'))], roots: ['site:S1'], category: 'outage' },
+    { name: 'two of three cells of a site are enough for the site', batches: [outages(['S1-1', 'S1-2'])], roots: ['site:S1'] },
+    {
+      name: 'a site alarm names the site even with one cell anomalous',
+      batches: [[anomaly({ source: 'alarm', objectType: 'site', objectId: 'S4', signal: 'power_failure', severity: 'critical' }), ...outages(['S4-1'])]],
+      roots: ['site:S4'],
+    },
+    { name: 'sites behind one transport node are one transport incident', batches: [outages([...cellsOf('S1'), ...cellsOf('S2'), ...cellsOf('S3')])], roots: ['transport:TR-1'], category: 'transport' },
+    { name: 'two of three sites behind the node are enough', batches: [outages([...cellsOf('S1'), ...cellsOf('S2')])], roots: ['transport:TR-1'] },
+    {
+      name: 'a transport alarm makes later cell anomalies behind it evidence, not incidents',
+      batches: [[anomaly({ source: 'alarm', objectType: 'transport', objectId: 'TR-2', signal: 'link_down' })], outages(['S4-1', 'S5-2'], 3)],
+      roots: ['transport:TR-2'],
+    },
+    {
+      name: 'the same procedure failing on many cells of a region is a core incident',
+      batches: [[...cellsOf('S1'), ...cellsOf('S4'), 'S7-1', 'S8-1', 'S9-1'].map((cellId, i) =>
+        anomaly({ source: 'signaling', cellId, signal: 'attach', hint: 'degradation', severity: 'major', at: i * 0.2 }))],
+      roots: ['region:R1'], category: 'core',
+    },
+    {
+      name: 'unrelated neighbours stay separate: an outage and interference on adjacent sites',
+      batches: [[anomaly({ cellId: 'S1-1' }), anomaly({ cellId: 'S2-2', signal: 'erab_drop_rate', hint: 'interference', severity: 'major', at: 2 })]],
+      roots: ['cell:S1-1', 'cell:S2-2'],
+    },
+    {
+      name: 'congestion next to an outage on the same site stays its own incident',
+      batches: [[anomaly({ cellId: 'S1-1' }), anomaly({ cellId: 'S1-2', signal: 'prb_dl_utilization', hint: 'congestion', severity: 'major', at: 1 })]],
+      roots: ['cell:S1-1', 'cell:S1-2'],
+    },
+    {
+      name: 'one cell on each of two sites is not a transport problem',
+      batches: [outages(['S1-1', 'S2-1'])],
+      roots: ['cell:S1-1', 'cell:S2-1'],
+    },
+    {
+      name: 'a one-cell site down alone stays a cell incident',
+      batches: [outages(['S6-1'])],
+      roots: ['cell:S6-1'],
+    },
+    {
+      name: 'signaling failing on a few cells is not the core',
+      batches: [['S1-1', 'S2-1', 'S3-1'].map((cellId) => anomaly({ source: 'signaling', cellId, signal: 'attach', hint: 'degradation', severity: 'major' }))],
+      roots: ['cell:S1-1', 'cell:S2-1', 'cell:S3-1'],
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.name, () => {
+      const e = engine();
+      c.batches.forEach((batch, i) => {
+        e.onTransitions(batch.map((a) => firing(a)), at(5 + i * 5));
+        e.takeChanges();
+      });
+      // Past the signaling hold: what waited for a region-wide picture has been placed.
+      e.advance(at(5 + c.batches.length * 5 + 10));
+      expect(roots(e)).toEqual(c.roots);
+      if (c.category) expect(open(e)[0]!.rootCause.category).toBe(c.category);
+      // Every anomaly is evidence under exactly one incident.
+      const evidence = open(e).flatMap((i) => i.anomalies.map((x) => x.id));
+      expect(new Set(evidence).size).toBe(c.batches.flat().length);
+      expect(evidence.length).toBe(c.batches.flat().length);
+    });
+  }
+
+  it('keeps child anomalies as evidence under the root, with all the cells behind it', () => {
+    const e = engine();
+    e.onTransitions(outages([...cellsOf('S1'), ...cellsOf('S2')]).map((a) => firing(a)), at(5));
+    const [inc] = open(e);
+    expect(inc!.cells).toEqual([...cellsOf('S1'), ...cellsOf('S2'), ...cellsOf('S3')]);
+    expect(inc!.anomalies).toHaveLength(6);
+    expect(inc!.rootCause.reasoning!.join(' ')).toMatch(/2 of 3 sites behind TR-1/);
+  });
+
+  it('pending anomalies alone do not open incidents; firing ones do', () => {
+    const e = engine();
+    const a = anomaly({ cellId: 'S1-1' });
+    e.onTransitions([pending(a)], at(1));
+    expect(e.takeChanges()).toEqual([]);
+    e.onTransitions([firing(a)], at(3));
+    expect(e.takeChanges().map((c) => c.type)).toEqual(['opened']);
+  });
+
+  it('promotes a cell incident to the site when the other cells follow, keeping its id', () => {
+    const e = engine();
+    e.onTransitions([firing(anomaly({ cellId: 'S1-1' }))], at(1));
+    const [first] = e.takeChanges();
+    expect(first!.type).toBe('opened');
+    e.onTransitions(outages(['S1-2', 'S1-3'], 4).map((a) => firing(a)), at(6));
+    const changes = e.takeChanges();
+    expect(changes.map((c) => [c.type, c.incident.id])).toEqual([['updated', first!.incident.id]]);
+    expect(changes[0]!.incident.rootCause).toMatchObject({ objectType: 'site', objectId: 'S1' });
+    expect(open(e)).toHaveLength(1);
+  });
+
+  it('absorbs an incident that turns out to be part of a bigger one, leaving no duplicate', () => {
+    const e = engine();
+    e.onTransitions([firing(anomaly({ cellId: 'S1-1' }))], at(1));
+    const a = e.takeChanges()[0]!.incident.id;
+    e.onTransitions([firing(anomaly({ cellId: 'S2-1', at: 1 }))], at(2));
+    const b = e.takeChanges()[0]!.incident.id;
+    expect(a).not.toBe(b);
+    e.onTransitions(outages(['S1-2', 'S1-3', 'S2-2', 'S2-3'], 2).map((x) => firing(x)), at(4));
+    const changes = e.takeChanges();
+    const byId = new Map(changes.map((c) => [c.incident.id, c]));
+    expect(byId.get(a)!.type).toBe('updated');
+    expect(byId.get(a)!.incident.rootCause.objectType).toBe('transport');
+    expect(byId.get(a)!.incident.absorbed).toEqual([b]);
+    expect(byId.get(b)!).toMatchObject({ type: 'resolved', incident: { state: 'resolved', mergedInto: a } });
+    expect(open(e).map((i) => i.id)).toEqual([a]);
+    expect(open(e)[0]!.anomalies).toHaveLength(6);
+  });
+
+  it('a burst grouped in one batch opens exactly one incident and reports it once', () => {
+    const e = engine();
+    e.onTransitions(outages([...cellsOf('S1'), ...cellsOf('S2'), ...cellsOf('S3')]).map((a) => firing(a)), at(5));
+    const changes = e.takeChanges();
+    expect(changes.map((c) => c.type)).toEqual(['opened']);
+    expect(changes[0]!.incident.version).toBe(1);
+  });
+
+  it('a core alarm joins the core incident of the region and names the failing element', () => {
+    const e = engine();
+    const cells = [...cellsOf('S1'), ...cellsOf('S4'), 'S7-1', 'S8-1'];
+    e.onTransitions(cells.map((cellId) => firing(anomaly({ source: 'signaling', cellId, signal: 'attach', hint: 'degradation', severity: 'major' }))), at(5));
+    e.onTransitions([firing(anomaly({ source: 'alarm', objectType: 'core', objectId: 'MME-01', signal: 'process_failure', hint: 'core', at: 2 }))], at(6));
+    expect(roots(e)).toEqual(['core:MME-01']);
+    expect(open(e)[0]).toMatchObject({ region: 'R1', rootCause: { category: 'core' } });
+  });
+
+  it('a core failure seen first by its alarm, then cell by cell, stays one incident', () => {
+    const e = engine();
+    e.onTransitions([firing(anomaly({ source: 'alarm', objectType: 'core', objectId: 'AMF-02', signal: 'signaling_failure_rate_high', hint: 'core', severity: 'major' }))], at(2));
+    const cells = [...cellsOf('S1'), ...cellsOf('S4'), ...cellsOf('S7'), 'S8-1', 'S9-1'];
+    cells.forEach((cellId, i) => {
+      e.onTransitions([firing(anomaly({ source: 'signaling', cellId, signal: i % 2 ? 'attach' : 'registration', hint: 'degradation', severity: 'major', at: 3 + i }))], at(4 + i));
+      e.advance(at(4 + i));
+    });
+    e.onTransitions([firing(anomaly({ source: 'dialtest', cellId: 'S9-3', signal: 'voice', hint: 'degradation', severity: 'major', at: 9 }))], at(20));
+    e.advance(at(60));
+    expect(roots(e)).toEqual(['core:AMF-02']);
+    expect(open(e)[0]!.region).toBe('R1');
+    expect(open(e)[0]!.anomalies).toHaveLength(cells.length + 2);
+    expect(e.takeChanges().filter((c) => c.type === 'opened')).toHaveLength(1);
+  });
+
+  it('signaling failing on a handful of cells waits for the region-wide picture, then opens cell incidents', () => {
+    const e = engine({ grouping: { signalingHoldMinutes: 10 } });
+    e.onTransitions([firing(anomaly({ source: 'signaling', cellId: 'S7-1', signal: 'attach', hint: 'degradation', severity: 'major' }))], at(1));
+    expect(e.takeChanges()).toEqual([]);
+    e.advance(at(8));
+    expect(e.takeChanges()).toEqual([]);
+    e.advance(at(11));
+    expect(e.takeChanges().map((c) => [c.type, c.incident.rootCause.objectId])).toEqual([['opened', 'S7-1']]);
+  });
+
+  it('most sectors of a site congested are one site problem; congestion beside an outage is not', () => {
+    const e = engine();
+    e.onTransitions(cellsOf('S4').map((cellId) => firing(anomaly({ cellId, signal: 'prb_dl_utilization', hint: 'congestion', severity: 'major' }))), at(5));
+    expect(roots(e)).toEqual(['site:S4']);
+    expect(open(e)[0]!.rootCause.category).toBe('congestion');
+  });
+
+  it('a complaint spike opens a coverage incident that later network evidence joins', () => {
+    const e = engine();
+    e.onTransitions([firing(anomaly({ source: 'complaints', objectType: 'district', objectId: 'D2', signal: 'complaint_spike', hint: 'coverage', severity: 'minor' }))], at(30));
+    expect(open(e).map((i) => [i.rootCause.objectType, i.rootCause.category])).toEqual([['district', 'coverage']]);
+    const id = open(e)[0]!.id;
+    e.takeChanges();
+    e.onTransitions([firing(anomaly({ cellId: 'S7-2', signal: 'rrc_setup_success_rate', hint: 'degradation', severity: 'major', at: 20 }))], at(40));
+    expect(open(e)).toHaveLength(1);
+    expect(open(e)[0]).toMatchObject({ id, rootCause: { objectType: 'cell', objectId: 'S7-2', category: 'degradation' } });
+  });
+
+  it('a complaint spike where an incident is already open joins it as evidence', () => {
+    const e = engine();
+    e.onTransitions(outages([...cellsOf('S1'), ...cellsOf('S2')]).map((a) => firing(a)), at(5));
+    const before = open(e)[0]!;
+    const conf = before.confidence;
+    e.onTransitions([firing(anomaly({ source: 'complaints', objectType: 'district', objectId: 'D1', signal: 'complaint_spike', hint: 'coverage', severity: 'minor', at: 40 }))], at(45));
+    expect(open(e).map((i) => i.id)).toEqual([before.id]);
+    expect(open(e)[0]!.confidence).toBeGreaterThan(conf);
+  });
+});
+
+describe('confidence from independent feeds', () => {
+  const cases: { name: string; evidence: Partial<Anomaly>[]; confirmed: boolean }[] = [
+    { name: 'a single minor KPI deviation', evidence: [{ signal: 'erab_drop_rate', hint: 'degradation', severity: 'minor' }], confirmed: false },
+    { name: 'a single major dial-test failure', evidence: [{ source: 'dialtest', signal: 'voice', hint: 'degradation', severity: 'major' }], confirmed: false },
+    { name: 'a lone warning alarm', evidence: [{ source: 'alarm', signal: 'high_temperature', hint: 'unknown', severity: 'warning' }], confirmed: false },
+    { name: 'a critical alarm', evidence: [{ source: 'alarm', signal: 'cell_unavailable', severity: 'critical' }], confirmed: true },
+    {
+      name: 'KPI and dial test agree',
+      evidence: [{ signal: 'erab_drop_rate', hint: 'degradation', severity: 'major' }, { source: 'dialtest', signal: 'voice', hint: 'degradation', severity: 'major' }],
+      confirmed: true,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name} → ${c.confirmed ? 'confirmed' : 'not confirmed'}`, () => {
+      const e = engine();
+      e.onTransitions(c.evidence.map((p) => firing(anomaly({ cellId: 'S7-1', ...p }))), at(5));
+      const [inc] = open(e);
+      expect(inc!.confirmed).toBe(c.confirmed);
+    });
+  }
+
+  it('rises as more feeds agree', () => {
+    const e = engine();
+    const seen: number[] = [];
+    const feeds: Partial<Anomaly>[] = [
+      { signal: 'erab_drop_rate', hint: 'degradation', severity: 'minor' },
+      { source: 'dialtest', signal: 'voice', hint: 'degradation', severity: 'minor' },
+      { source: 'signaling', signal: 'volte_call_drop', hint: 'degradation', severity: 'minor' },
+      { source: 'alarm', signal: 'vswr', hint: 'degradation', severity: 'minor' },
+    ];
+    feeds.forEach((p, i) => {
+      e.onTransitions([firing(anomaly({ cellId: 'S7-1', at: i, ...p }))], at(5 + i));
+      seen.push(open(e)[0]!.confidence);
+    });
+    expect(open(e)).toHaveLength(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
+    expect(open(e)[0]!.feeds).toHaveLength(4);
+  });
+});

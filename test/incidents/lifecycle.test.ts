@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import type { Incident } from '../../src/model/index.js';
+import { HOUR, MINUTE } from '../../src/model/index.js';
+import { T0, anomaly, cellsOf, complaint, engine, firing, resolved } from './fixtures.js';
+
+const at = (m: number) => T0 + m * MINUTE;
+const types = (e: ReturnType<typeof engine>) => e.takeChanges().map((c) => `${c.type}:${c.incident.state}`);
+
+describe('resolve with hysteresis, reopen instead of duplicating', () => {
+  it('resolves only after every anomaly has stayed resolved for the hold time', () => {
+    const e = engine({ lifecycle: { resolveHoldMinutes: 15 } });
+    const a = anomaly({ cellId: 'S7-1' });
+    const b = anomaly({ cellId: 'S7-1', source: 'alarm', signal: 'cell_unavailable', at: 1 });
+    e.onTransitions([firing(a), firing(b)], at(2));
+    e.takeChanges();
+    e.onTransitions([resolved(a, at(30))], at(30));
+    e.advance(at(60));
+    expect(types(e)).toEqual(['updated:open']);
+    e.onTransitions([resolved(b, at(61))], at(61));
+    e.advance(at(75));
+    expect(types(e)).toEqual(['updated:open']);
+    e.advance(at(76));
+    const changes = e.takeChanges();
+    expect(changes.map((c) => c.type)).toEqual(['resolved']);
+    expect(changes[0]!.incident).toMatchObject({ state: 'resolved', resolvedAt: at(61) });
+  });
+
+  it('a wobble inside the hold time neither resolves nor opens a second incident', () => {
+    const e = engine();
+    const a = anomaly({ cellId: 'S7-1' });
+    e.onTransitions([firing(a)], at(1));
+    e.takeChanges();
+    e.onTransitions([resolved(a, at(20))], at(20));
+    e.advance(at(30));
+    const again = anomaly({ cellId: 'S7-1', at: 31 });
+    e.onTransitions([firing(again)], at(31));
+    e.advance(at(60));
+    expect(types(e)).toEqual(['updated:open']);
+    expect([...e.live()]).toHaveLength(1);
+  });
+
+  const reopenCases = [
+    { name: 'the same problem back within the window reopens it', back: 60, reopened: true },
+    { name: 'a problem back after the window is a new incident', back: 60 * 5, reopened: false },
+  ];
+  for (const c of reopenCases) {
+    it(c.name, () => {
+      const e = engine({ lifecycle: { resolveHoldMinutes: 10, reopenWindowMinutes: 120 } });
+      const a = anomaly({ cellId: 'S7-1' });
+      e.onTransitions([firing(a)], at(1));
+      e.onTransitions([resolved(a, at(30))], at(30));
+      e.advance(at(45));
+      const first = e.takeChanges().at(-1)!.incident;
+      expect(first.state).toBe('resolved');
+      e.advance(at(30 + c.back));
+      e.takeChanges();
+      e.onTransitions([firing(anomaly({ cellId: 'S7-1', at: 30 + c.back }))], at(30 + c.back));
+      const changes = e.takeChanges();
+      if (c.reopened) {
+        expect(changes.map((x) => [x.type, x.incident.id])).toEqual([['reopened', first.id]]);
+        expect(changes[0]!.incident).toMatchObject({ state: 'open', resolvedAt: null, reopenCount: 1 });
+      } else {
+        expect(changes.map((x) => x.type)).toEqual(['opened']);
+        expect(changes[0]!.incident.id).not.toBe(first.id);
+      }
+    });
+  }
+
+  it('a different problem on the same cell after resolution opens its own incident', () => {
+    const e = engine({ lifecycle: { resolveHoldMinutes: 10 } });
+    const a = anomaly({ cellId: 'S7-1' });
+    e.onTransitions([firing(a)], at(1));
+    e.onTransitions([resolved(a, at(30))], at(30));
+    e.advance(at(45));
+    e.takeChanges();
+    e.onTransitions([firing(anomaly({ cellId: 'S7-1', signal: 'prb_dl_utilization', hint: 'congestion', severity: 'major', at: 60 }))], at(60));
+    expect(e.takeChanges().map((x) => x.type)).toEqual(['opened']);
+  });
+
+  it('an incident opened and resolved within one batch reports both, each with its own state', () => {
+    const e = engine({ lifecycle: { resolveHoldMinutes: 0 } });
+    const a = anomaly({ cellId: 'S7-1' });
+    e.onTransitions([firing(a), resolved(a, at(3))], at(3));
+    e.advance(at(3));
+    const changes = e.takeChanges();
+    expect(changes.map((c) => `${c.type}:${c.incident.state}:v${c.incident.version}`)).toEqual(['opened:open:v1', 'resolved:resolved:v2']);
+  });
+
+  it('a known anomaly going from firing to resolving with the same reading is not an update', () => {
+    const e = engine();
+    const a = anomaly({ cellId: 'S7-1' });
+    e.onTransitions([firing(a)], at(1));
+    e.takeChanges();
+    e.onTransitions([{ from: 'firing', to: 'resolving', at: at(20), anomaly: { ...a, state: 'resolving' } }], at(20));
+    expect(e.takeChanges()).toEqual([]);
+    e.onTransitions([{ from: 'resolving', to: 'firing', at: at(25), anomaly: { ...a, state: 'firing', score: 12 } }], at(25));
+    expect(e.takeChanges().map((c) => [c.type, c.incident.anomalies[0]!.score])).toEqual([['updated', 12]]);
+  });
+
+  it('forgets resolved incidents once they can no longer reopen or take complaints', () => {
+    const e = engine({ lifecycle: { resolveHoldMinutes: 10, reopenWindowMinutes: 60 } });
+    const a = anomaly({ cellId: 'S7-1' });
+    e.onTransitions([firing(a)], at(1));
+    e.onTransitions([resolved(a, at(30))], at(30));
+    e.advance(at(45));
+    expect(e.sizes.live).toBe(1);
+    e.advance(at(30) + 5 * HOUR);
+    expect(e.sizes.live).toBe(0);
+  });
+});
+
+describe('restore after a restart', () => {
+  /** Runs a first engine, keeps the last snapshot of each incident as the store would. */
+  function stored(run: (e: ReturnType<typeof engine>) => void): Incident[] {
+    const e = engine();
+    run(e);
+    const byId = new Map<string, Incident>();
+    for (const c of e.takeChanges()) byId.set(c.incident.id, c.incident);
+    return [...byId.values()];
+  }
+
+  it('fresh anomalies on the same cells join the stored open incident', () => {
+    const docs = stored((e) => e.onTransitions(cellsOf('S1').map((cellId) => firing(anomaly({ cellId }))), at(5)));
+    expect(docs).toHaveLength(1);
+    const e2 = engine();
+    e2.restore(docs);
+    e2.onTransitions([firing(anomaly({ cellId: 'S1-2', source: 'dialtest', signal: 'voice', at: 20 }))], at(20));
+    const changes = e2.takeChanges();
+    expect(changes.map((c) => [c.type, c.incident.id])).toEqual([['updated', docs[0]!.id]]);
+    expect(changes[0]!.incident.version).toBe(docs[0]!.version + 1);
+    expect(changes[0]!.incident.feeds).toEqual(expect.arrayContaining(['pm', 'dialtest']));
+  });
+
+  it('restored evidence resolves when the detector resolves it, and the incident then resolves', () => {
+    const first = anomaly({ cellId: 'S7-1' });
+    const docs = stored((e) => e.onTransitions([firing(first)], at(5)));
+    const e2 = engine({ lifecycle: { resolveHoldMinutes: 10 } });
+    e2.restore(docs);
+    e2.onTransitions([resolved(first, at(40))], at(40));
+    e2.advance(at(55));
+    expect(e2.takeChanges().map((c) => c.type)).toEqual(['updated', 'resolved']);
+  });
+
+  it('a complaint after the restart links to the restored incident', () => {
+    const docs = stored((e) => e.onTransitions(cellsOf('S4').map((cellId) => firing(anomaly({ cellId }))), at(5)));
+    const e2 = engine();
+    e2.restore(docs);
+    const link = e2.onComplaint(complaint({ at: 30, location: { cellId: 'S4-2' } }), at(30));
+    expect(link?.incidentId).toBe(docs[0]!.id);
+  });
+
+  it('stored history counts as past incidents for triage', () => {
+    const docs = stored((e) => {
+      const a = anomaly({ cellId: 'S7-1' });
+      e.onTransitions([firing(a)], at(5));
+      e.onTransitions([resolved(a, at(20))], at(20));
+      e.advance(at(40));
+    });
+    const old = docs.map((d) => ({ ...d, openedAt: d.openedAt - 10 * 24 * HOUR, resolvedAt: d.resolvedAt! - 10 * 24 * HOUR, updatedAt: d.updatedAt - 10 * 24 * HOUR, detectedAt: d.detectedAt - 10 * 24 * HOUR }));
+    const fresh = engine();
+    fresh.onTransitions([firing(anomaly({ cellId: 'S7-1', at: 100 }))], at(100));
+    const withHistory = engine();
+    withHistory.restore(old);
+    withHistory.onTransitions([firing(anomaly({ cellId: 'S7-1', at: 100 }))], at(100));
+    const score = (x: ReturnType<typeof engine>) => [...x.live()].find((i) => i.state === 'open')!.triage;
+    expect(score(withHistory).score).toBeGreaterThan(score(fresh).score);
+    expect(score(withHistory).reasons.join(' ')).toMatch(/1 earlier incident/);
+  });
+});

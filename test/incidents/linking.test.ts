@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { Complaint, Incident } from '../../src/model/index.js';
+import { MINUTE } from '../../src/model/index.js';
+import { T0, anomaly, cellsOf, complaint, engine, firing, resolved, siteLatLon } from './fixtures.js';
+
+const at = (m: number) => T0 + m * MINUTE;
+
+/**
+ * Three open incidents from minute 0: a transport outage behind TR-1 (sites S1–S3, district D1),
+ * interference on cell S7-1 and congestion on cell S8-2 (district D2).
+ */
+function scene() {
+  const e = engine();
+  const interference = anomaly({ cellId: 'S7-1', signal: 'erab_drop_rate', hint: 'interference', severity: 'major' });
+  e.onTransitions([
+    ...[...cellsOf('S1'), ...cellsOf('S2'), ...cellsOf('S3')].map((cellId) => firing(anomaly({ cellId }))),
+    firing(interference),
+    firing(anomaly({ cellId: 'S8-2', signal: 'prb_dl_utilization', hint: 'congestion', severity: 'major' })),
+  ], at(5));
+  e.takeChanges();
+  const byRoot = (id: string): Incident => [...e.live()].find((i) => i.rootCause.objectId === id)!;
+  return { e, byRoot, interference };
+}
+
+describe('linking complaints to incidents', () => {
+  const near = (site: string, dLat = 0.0005) => ({ lat: siteLatLon(site).lat + dLat, lon: siteLatLon(site).lon });
+  const cases: { name: string; c: Omit<Parameters<typeof complaint>[0], 'id'>; to: string | null; reason?: RegExp }[] = [
+    { name: 'by cell id, inside the outage', c: { at: 30, location: { cellId: 'S2-3' }, category: 'no_data' }, to: 'TR-1', reason: /at S2-3, a cell of the incident/ },
+    { name: 'by lat/lon next to an affected site', c: { at: 45, location: near('S3'), category: 'no_coverage' }, to: 'TR-1', reason: /km from S3-\d/ },
+    { name: 'by lat/lon next to a healthy site', c: { at: 45, location: near('S5'), category: 'no_coverage' }, to: null },
+    { name: 'by district, most of which is down', c: { at: 50, location: { district: 'D1' }, category: 'no_data' }, to: 'TR-1', reason: /covers 60% of D1/ },
+    { name: 'by district, with nothing fitting there', c: { at: 50, location: { district: 'D2' }, category: 'other' }, to: null },
+    { name: 'wrong time: long before the problem began', c: { at: -90, location: { cellId: 'S2-3' }, category: 'no_data' }, to: null },
+    { name: 'wrong category: no coverage at a congested cell', c: { at: 30, location: { cellId: 'S8-2' }, category: 'no_coverage' }, to: null },
+    { name: 'right category: slow data at a congested cell', c: { at: 30, location: { cellId: 'S8-2' }, category: 'slow_data' }, to: 'S8-2', reason: /slow_data fits a congestion problem/ },
+    { name: 'right category: call drops at an interfered cell', c: { at: 30, location: { cellId: 'S7-1' }, category: 'call_drop' }, to: 'S7-1' },
+    { name: 'a cell with no problem', c: { at: 30, location: { cellId: 'S9-2' }, category: 'call_drop' }, to: null },
+  ];
+  for (const c of cases) {
+    it(`${c.name} → ${c.to ?? 'unlinked'}`, () => {
+      const { e, byRoot } = scene();
+      const link = e.onComplaint(complaint(c.c), at(c.c.at));
+      if (c.to === null) {
+        expect(link).toBeNull();
+        return;
+      }
+      expect(link?.incidentId).toBe(byRoot(c.to).id);
+      expect(link!.confidence).toBeGreaterThan(0);
+      expect(link!.confidence).toBeLessThanOrEqual(1);
+      if (c.reason) expect(link!.reason).toMatch(c.reason);
+      expect(byRoot(c.to).complaintIds).toContain(link!.complaintId);
+      const changes = e.takeChanges();
+      expect(changes.map((x) => [x.type, x.incident.id])).toEqual([['updated', byRoot(c.to).id]]);
+      expect(changes[0]!.linkedComplaints).toEqual([link]);
+    });
+  }
+
+  it('links to a just-resolved incident, not to one resolved long ago', () => {
+    const { e, byRoot, interference } = scene();
+    e.onTransitions([resolved(interference, at(60))], at(60));
+    e.advance(at(80));
+    expect(byRoot('S7-1').state).toBe('resolved');
+    const soon = e.onComplaint(complaint({ at: 100, location: { cellId: 'S7-1' }, category: 'call_drop' }), at(100));
+    expect(soon?.incidentId).toBe(byRoot('S7-1').id);
+    expect(soon!.reason).toMatch(/after the problem was resolved/);
+    const late = e.onComplaint(complaint({ at: 60 + 300, location: { cellId: 'S7-1' }, category: 'call_drop' }), at(360));
+    expect(late).toBeNull();
+  });
+
+  it('links complaints received before the incident was detected once it opens', () => {
+    const e = engine();
+    const early = complaint({ at: 10, location: { cellId: 'S9-1' }, category: 'no_data' });
+    expect(e.onComplaint(early, at(10))).toBeNull();
+    e.onTransitions([firing(anomaly({ cellId: 'S9-1', at: 5 }))], at(20));
+    const [opened] = e.takeChanges();
+    expect(opened!.type).toBe('opened');
+    expect(opened!.linkedComplaints?.map((l) => l.complaintId)).toEqual([early.complaintId]);
+    expect(opened!.incident.complaintIds).toEqual([early.complaintId]);
+  });
+
+  it('a complaint spike becomes a coverage incident holding the complaints that made it', () => {
+    const e = engine();
+    const cs: Complaint[] = [5, 10, 15].map((m) => complaint({ at: m, location: { district: 'D2' }, category: 'no_coverage' }));
+    for (const c of cs) expect(e.onComplaint(c, c.receivedAt)).toBeNull();
+    e.onTransitions([firing(anomaly({ source: 'complaints', objectType: 'district', objectId: 'D2', signal: 'complaint_spike', hint: 'coverage', severity: 'minor', at: 0 }))], at(20));
+    const [opened] = e.takeChanges();
+    expect(opened!.incident.rootCause).toMatchObject({ objectType: 'district', objectId: 'D2', category: 'coverage' });
+    expect(opened!.incident.complaintIds.sort()).toEqual(cs.map((c) => c.complaintId).sort());
+  });
+
+  it('a complaint is linked once even if it comes again', () => {
+    const { e } = scene();
+    const c = complaint({ at: 30, location: { cellId: 'S2-3' } });
+    const first = e.onComplaint(c, at(30));
+    e.takeChanges();
+    expect(e.onComplaint(c, at(31))).toEqual(first);
+    expect(e.takeChanges()).toEqual([]);
+  });
+
+  it('re-triages when complaints join: a VIP complaint raises the score', () => {
+    const { e, byRoot } = scene();
+    const before = byRoot('S7-1').triage.score;
+    e.onComplaint(complaint({ at: 30, location: { cellId: 'S7-1' }, category: 'call_drop', cls: 'vip_diamond' }), at(30));
+    const [change] = e.takeChanges();
+    expect(change!.incident.triage.score).toBeGreaterThan(before);
+    expect(change!.incident.triage.reasons.join(' ')).toMatch(/1 VIP diamond/);
+  });
+
+  it('gives an unlinked complaint its own triage, and a linked one its incident\'s', () => {
+    const { e, byRoot } = scene();
+    const lone = complaint({ at: 30, location: { cellId: 'S9-2' }, category: 'weak_signal', cls: 'vip_gold' });
+    const tLone = e.complaintTriage(lone, e.onComplaint(lone, at(30)), at(30));
+    expect(tLone!.reasons.join(' ')).toMatch(/VIP gold/);
+    expect(tLone!.reasons.join(' ')).toMatch(/area: campus/);
+    const linked = complaint({ at: 31, location: { cellId: 'S2-1' } });
+    const link = e.onComplaint(linked, at(31));
+    expect(e.complaintTriage(linked, link, at(31))).toEqual(byRoot('TR-1').triage);
+  });
+});
