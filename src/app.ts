@@ -8,12 +8,18 @@ import pkg from '../package.json' with { type: 'json' };
 import { registerCellRoutes } from './api/routes/cells.js';
 import { registerComplaintRoutes } from './api/routes/complaints.js';
 import { registerIncidentRoutes } from './api/routes/incidents.js';
+import { registerInfluxWriteRoutes } from './api/routes/influx-write.js';
 import { registerIngestRoutes } from './api/routes/ingest.js';
 import { registerInventoryRoutes } from './api/routes/inventory.js';
 import { registerStatusRoutes } from './api/routes/status.js';
+import { registerVesRoutes } from './api/routes/ves.js';
 import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
+import { compileKpiFormulas, computeKpis } from './collectors/kpi-formulas.js';
+import { PmXmlWatcher } from './collectors/pm-xml/pm-xml-watcher.js';
+import { InfluxHistoryWriter } from './outputs/influx/influx-history-writer.js';
+import { InfluxClientSink, type InfluxWriteSink } from './outputs/influx/influx-sink.js';
 import type { Config } from './config/schema.js';
 import { DashboardHub } from './dashboard/hub.js';
 import { registerDashboard } from './dashboard/plugin.js';
@@ -39,6 +45,8 @@ export interface AppOptions {
   store?: Store;
   /** Wall clock, for latency metrics and pacing only. */
   wallClock?: () => number;
+  /** Where history goes when `history.influx.url` is set; defaults to the InfluxDB client. */
+  historySink?: InfluxWriteSink;
 }
 
 export interface App {
@@ -106,8 +114,32 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     config: config.pipeline, store, metrics, logger, wallClock, incidents,
     persisters: [new IncidentTicketNotes(incidents, store.incidents)],
   });
-  const decoder = new RecordDecoder({ topology: inventory });
+  const kpiFormulas = compileKpiFormulas(config.collectors.kpiFormulas);
+  const decoder = new RecordDecoder({
+    topology: inventory,
+    countersToKpis: (counters, period) => computeKpis(counters, kpiFormulas, period),
+  });
   const ingest = new IngestService({ config: config.pipeline, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
+
+  const influx = config.history.influx;
+  const history = influx.url
+    ? new InfluxHistoryWriter({
+      config: influx, sink: opts.historySink ?? new InfluxClientSink(influx, logger), topology: inventory, logger, wallClock,
+      metrics: {
+        points: (result, n) => metrics.historyPoints.inc({ result }, n),
+        buffered: (n) => metrics.historyBuffered.set(n),
+        writeFailure: (retryable) => metrics.historyWriteFailures.inc({ retryable: String(retryable) }),
+      },
+    })
+    : undefined;
+  if (history) pipeline.addListener(history);
+
+  const pmXml = config.collectors.pmXml.dir
+    ? new PmXmlWatcher({
+      config: config.collectors.pmXml, formulas: kpiFormulas, ingest, files: store.processedFiles, logger, wallClock,
+      countFile: (result) => metrics.pmXmlFiles.inc({ result }),
+    })
+    : undefined;
 
   const auth = new TokenAuth(config.auth);
   const server = createServer({ config: config.server, auth, logger });
@@ -122,6 +154,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerComplaintRoutes(server, { store });
   const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
   registerIncidentRoutes(server, { store, knownIssues });
+  registerVesRoutes(server, { ingest, topology: inventory, config: config.collectors.ves });
+  registerInfluxWriteRoutes(server, { ingest, metrics, bodyLimitBytes: config.server.bodyLimitBytes, wallClock });
 
   let dashboard: DashboardHub | null = null;
   if (config.dashboard.enabled) {
@@ -145,15 +179,21 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     async start() {
       const restored = pipeline.restore();
       const requeued = ingest.requeueUnprocessedComplaints();
+      history?.start();
       pipeline.start();
+      // Consumers before producers: the file collector starts once the pipeline runs.
+      await pmXml?.start();
       dashboard?.start();
       log.info({ ...restored, requeuedComplaints: requeued, cells: inventory.size }, 'state restored');
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      await pmXml?.stop();
       ingest.close();
       const drained = await pipeline.stop(config.server.shutdownGraceMs);
+      // After the drain, so the last batches still reach InfluxDB (bounded: a down server cannot hold the stop).
+      await history?.close(Math.min(5_000, config.server.shutdownGraceMs));
       await server.close();
       store.close();
       log.info({ drained }, 'stopped');

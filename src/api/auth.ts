@@ -43,15 +43,26 @@ export class TokenAuth {
   }
 }
 
-/** The bearer token of a request: `Authorization: Bearer …` or `Token …` (InfluxDB clients), else `?token=` (WebSocket). */
+/**
+ * The token of a request: `Authorization: Bearer …` or `Token …` (InfluxDB clients, Telegraf), the
+ * password of `Authorization: Basic …` (VES agents, InfluxDB 1.x clients), else `?token=`
+ * (WebSocket) or `?p=` (InfluxDB 1.x `u`/`p` query parameters).
+ */
 export function tokenOf(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
   if (h) {
     const m = /^(?:Bearer|Token)\s+(.+)$/i.exec(h);
     if (m) return m[1]!.trim();
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(h);
+    if (basic) {
+      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon >= 0) return decoded.slice(colon + 1);
+    }
   }
-  const q = (req.query as Record<string, unknown> | undefined)?.token;
-  return typeof q === 'string' ? q : undefined;
+  const q = req.query as Record<string, unknown> | undefined;
+  if (typeof q?.token === 'string') return q.token;
+  return typeof q?.p === 'string' ? q.p : undefined;
 }
 
 export function registerAuth(app: FastifyInstance, auth: TokenAuth): void {

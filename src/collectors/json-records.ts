@@ -16,8 +16,8 @@ export type Decoded =
   | { ok: true; event: NetworkEvent }
   | { ok: false; error: string; /** bounded label for metrics */ reason: string };
 
-/** Turns PM counters into KPIs (and the attempts behind rate KPIs) with the configured formulas. */
-export type CounterMapper = (counters: Record<string, number>) => { kpis: Record<string, number>; attempts: Record<string, number> };
+/** Turns PM counters into KPIs (and the attempts behind rate KPIs) with the configured formulas; `period` in seconds feeds `$period`. */
+export type CounterMapper = (counters: Record<string, number>, period: number) => { kpis: Record<string, number>; attempts: Record<string, number> };
 
 export interface DecoderDeps {
   topology: Topology;
@@ -84,7 +84,7 @@ export class RecordDecoder {
       if (!this.deps.countersToKpis) {
         if (!p.kpis) return { ok: false, error: 'counters: no KPI formulas are configured to compute KPIs from counters', reason: 'no_formulas' };
       } else {
-        const computed = this.deps.countersToKpis(p.counters);
+        const computed = this.deps.countersToKpis(p.counters, p.period);
         // Explicit KPIs win over computed ones; computed attempts fill in the evidence.
         kpis = Object.assign(Object.create(null), computed.kpis, p.kpis ?? {});
         attempts = Object.assign(Object.create(null), computed.attempts, p.attempts ?? {});

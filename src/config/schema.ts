@@ -5,11 +5,13 @@
  */
 import { z } from 'zod';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
+import { collectorsConfigSchema } from '../collectors/config.js';
 import { dashboardConfigSchema } from '../dashboard/config.js';
 import { incidentsConfigSchema } from '../incidents/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
 import { storeConfigSchema } from '../store/store.js';
+import { historyOutputsConfigSchema } from '../outputs/influx/config.js';
 import { logConfigSchema } from '../telemetry/config.js';
 import { triageConfigSchema } from '../triage/config.js';
 
@@ -25,5 +27,8 @@ export const configSchema = z.strictObject({
   dashboard: dashboardConfigSchema.prefault({}),
   incidents: incidentsConfigSchema.prefault({}),
   triage: triageConfigSchema.prefault({}),
+  collectors: collectorsConfigSchema.prefault({}),
+  /** Where history is written (InfluxDB). */
+  history: historyOutputsConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;

@@ -17,6 +17,13 @@ import type { FeedStats } from './feed-stats.js';
 import type { IngestPort, IngestResult, Rejection } from './ingest-port.js';
 import type { Pipeline } from './pipeline.js';
 
+/**
+ * A record that failed before decoding: a broken NDJSON line (a string: its error, counted as
+ * `invalid_json`), or a collector's own rejection with its metrics reason (e.g. a VES event of an
+ * unsupported domain).
+ */
+export type Unparsable = string | { error: string; reason: string };
+
 /** Records decoded per slice before yielding to the event loop (a few ms of work). */
 const SLICE = 2000;
 
@@ -76,7 +83,7 @@ export class IngestService implements IngestPort {
    * `unparsable` holds, by index, records that could not even be parsed (a broken NDJSON line):
    * they are rejected with that error; the rest of the batch goes on.
    */
-  accept(feed: Feed, records: readonly unknown[], source = 'http', unparsable?: ReadonlyMap<number, string>): IngestResult {
+  accept(feed: Feed, records: readonly unknown[], source = 'http', unparsable?: ReadonlyMap<number, Unparsable>): IngestResult {
     this.admit(feed, records.length);
     const d = this.newDecoding();
     this.decodeRange(feed, records, 0, records.length, unparsable, d);
@@ -88,7 +95,7 @@ export class IngestService implements IngestPort {
    * one big request cannot stall the others. The batch's room in the queue is reserved up front:
    * it is still accepted or refused as a whole.
    */
-  async acceptInSlices(feed: Feed, records: readonly unknown[], source = 'http', unparsable?: ReadonlyMap<number, string>): Promise<IngestResult> {
+  async acceptInSlices(feed: Feed, records: readonly unknown[], source = 'http', unparsable?: ReadonlyMap<number, Unparsable>): Promise<IngestResult> {
     if (records.length <= SLICE) return this.accept(feed, records, source, unparsable);
     this.admit(feed, records.length);
     this.reserved += records.length;
@@ -109,13 +116,15 @@ export class IngestService implements IngestPort {
     return { events: [], rejected: [], reasons: new Map(), rejectEntries: [] };
   }
 
-  private decodeRange(feed: Feed, records: readonly unknown[], from: number, to: number, unparsable: ReadonlyMap<number, string> | undefined, out: Decoding): void {
+  private decodeRange(feed: Feed, records: readonly unknown[], from: number, to: number, unparsable: ReadonlyMap<number, Unparsable> | undefined, out: Decoding): void {
     const { events, rejected, reasons, rejectEntries } = out;
     const now = this.wall();
     const maxT = this.deps.config.maxFutureS > 0 ? now + this.deps.config.maxFutureS * 1000 : Infinity;
     for (let i = from; i < to; i++) {
       const parseError = unparsable?.get(i);
-      const d = parseError === undefined ? this.deps.decoder.decode(feed, records[i]) : { ok: false as const, error: parseError, reason: 'invalid_json' };
+      const d = parseError === undefined
+        ? this.deps.decoder.decode(feed, records[i])
+        : typeof parseError === 'string' ? { ok: false as const, error: parseError, reason: 'invalid_json' } : { ok: false as const, ...parseError };
       let error: string | null = null;
       let reason = '';
       if (!d.ok) ({ error, reason } = d);

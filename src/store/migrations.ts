@@ -73,4 +73,21 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    name: '0004-pm-xml-processed-files',
+    sql: `
+      CREATE TABLE processed_files (
+        name TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        sha256 TEXT,
+        reason TEXT,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER
+      );
+      CREATE INDEX processed_files_finished ON processed_files (finished_at) WHERE state != 'processing';
+    `,
+  },
 ];

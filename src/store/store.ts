@@ -11,6 +11,7 @@ import { MemoryCheckpointStore, SqliteCheckpointStore, type CheckpointStore } fr
 import { MemoryComplaintStore, SqliteComplaintStore, type ComplaintStore } from './complaint-store.js';
 import { MemoryIncidentStore, SqliteIncidentStore, type IncidentStore } from './incident-store.js';
 import { MemoryMetaStore, SqliteMetaStore, type MetaStore } from './meta-store.js';
+import { MemoryProcessedFileStore, SqliteProcessedFileStore, type ProcessedFileStore } from './processed-file-store.js';
 import { MemoryRejectStore, SqliteRejectStore, type RejectStore } from './reject-store.js';
 
 export const storeConfigSchema = z.strictObject({
@@ -30,6 +31,8 @@ export interface Store {
   readonly checkpoints: CheckpointStore;
   readonly cells: CellStore;
   readonly meta: MetaStore;
+  /** PM XML files already taken in (collectors/pm-xml). */
+  readonly processedFiles: ProcessedFileStore;
   /** Runs `fn` atomically; nested calls join the outer transaction. */
   transaction<T>(fn: () => T): T;
   /** A cheap check that the store answers (for /readyz). */
@@ -44,6 +47,7 @@ export class SqliteStore implements Store {
   readonly checkpoints: CheckpointStore;
   readonly cells: CellStore;
   readonly meta: MetaStore;
+  readonly processedFiles: ProcessedFileStore;
 
   constructor(readonly db: Db, config: StoreConfig) {
     this.complaints = new SqliteComplaintStore(db);
@@ -52,6 +56,7 @@ export class SqliteStore implements Store {
     this.checkpoints = new SqliteCheckpointStore(db);
     this.cells = new SqliteCellStore(db);
     this.meta = new SqliteMetaStore(db);
+    this.processedFiles = new SqliteProcessedFileStore(db);
   }
 
   transaction<T>(fn: () => T): T {
@@ -87,6 +92,7 @@ export function createMemoryStore(config: StoreConfig = storeConfigSchema.parse(
     checkpoints: new MemoryCheckpointStore(),
     cells: new MemoryCellStore(),
     meta: new MemoryMetaStore(),
+    processedFiles: new MemoryProcessedFileStore(),
     transaction: <T>(fn: () => T): T => fn(),
     healthy: () => open,
     close: () => {

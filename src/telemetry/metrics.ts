@@ -23,6 +23,11 @@ export class Metrics {
   readonly dashboardMessages: Counter<'kind'>;
   readonly dashboardBytes: Counter<'kind'>;
   readonly dashboardSlowClients: Counter<'action'>;
+  readonly pmXmlFiles: Counter<'result'>;
+  readonly lineProtocolPoints: Counter<'result'>;
+  readonly historyPoints: Counter<'result'>;
+  readonly historyBuffered: Gauge;
+  readonly historyWriteFailures: Counter<'retryable'>;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [(this.registry = new Registry())];
@@ -112,6 +117,35 @@ export class Metrics {
       name: 'nocwatch_dashboard_slow_clients_total',
       help: 'Dashboard clients over their send buffer: skipped until drained, or dropped when stuck',
       labelNames: ['action'],
+      registers,
+    });
+    this.pmXmlFiles = new Counter({
+      name: 'nocwatch_pm_xml_files_total',
+      help: 'PM XML files finished, by result: done, failed (moved to failed/ with a reason), duplicate (name already taken in)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.lineProtocolPoints = new Counter({
+      name: 'nocwatch_line_protocol_points_total',
+      help: 'Line protocol points received, by result: accepted, rejected (bad line or record), ignored (a measurement nocwatch does not read)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.historyPoints = new Counter({
+      name: 'nocwatch_history_points_total',
+      help: 'History points for InfluxDB, by result: written, dropped_buffer_full (oldest dropped while the server was slow or down), dropped_rejected (refused by the server)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.historyBuffered = new Gauge({
+      name: 'nocwatch_history_buffered_points',
+      help: 'History points waiting to be written to InfluxDB',
+      registers,
+    });
+    this.historyWriteFailures = new Counter({
+      name: 'nocwatch_history_write_failures_total',
+      help: 'Failed InfluxDB write requests; retryable ones are retried with backoff',
+      labelNames: ['retryable'],
       registers,
     });
   }

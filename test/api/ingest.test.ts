@@ -148,10 +148,15 @@ describe('ingest semantics', () => {
     expect(res.json()).toEqual({ accepted: 1, rejected: [{ index: 0, error: expect.stringMatching(/ahead of this server's clock/) }] });
   });
 
-  it('computes nothing from counters without formulas and says so', async () => {
-    app = await testApp();
-    const res = await post('pm', { cellId: 'A', time: T, counters: { 'RRC.ConnEstabAtt.Sum': 10 } });
-    expect(res.json().rejected[0].error).toMatch(/no KPI formulas/);
+  it('computes KPIs and attempts from counters with the configured formulas', async () => {
+    app = await testApp({ collectors: { kpiFormulas: { paging_success_rate: { formula: '100 * P.Succ / P.Att', attempts: true } } } });
+    const res = await post('pm', [
+      { cellId: 'A', time: T, counters: { 'RRC.ConnEstabAtt.Sum': 200, 'RRC.ConnEstabSucc.Sum': 190, 'P.Att': 10, 'P.Succ': 9 } },
+      { cellId: 'A', time: T, counters: { 'RRC.ConnEstabAtt.Sum': 10 } },
+    ]);
+    expect(res.json().accepted).toBe(1);
+    // A missing counter gives no value, and a record with no value at all is rejected, not zero.
+    expect(res.json().rejected).toEqual([{ index: 1, error: expect.stringMatching(/none computable from the counters/) }]);
   });
 });
 

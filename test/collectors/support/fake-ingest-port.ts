@@ -1,0 +1,45 @@
+/**
+ * An in-memory ingest port for collector tests: decodes records with the real RecordDecoder (as
+ * IngestService does, with the default KPI formulas), keeps the events it accepted, and can be told
+ * to be overloaded.
+ */
+import { RecordDecoder } from '../../../src/collectors/json-records.js';
+import { computeKpis } from '../../../src/collectors/kpi-formulas.js';
+import { OverloadedError } from '../../../src/errors.js';
+import { Inventory } from '../../../src/inventory/inventory.js';
+import type { Feed, NetworkEvent } from '../../../src/model/index.js';
+import type { IngestPort, IngestResult } from '../../../src/pipeline/ingest-port.js';
+
+export class FakeIngestPort implements IngestPort {
+  readonly events: Array<{ feed: Feed; event: NetworkEvent; source?: string }> = [];
+  /** The next N calls throw OverloadedError before accepting anything. */
+  overloadedFor = 0;
+  calls = 0;
+  private readonly decoder = new RecordDecoder({ topology: new Inventory(), countersToKpis: (c, period) => computeKpis(c, {}, period) });
+
+  accept(feed: Feed, records: readonly unknown[], source?: string, unparsable?: ReadonlyMap<number, string>): IngestResult {
+    this.admit();
+    const rejected: IngestResult['rejected'] = [];
+    records.forEach((record, index) => {
+      const bad = unparsable?.get(index);
+      const d = bad === undefined ? this.decoder.decode(feed, record) : { ok: false as const, error: bad };
+      if (d.ok) this.events.push({ feed, event: d.event, source });
+      else rejected.push({ index, error: d.error });
+    });
+    return { accepted: records.length - rejected.length, rejected };
+  }
+
+  acceptEvents(feed: Feed, events: readonly NetworkEvent[], source?: string): IngestResult {
+    this.admit();
+    for (const event of events) this.events.push({ feed, event, source });
+    return { accepted: events.length, rejected: [] };
+  }
+
+  private admit(): void {
+    this.calls++;
+    if (this.overloadedFor > 0) {
+      this.overloadedFor--;
+      throw new OverloadedError(1, 'queue full');
+    }
+  }
+}
