@@ -13,7 +13,7 @@ import { encodeGeometry } from './geometry.js';
 import { compareIncidents } from './incident-order.js';
 import {
   STATUS_ANOMALOUS, STATUS_NORMAL, STATUS_OUTAGE,
-  type ComplaintItem, type Counters, type DeltaMessage, type FeedBoard, type IncidentItem, type KpiTile, type SnapshotMessage, type TicketBoard,
+  type ComplaintItem, type Counters, type DeltaIncident, type DeltaMessage, type FeedBoard, type IncidentItem, type KpiTile, type SnapshotMessage, type TicketBoard,
 } from './protocol.js';
 import { PROCESS_KPIS, type DashboardSources } from './sources.js';
 import { complaintItem, incidentItem, isOutageIncident, ticketBoard } from './views.js';
@@ -25,6 +25,20 @@ const CLASS_CACHE = 100_000;
 const CLOSED_TICKET_KEEP = DAY;
 /** Newest complaints carried in one delta; the rest are only counted (the ticker shows the latest). */
 const COMPLAINTS_PER_DELTA = 50;
+
+/** Below this many cells an incident's cell list is simply sent again; it costs less than comparing. */
+const CELLS_KEY_MIN = 1000;
+
+/** A fingerprint of a large cell list (FNV-1a over the ids), to skip resending unchanged ones. */
+function cellsKey(cells: readonly string[]): string | null {
+  if (cells.length < CELLS_KEY_MIN) return null;
+  let h = 0x811c9dc5;
+  for (const id of cells) {
+    for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
+    h = Math.imul(h ^ 10, 0x01000193);
+  }
+  return `${cells.length}:${(h >>> 0).toString(36)}`;
+}
 
 /**
  * The cells an anomaly colours: its cell, or every cell of the site or transport node it was raised
@@ -63,6 +77,9 @@ export class DashboardState {
   private watermark: number | null = null;
   private readonly startedWall: number;
   private readonly wall: () => number;
+
+  /** Fingerprint of each large incident's cells as last sent, so an update that keeps them omits them. */
+  private readonly sentCells = new Map<string, string>();
 
   // What changed since the last takeDelta().
   private pendingIncidents = new Map<string, Incident>();
@@ -213,6 +230,16 @@ export class DashboardState {
     return incidentItem(inc, this.board, inc.ticketId ? this.tickets.get(inc.ticketId) : undefined, this.customerClass);
   }
 
+  /** The incident for a delta: a large cell list the clients already hold is left out. */
+  private deltaItem(inc: Incident): DeltaIncident {
+    const item: DeltaIncident = this.item(inc);
+    const key = inc.state === 'open' ? cellsKey(inc.cells) : null;
+    if (key !== null && this.sentCells.get(inc.id) === key) delete item.cellIdx;
+    if (key === null) this.sentCells.delete(inc.id);
+    else this.sentCells.set(inc.id, key);
+    return item;
+  }
+
   /** Samples the process KPIs (called every `kpiIntervalMs`). */
   sampleKpis(): void {
     const values = this.sources.processKpis?.() ?? {};
@@ -295,7 +322,7 @@ export class DashboardState {
     const cells = this.board.takeChanges();
     if (cells.length > 0) (d.cells = cells, any = true);
     if (this.pendingIncidents.size > 0) {
-      d.incidents = [...this.pendingIncidents.values()].map((i) => this.item(i));
+      d.incidents = [...this.pendingIncidents.values()].map((i) => this.deltaItem(i));
       any = true;
     }
     if (this.pendingComplaints.length > 0 || this.complaintsSkipped > 0) {

@@ -151,6 +151,9 @@ export interface SnapshotMessage {
   counters: Counters;
 }
 
+/** An incident in a delta: `cellIdx` is left out when its cells are the same as in the last message. */
+export type DeltaIncident = Omit<IncidentItem, 'cellIdx'> & { cellIdx?: number[] };
+
 export interface DeltaMessage {
   type: 'delta';
   seq: number;
@@ -158,7 +161,7 @@ export interface DeltaMessage {
   /** Changed cells as flat pairs: index, status… (only cells whose status differs from the last message). */
   cells?: number[];
   /** Incidents opened, updated, resolved or reopened since the last delta (latest version each). */
-  incidents?: IncidentItem[];
+  incidents?: DeltaIncident[];
   complaints?: ComplaintItem[];
   /** Complaints that arrived but were left out of this delta (the ticker only shows the latest). */
   complaintsSkipped?: number;

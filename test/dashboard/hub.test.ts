@@ -70,6 +70,34 @@ describe('dashboard hub', () => {
     expect(c.state.incidents.size).toBe(0);
   });
 
+  it("resends a large incident's cells only when they change", async () => {
+    const world = fakeWorld(makeCells(3000));
+    server = await startServer(world.sources);
+    const c = await connect(server.wsUrl);
+    await c.until((x) => x.state.seq >= 0);
+    const cells = Array.from({ length: 2000 }, (_, i) => `C-${i}`);
+    const deltaIncident = (seq: number) => {
+      const m = c.messages.find((x) => x.type === 'delta' && x.seq === seq);
+      return m?.type === 'delta' ? m.incidents![0]! : undefined;
+    };
+    const step = async (inc: ReturnType<typeof incident>, seq: number) => {
+      server!.hub.onBatch(outcome({ incidentChanges: [{ type: 'updated', incident: inc }] }));
+      server!.hub.flush();
+      await c.until((x) => x.state.seq >= seq);
+    };
+    await step(incident('INC-BIG', cells), 1);
+    expect(deltaIncident(1)!.cellIdx).toHaveLength(2000);
+    // A new complaint, same cells: the 2,000 indexes are not sent again, the client keeps them.
+    await step(incident('INC-BIG', cells, { complaintIds: ['K-1'], version: 2 }), 2);
+    expect(deltaIncident(2)!.cellIdx).toBeUndefined();
+    expect(c.state.incidents.get('INC-BIG')).toMatchObject({ complaints: 1, cellCount: 2000 });
+    expect(c.state.incidents.get('INC-BIG')!.cellIdx).toHaveLength(2000);
+    // One cell more: sent in full.
+    await step(incident('INC-BIG', [...cells, 'C-2500'], { version: 3 }), 3);
+    expect(deltaIncident(3)!.cellIdx).toHaveLength(2001);
+    expect(c.state.incidents.get('INC-BIG')!.cellIdx).toContain(2500);
+  });
+
   it('a site alarm colours every cell of the site; its clear restores them', async () => {
     const world = fakeWorld(makeCells(30));
     server = await startServer(world.sources);

@@ -82,7 +82,9 @@ export class ClientState {
         }
         if (msg.incidents) {
           for (const inc of msg.incidents) {
-            if (inc.state === 'open') this.incidents.set(inc.id, inc);
+            // Left out: the cells are those we already hold.
+            const cellIdx = inc.cellIdx ?? this.incidents.get(inc.id)?.cellIdx ?? [];
+            if (inc.state === 'open') this.incidents.set(inc.id, { ...inc, cellIdx });
             else this.incidents.delete(inc.id);
           }
           ch.incidents = true;
