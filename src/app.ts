@@ -13,17 +13,31 @@ import { registerIngestRoutes } from './api/routes/ingest.js';
 import { registerInventoryRoutes } from './api/routes/inventory.js';
 import { registerStatusRoutes } from './api/routes/status.js';
 import { registerVesRoutes } from './api/routes/ves.js';
+import { registerTicketRoutes } from './api/routes/tickets.js';
+import { registerCallbackRoutes } from './api/routes/callbacks.js';
+import { registerOutboxRoutes } from './api/routes/outbox.js';
+import { registerEvaluationRoutes } from './api/routes/evaluation.js';
+import { collectEvaluationData } from './evaluation/evaluation-source.js';
+import { RollingEvaluation } from './evaluation/rolling-evaluation.js';
+import { DeliveryWorker } from './outputs/ticketing/delivery-worker.js';
+import { CallbackService } from './tickets/callback-service.js';
+import { TicketEngine } from './tickets/ticket-engine.js';
+import { TicketPersister } from './tickets/ticket-persister.js';
+import { TicketTelemetry } from './tickets/ticket-telemetry.js';
 import { TokenAuth } from './api/auth.js';
 import { createServer } from './api/server.js';
 import { RecordDecoder } from './collectors/json-records.js';
 import { compileKpiFormulas, computeKpis } from './collectors/kpi-formulas.js';
 import { PmXmlWatcher } from './collectors/pm-xml/pm-xml-watcher.js';
 import { InfluxHistoryWriter } from './outputs/influx/influx-history-writer.js';
+import { pushStateOf } from './outputs/ticketing/outbox-entry.js';
 import { InfluxClientSink, type InfluxWriteSink } from './outputs/influx/influx-sink.js';
 import type { Config } from './config/schema.js';
+import { evaluationTiles } from './dashboard/evaluation-tiles.js';
 import { DashboardHub } from './dashboard/hub.js';
 import { registerDashboard } from './dashboard/plugin.js';
 import type { DashboardSources } from './dashboard/sources.js';
+import { Detectors } from './detectors/detectors.js';
 import { IncidentEngine } from './incidents/incident-engine.js';
 import { KnownIssues } from './incidents/known-issues.js';
 import { IncidentTicketNotes } from './incidents/ticket-notes.js';
@@ -55,10 +69,14 @@ export interface App {
   readonly store: Store;
   readonly inventory: Inventory;
   readonly pipeline: Pipeline;
+  readonly detectors: Detectors;
   readonly incidents: IncidentEngine;
   readonly ingest: IngestService;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  readonly tickets: TicketEngine;
+  readonly delivery: DeliveryWorker;
+  readonly callbacks: CallbackService;
   /** The dashboard's WebSocket hub (null when `dashboard.enabled` is false). */
   readonly dashboard: DashboardHub | null;
   /** Restores durable state, re-enqueues unprocessed complaints and starts background work. */
@@ -81,7 +99,10 @@ function loadInventory(config: Config, store: Store, log: Logger): Inventory {
 }
 
 /** What the dashboard reads, from whichever components this app has. */
-function dashboardSources(d: { config: Config; store: Store; inventory: Inventory; pipeline: Pipeline; feedStats: FeedStats; wallClock: () => number }): DashboardSources {
+function dashboardSources(d: {
+  config: Config; store: Store; inventory: Inventory; pipeline: Pipeline; feedStats: FeedStats; wallClock: () => number;
+  detectors: Detectors; tickets: TicketEngine; evaluation: RollingEvaluation;
+}): DashboardSources {
   const { store, pipeline } = d;
   return {
     topology: d.inventory,
@@ -95,6 +116,20 @@ function dashboardSources(d: { config: Config; store: Store; inventory: Inventor
     recentComplaints: (limit) => store.complaints.list({ limit }).items,
     complaint: (id) => store.complaints.get(id),
     complaintsOf: (incidentId, limit) => store.complaints.list({ incidentId, limit }).items,
+    detectors: d.detectors,
+    tickets: {
+      live: () => d.tickets.live(),
+      get: (id) => d.tickets.get(id) ?? store.tickets.get(id),
+      deadLetters: () => store.outbox.counts().dead,
+      pushState: (id) => {
+        const latest = store.outbox.latest(id);
+        return latest ? pushStateOf(latest.state) : undefined;
+      },
+    },
+    processKpis: () => {
+      const report = d.evaluation.report();
+      return report ? evaluationTiles(report.overall, d.config.evaluation.windowDays) : {};
+    },
     wallClock: d.wallClock,
   };
 }
@@ -109,11 +144,35 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   metrics.inventoryCells.set(inventory.size);
 
   const feedStats = new FeedStats(wallClock);
+
+  // Tickets: the stage (pure, event time), its persister (ticket + outbox entry in the batch's
+  // transaction), the delivery worker (wall-clock I/O), callbacks and telemetry after each commit.
+  // Verification asks the detector stage whether a ticket's cells are normal again.
+  const detectors = new Detectors(config.detectors, inventory);
+  const complaintLookup = { complaint: (id: string) => store.complaints.get(id)?.complaint };
+  const delivery = new DeliveryWorker({
+    outbox: store.outbox, config: config.ticketing, log: logger.child({ component: 'ticketing' }),
+    metrics: { attempt: (system, outcome) => metrics.deliveries.inc({ system, outcome }) },
+  });
+  const tickets = new TicketEngine({ config: config.tickets, cellHealth: detectors, complaints: complaintLookup, system: delivery.system ?? 'none' });
+  const callbacks = new CallbackService({
+    store: store.callbacks, complaints: complaintLookup, config: config.tickets.callbacks,
+    onError: (err) => logger.error({ err, component: 'callbacks' }, 'creating callback tasks failed'),
+  });
   const incidents = new IncidentEngine({ config: config.incidents, triage: config.triage, topology: inventory });
   const pipeline = new Pipeline({
-    config: config.pipeline, store, metrics, logger, wallClock, incidents,
-    persisters: [new IncidentTicketNotes(incidents, store.incidents)],
+    config: config.pipeline, store, metrics, logger, wallClock, detectors, incidents, tickets,
+    persisters: [new IncidentTicketNotes(incidents, store.incidents), new TicketPersister(store, wallClock)],
   });
+  const evaluationData = (from: number, to: number) =>
+    collectEvaluationData({ store, topology: inventory, repeatWindowDays: config.tickets.callbacks.repeatWindowDays }, from, to);
+  pipeline.addListener(callbacks);
+  const rollingEvaluation = new RollingEvaluation({ config: config.evaluation, data: evaluationData, watermark: () => pipeline.watermark, wallClock });
+  pipeline.addListener(new TicketTelemetry({
+    metrics, store, live: () => tickets.live(), evaluation: rollingEvaluation,
+    onError: (err) => logger.warn({ err, component: 'tickets' }, 'refreshing ticket metrics failed'),
+  }));
+  pipeline.addListener({ onBatch: (o) => { if (o.ticketChanges.length > 0) delivery.kick(); } });
   const kpiFormulas = compileKpiFormulas(config.collectors.kpiFormulas);
   const decoder = new RecordDecoder({
     topology: inventory,
@@ -150,16 +209,20 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     pipeline, feedStats, store, metrics, inventory, version: VERSION, startedAt,
     queueLimit: config.pipeline.queueLimit, overloaded: () => ingest.overloaded,
   });
-  registerCellRoutes(server, { topology: inventory });
+  registerCellRoutes(server, { topology: inventory, detectors });
   registerComplaintRoutes(server, { store });
   const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
   registerIncidentRoutes(server, { store, knownIssues });
   registerVesRoutes(server, { ingest, topology: inventory, config: config.collectors.ves });
   registerInfluxWriteRoutes(server, { ingest, metrics, bodyLimitBytes: config.server.bodyLimitBytes, wallClock });
+  registerTicketRoutes(server, { store, pipeline, metrics, system: delivery.system, secret: config.ticketing.secret });
+  registerCallbackRoutes(server, { store, callbacks });
+  registerOutboxRoutes(server, { store, system: delivery.system, kick: () => delivery.kick() });
+  registerEvaluationRoutes(server, { evaluationData, watermark: () => pipeline.watermark });
 
   let dashboard: DashboardHub | null = null;
   if (config.dashboard.enabled) {
-    const sources = dashboardSources({ config, store, inventory, pipeline, feedStats, wallClock });
+    const sources = dashboardSources({ config, store, inventory, pipeline, feedStats, wallClock, detectors, tickets, evaluation: rollingEvaluation });
     dashboard = new DashboardHub({
       config: config.dashboard, sources, logger,
       metrics: {
@@ -175,9 +238,13 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const log = logger.child({ component: 'app' });
   let stopped = false;
   return {
-    config, server, store, inventory, pipeline, incidents, ingest, metrics, logger, dashboard,
+    config, server, store, inventory, pipeline, detectors, incidents, ingest, metrics, logger, tickets, delivery, callbacks, dashboard,
     async start() {
       const restored = pipeline.restore();
+      // Tickets still worked on, and closed ones a relapse may reopen; then rows a crash lost.
+      tickets.restore(store.tickets.live((pipeline.watermark ?? 0) - tickets.restoreWindowMs));
+      callbacks.reconcile(tickets.live());
+      delivery.start();
       const requeued = ingest.requeueUnprocessedComplaints();
       history?.start();
       pipeline.start();
@@ -192,6 +259,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       await pmXml?.stop();
       ingest.close();
       const drained = await pipeline.stop(config.server.shutdownGraceMs);
+      // A delivery cut short stays in the outbox (its attempt recorded) and goes again at the next start.
+      await delivery.stop(2000);
       // After the drain, so the last batches still reach InfluxDB (bounded: a down server cannot hold the stop).
       await history?.close(Math.min(5_000, config.server.shutdownGraceMs));
       await server.close();

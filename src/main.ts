@@ -4,12 +4,14 @@
  */
 import { checkConfigCommand } from './cli/check-config.js';
 import { runCommand } from './cli/run.js';
+import { scoreSeriesCommand } from './cli/score-series.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   run: { run: runCommand, help: 'start the daemon' },
   'check-config': { run: checkConfigCommand, help: 'validate a configuration file' },
+  'score-series': { run: scoreSeriesCommand, help: 'score a timestamp,value CSV with the KPI detector' },
 };
 
 function usage(): string {

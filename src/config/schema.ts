@@ -7,12 +7,16 @@ import { z } from 'zod';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
 import { collectorsConfigSchema } from '../collectors/config.js';
 import { dashboardConfigSchema } from '../dashboard/config.js';
+import { detectorsConfigSchema } from '../detectors/config.js';
 import { incidentsConfigSchema } from '../incidents/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
 import { storeConfigSchema } from '../store/store.js';
 import { historyOutputsConfigSchema } from '../outputs/influx/config.js';
 import { logConfigSchema } from '../telemetry/config.js';
+import { ticketsConfigSchema } from '../tickets/config.js';
+import { ticketingConfigSchema } from '../outputs/ticketing/config.js';
+import { evaluationConfigSchema } from '../evaluation/config.js';
 import { triageConfigSchema } from '../triage/config.js';
 
 export const configSchema = z.strictObject({
@@ -25,6 +29,13 @@ export const configSchema = z.strictObject({
   inventory: inventoryConfigSchema.prefault({}),
   pipeline: pipelineConfigSchema.prefault({}),
   dashboard: dashboardConfigSchema.prefault({}),
+  detectors: detectorsConfigSchema.prefault({}),
+  /** Ticket life cycle: SLA, routing, verification, callbacks, audit. */
+  tickets: ticketsConfigSchema.prefault({}),
+  /** Delivery of ticket versions to the ticketing system (outbox worker and adapter). */
+  ticketing: ticketingConfigSchema.prefault({}),
+  /** The process KPIs' Prometheus gauges. */
+  evaluation: evaluationConfigSchema.prefault({}),
   incidents: incidentsConfigSchema.prefault({}),
   triage: triageConfigSchema.prefault({}),
   collectors: collectorsConfigSchema.prefault({}),

@@ -64,7 +64,7 @@ export class DashboardState {
   private geometryVersion = '';
   private geometryBytes: Buffer | null = null;
   private readonly incidents = new Map<string, Incident>();
-  private readonly tickets = new Map<string, Ticket>();
+  private readonly tickets = new Map<string, Readonly<Ticket>>();
   private readonly classOf = new Map<string, string>();
   /** Own record of active anomalies per cell, used when no detector stage can be asked. */
   private readonly anomaliesAt = new Map<string, Map<string, boolean>>();
@@ -227,7 +227,7 @@ export class DashboardState {
   }
 
   private item(inc: Incident): IncidentItem {
-    return incidentItem(inc, this.board, inc.ticketId ? this.tickets.get(inc.ticketId) : undefined, this.customerClass);
+    return incidentItem(inc, this.board, inc.ticketId ? this.tickets.get(inc.ticketId) : undefined, this.customerClass, this.pushStateOf);
   }
 
   /** The incident for a delta: a large cell list the clients already hold is left out. */
@@ -240,8 +240,17 @@ export class DashboardState {
     return item;
   }
 
+  private readonly pushStateOf = (ticketId: string) => this.sources.tickets?.pushState?.(ticketId);
+  private deadLetters = 0;
+
   /** Samples the process KPIs (called every `kpiIntervalMs`). */
   sampleKpis(): void {
+    // Deliveries happen after the batch (the outbox worker): a ticket refused since shows up here.
+    const dead = this.sources.tickets?.deadLetters() ?? 0;
+    if (dead !== this.deadLetters) {
+      this.ticketsDirty = true;
+      for (const inc of this.incidents.values()) if (inc.ticketId) this.pendingIncidents.set(inc.id, inc);
+    }
     const values = this.sources.processKpis?.() ?? {};
     const t = this.watermark ?? this.wall();
     for (const k of PROCESS_KPIS) {
@@ -303,7 +312,9 @@ export class DashboardState {
   private ticketBoardNow(): TicketBoard {
     const wm = this.watermark ?? -Infinity;
     for (const [id, t] of this.tickets) if (t.state === 'closed' && t.updatedAt < wm - CLOSED_TICKET_KEEP) this.tickets.delete(id);
-    return ticketBoard(this.tickets.values(), this.sources.tickets?.deadLetters() ?? 0);
+    const deadLetters = this.sources.tickets?.deadLetters() ?? 0;
+    this.deadLetters = deadLetters;
+    return ticketBoard(this.tickets.values(), deadLetters, this.pushStateOf);
   }
 
   private counters(): Counters {

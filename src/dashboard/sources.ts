@@ -62,9 +62,11 @@ export interface DashboardSources {
   complaintsOf(incidentId: string, limit: number): ComplaintRecordView[];
   /** Ticketing, when built: live tickets, one ticket, dead letters in the outbox. */
   tickets?: {
-    live(): Iterable<Ticket>;
+    live(): Iterable<Readonly<Ticket>>;
     get(id: string): Ticket | undefined;
     deadLetters(): number;
+    /** Delivery state of the ticket's newest version (the outbox knows it; the ticket document may not). */
+    pushState?(ticketId: string): Ticket['external']['pushState'] | undefined;
   };
   /** The evaluation step's process KPIs, when built. */
   processKpis?(): Partial<Record<ProcessKpiKey, ProcessKpiValue>>;

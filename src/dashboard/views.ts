@@ -16,7 +16,10 @@ export function isOutageIncident(i: Incident): boolean {
   return OUTAGE_CATEGORIES.has(i.rootCause.category);
 }
 
-export function ticketItem(t: Ticket): TicketItem {
+/** Where a ticket's delivery stands, when something better than its own document knows. */
+export type PushStateOf = (ticketId: string) => Ticket['external']['pushState'] | undefined;
+
+export function ticketItem(t: Readonly<Ticket>, pushStateOf?: PushStateOf): TicketItem {
   return {
     id: t.id,
     incidentId: t.incidentId,
@@ -29,15 +32,16 @@ export function ticketItem(t: Ticket): TicketItem {
     respondBy: t.sla.respondBy ?? null,
     resolveBy: t.sla.resolveBy ?? null,
     breached: [...t.sla.breached],
-    pushState: t.external.pushState,
+    pushState: pushStateOf?.(t.id) ?? t.external.pushState,
   };
 }
 
 export function incidentItem(
   i: Incident,
   board: CellBoard,
-  ticket: Ticket | undefined,
+  ticket: Readonly<Ticket> | undefined,
   classOf: (complaintId: string) => string | undefined,
+  pushStateOf?: PushStateOf,
 ): IncidentItem {
   const cellIdx: number[] = [];
   for (const id of i.cells) {
@@ -63,7 +67,7 @@ export function incidentItem(
     complaints: i.complaintIds.length,
     vipComplaints: vip,
     triage: { class: i.triage.class, score: i.triage.score, reasons: i.triage.reasons.slice(0, 6) },
-    ticket: ticket ? ticketItem(ticket) : null,
+    ticket: ticket ? ticketItem(ticket, pushStateOf) : null,
     anomalies: i.anomalies.length,
     confidence: i.confidence,
     feeds: [...i.feeds],
@@ -86,7 +90,7 @@ export function complaintItem(c: Complaint, incidentId: string | null): Complain
 }
 
 /** Tickets by state and department; breached and dead-lettered ones listed for attention. */
-export function ticketBoard(tickets: Iterable<Ticket>, deadLetters: number): TicketBoard {
+export function ticketBoard(tickets: Iterable<Readonly<Ticket>>, deadLetters: number, pushStateOf?: PushStateOf): TicketBoard {
   const counts: Record<string, Record<string, number>> = {};
   const attention: TicketItem[] = [];
   let total = 0;
@@ -97,7 +101,8 @@ export function ticketBoard(tickets: Iterable<Ticket>, deadLetters: number): Tic
     row[t.department] = (row[t.department] ?? 0) + 1;
     const isBreached = t.sla.breached.length > 0 && t.state !== 'closed' && t.state !== 'verified';
     if (isBreached) breached++;
-    if (isBreached || t.external.pushState === 'dead_letter') attention.push(ticketItem(t));
+    const item = ticketItem(t, pushStateOf);
+    if (isBreached || item.pushState === 'dead_letter') attention.push(item);
   }
   attention.sort((a, b) => b.updatedAt - a.updatedAt);
   return { counts, total, breached, deadLetters, attention: attention.slice(0, MAX_ATTENTION_TICKETS) };

@@ -14,8 +14,11 @@ import type { Store } from '../store/store.js';
 import { feedOf, type AnomalyTransition, type Complaint, type ComplaintLink, type Feed, type NetworkEvent } from '../model/index.js';
 import type { PipelineConfig } from './config.js';
 import type {
-  BatchOutcome, BatchPersister, DetectorStage, IncidentChange, IncidentStage, PipelineListener, TicketChange, TicketStage,
+  BatchOutcome, BatchPersister, DetectorStage, IncidentChange, IncidentStage, PipelineListener, TicketChange, TicketEventInput,
+  TicketStage,
 } from './stages.js';
+import type { Ticket } from '../model/index.js';
+import { NotFoundError } from '../errors.js';
 
 export interface PipelineDeps {
   config: PipelineConfig;
@@ -185,6 +188,37 @@ export class Pipeline {
     return drained;
   }
 
+  /**
+   * Applies a ticketing-system event (`POST /api/v1/tickets/:id/events`) between batches, as a
+   * batch of its own: in a store transaction with the persisters (ticket version + outbox entry),
+   * then handed to the listeners. Time is the watermark. Throws the stage's error (404, 409) with
+   * nothing written.
+   */
+  applyTicketEvent(ticketId: string, event: TicketEventInput): Ticket {
+    const tickets = this.deps.tickets;
+    if (!tickets) throw new NotFoundError(`ticket ${ticketId} not found`);
+    const wm = this._watermark ?? event.at;
+    let ticket: Ticket | undefined;
+    let outcome: BatchOutcome | undefined;
+    this.deps.store.transaction(() => {
+      ticket = tickets.onTicketEvent(ticketId, event, wm);
+      outcome = { watermark: wm, events: [], transitions: [], incidentChanges: [], ticketChanges: tickets.takeChanges(), complaints: [] };
+      for (const p of this.persisters) p.persist(outcome);
+    });
+    if (outcome) this.notify(outcome);
+    return ticket!;
+  }
+
+  private notify(outcome: BatchOutcome): void {
+    for (const l of this.listeners) {
+      try {
+        l.onBatch(outcome);
+      } catch (e) {
+        this.log.error({ err: e }, 'a pipeline listener threw; it must only enqueue');
+      }
+    }
+  }
+
   private async run(): Promise<void> {
     try {
       while (this.pendingCount > 0) {
@@ -283,13 +317,7 @@ export class Pipeline {
     for (const [f, n] of late) metrics.lateEvents.inc({ feed: f }, n);
 
     if (!outcome) return;
-    for (const l of this.listeners) {
-      try {
-        l.onBatch(outcome);
-      } catch (e) {
-        this.log.error({ err: e }, 'a pipeline listener threw; it must only enqueue');
-      }
-    }
+    this.notify(outcome);
   }
 
   /** Moves detectors, incidents and tickets to event time `wm`, collecting what they report. */

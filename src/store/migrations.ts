@@ -90,4 +90,78 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX processed_files_finished ON processed_files (finished_at) WHERE state != 'processing';
     `,
   },
+  {
+    name: '0005-tickets',
+    sql: `
+      CREATE TABLE tickets (
+        id TEXT PRIMARY KEY,
+        incident_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        department TEXT NOT NULL,
+        class TEXT NOT NULL,
+        region TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        closed_at INTEGER,
+        stale INTEGER NOT NULL DEFAULT 0,
+        version INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX tickets_created ON tickets (created_at DESC, id DESC);
+      CREATE INDEX tickets_state ON tickets (state, created_at DESC);
+      CREATE INDEX tickets_department ON tickets (department, created_at DESC);
+      CREATE INDEX tickets_incident ON tickets (incident_id);`,
+  },
+  {
+    name: '0006-ticketing-outbox',
+    sql: `
+      CREATE TABLE ticketing_outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE,
+        ticket_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        change TEXT NOT NULL,
+        note TEXT,
+        ticket_json TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        enqueued_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        last_status INTEGER,
+        last_error TEXT
+      );
+      CREATE INDEX ticketing_outbox_waiting ON ticketing_outbox (state, next_attempt_at);
+      CREATE INDEX ticketing_outbox_ticket ON ticketing_outbox (ticket_id, version);
+      CREATE TABLE ticketing_refs (
+        ticket_id TEXT NOT NULL,
+        system TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        PRIMARY KEY (ticket_id, system)
+      );`,
+  },
+  {
+    name: '0007-ticket-callbacks',
+    sql: `
+      CREATE TABLE ticket_callbacks (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        complaint_id TEXT NOT NULL UNIQUE,
+        customer_id TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        verified_at INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX ticket_callbacks_customer ON ticket_callbacks (customer_id, verified_at);
+      CREATE INDEX ticket_callbacks_verified ON ticket_callbacks (verified_at);
+      CREATE INDEX ticket_callbacks_state ON ticket_callbacks (state, seq);
+      CREATE TABLE dissatisfied_customers (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        dedup TEXT NOT NULL UNIQUE,
+        customer_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX dissatisfied_customers_at ON dissatisfied_customers (at);`,
+  },
 ];

@@ -13,6 +13,11 @@ import { MemoryIncidentStore, SqliteIncidentStore, type IncidentStore } from './
 import { MemoryMetaStore, SqliteMetaStore, type MetaStore } from './meta-store.js';
 import { MemoryProcessedFileStore, SqliteProcessedFileStore, type ProcessedFileStore } from './processed-file-store.js';
 import { MemoryRejectStore, SqliteRejectStore, type RejectStore } from './reject-store.js';
+import { MemoryTicketStore, SqliteTicketStore, type TicketStore } from '../tickets/ticket-store.js';
+import { MemoryCallbackStore, type CallbackStore } from '../tickets/callback-store.js';
+import { SqliteCallbackStore } from '../tickets/sqlite-callback-store.js';
+import { MemoryOutboxStore, type OutboxStore } from '../outputs/ticketing/outbox-store.js';
+import { SqliteOutboxStore } from '../outputs/ticketing/sqlite-outbox-store.js';
 
 export const storeConfigSchema = z.strictObject({
   /** File name under the data dir. */
@@ -33,6 +38,11 @@ export interface Store {
   readonly meta: MetaStore;
   /** PM XML files already taken in (collectors/pm-xml). */
   readonly processedFiles: ProcessedFileStore;
+  readonly tickets: TicketStore;
+  /** Ticket versions waiting for (or done with) delivery to the ticketing system. */
+  readonly outbox: OutboxStore;
+  /** Callback tasks after verified fixes, and the dissatisfied-customer pool. */
+  readonly callbacks: CallbackStore;
   /** Runs `fn` atomically; nested calls join the outer transaction. */
   transaction<T>(fn: () => T): T;
   /** A cheap check that the store answers (for /readyz). */
@@ -48,6 +58,9 @@ export class SqliteStore implements Store {
   readonly cells: CellStore;
   readonly meta: MetaStore;
   readonly processedFiles: ProcessedFileStore;
+  readonly tickets: TicketStore;
+  readonly outbox: OutboxStore;
+  readonly callbacks: CallbackStore;
 
   constructor(readonly db: Db, config: StoreConfig) {
     this.complaints = new SqliteComplaintStore(db);
@@ -57,6 +70,9 @@ export class SqliteStore implements Store {
     this.cells = new SqliteCellStore(db);
     this.meta = new SqliteMetaStore(db);
     this.processedFiles = new SqliteProcessedFileStore(db);
+    this.tickets = new SqliteTicketStore(db);
+    this.outbox = new SqliteOutboxStore(db);
+    this.callbacks = new SqliteCallbackStore(db);
   }
 
   transaction<T>(fn: () => T): T {
@@ -93,6 +109,9 @@ export function createMemoryStore(config: StoreConfig = storeConfigSchema.parse(
     cells: new MemoryCellStore(),
     meta: new MemoryMetaStore(),
     processedFiles: new MemoryProcessedFileStore(),
+    tickets: new MemoryTicketStore(),
+    outbox: new MemoryOutboxStore(),
+    callbacks: new MemoryCallbackStore(),
     transaction: <T>(fn: () => T): T => fn(),
     healthy: () => open,
     close: () => {

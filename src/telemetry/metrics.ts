@@ -29,6 +29,23 @@ export class Metrics {
   readonly historyBuffered: Gauge;
   readonly historyWriteFailures: Counter<'retryable'>;
 
+  // Tickets, ticketing delivery, callbacks and the process KPIs (the evaluate step).
+  readonly ticketChanges: Counter<'type'>;
+  readonly slaBreaches: Counter<'stage' | 'class'>;
+  readonly tickets: Gauge<'state'>;
+  readonly ticketsStale: Gauge<'class'>;
+  readonly ticketEventsRefused: Counter<'reason'>;
+  readonly outboxEntries: Gauge<'state'>;
+  readonly deliveries: Counter<'system' | 'outcome'>;
+  readonly callbacks: Gauge<'state'>;
+  readonly dissatisfiedCustomers: Gauge;
+  /** Process KPIs over the evaluation window, `department` = all | maintenance | optimization | construction. */
+  readonly evalRatio: Gauge<'kpi' | 'department'>;
+  readonly evalSeconds: Gauge<'kpi' | 'quantile' | 'department'>;
+  readonly evalComplaintsPer10k: Gauge<'department'>;
+
+  private readonly scrapeHooks: (() => void)[] = [];
+
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [(this.registry = new Registry())];
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'nocwatch_' });
@@ -148,10 +165,87 @@ export class Metrics {
       labelNames: ['retryable'],
       registers,
     });
+    this.ticketChanges = new Counter({
+      name: 'nocwatch_ticket_changes_total',
+      help: 'Ticket versions produced, by kind of change (opened, state, sla_breach, verified, reopened, closed, updated)',
+      labelNames: ['type'],
+      registers,
+    });
+    this.slaBreaches = new Counter({
+      name: 'nocwatch_ticket_sla_breaches_total',
+      help: 'SLA deadlines passed without their milestone, by stage and triage class',
+      labelNames: ['stage', 'class'],
+      registers,
+    });
+    this.tickets = new Gauge({
+      name: 'nocwatch_tickets',
+      help: 'Tickets held live (not closed long ago), by state',
+      labelNames: ['state'],
+      registers,
+    });
+    this.ticketsStale = new Gauge({
+      name: 'nocwatch_tickets_stale',
+      help: 'Working tickets flagged by the audit: no progress past their class limit',
+      labelNames: ['class'],
+      registers,
+    });
+    this.ticketEventsRefused = new Counter({
+      name: 'nocwatch_ticket_events_refused_total',
+      help: 'Ticketing-system events refused: bad or missing signature, invalid transition, unknown ticket',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.outboxEntries = new Gauge({
+      name: 'nocwatch_ticketing_outbox_entries',
+      help: 'Ticket versions in the outbox by state (pending, retrying, delivered, dead)',
+      labelNames: ['state'],
+      registers,
+    });
+    this.deliveries = new Counter({
+      name: 'nocwatch_ticketing_delivery_attempts_total',
+      help: 'Delivery attempts to the ticketing system by outcome (delivered, retry, dead)',
+      labelNames: ['system', 'outcome'],
+      registers,
+    });
+    this.callbacks = new Gauge({
+      name: 'nocwatch_callbacks',
+      help: 'Customer callback tasks by state (pending, done)',
+      labelNames: ['state'],
+      registers,
+    });
+    this.dissatisfiedCustomers = new Gauge({
+      name: 'nocwatch_dissatisfied_customers',
+      help: 'Customers in the dissatisfied pool (unsatisfied on callback, or complained again after a verified fix)',
+      registers,
+    });
+    this.evalRatio = new Gauge({
+      name: 'nocwatch_eval_ratio',
+      help: 'Process KPIs that are ratios (0..1) over the evaluation window: proactive, sla_respond, sla_onsite, sla_resolve, verification_pass, reopen, repeat_complaint, callback_reach, callback_satisfaction',
+      labelNames: ['kpi', 'department'],
+      registers,
+    });
+    this.evalSeconds = new Gauge({
+      name: 'nocwatch_eval_duration_seconds',
+      help: 'Process KPIs that are durations over the evaluation window: time_to_detect, time_to_acknowledge, time_to_resolve',
+      labelNames: ['kpi', 'quantile', 'department'],
+      registers,
+    });
+    this.evalComplaintsPer10k = new Gauge({
+      name: 'nocwatch_eval_complaints_per_10k_subscribers',
+      help: 'Complaints per 10,000 subscribers over the evaluation window',
+      labelNames: ['department'],
+      registers,
+    });
+  }
+
+  /** Runs `fn` before every scrape, to refresh gauges read from state (ticket counts, outbox, KPIs). */
+  onScrape(fn: () => void): void {
+    this.scrapeHooks.push(fn);
   }
 
   /** Prometheus text exposition. */
   async render(): Promise<{ contentType: string; body: string }> {
+    for (const hook of this.scrapeHooks) hook();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }

@@ -70,6 +70,30 @@ describe('dashboard hub', () => {
     expect(c.state.incidents.size).toBe(0);
   });
 
+  it('a ticket refused by the ticketing system after the batch shows as a dead letter', async () => {
+    const world = fakeWorld(makeCells(30));
+    let dead = 0;
+    const pushStates = new Map<string, 'dead_letter'>();
+    world.sources.tickets = {
+      ...world.sources.tickets!, deadLetters: () => dead, pushState: (id) => pushStates.get(id),
+    };
+    world.incidents.set('INC-1', incident('INC-1', ['C-1'], { ticketId: 'TKT-1' }));
+    world.tickets.set('TKT-1', ticket('TKT-1', 'INC-1'));
+    server = await startServer(world.sources);
+    const c = await connect(server.wsUrl);
+    await c.until((x) => x.state.seq >= 0);
+    expect(c.state.tickets.deadLetters).toBe(0);
+    expect(c.state.incidents.get('INC-1')!.ticket!.pushState).toBe('delivered');
+    // The outbox worker gives up on it (no pipeline batch involved); the next KPI sample notices.
+    dead = 1;
+    pushStates.set('TKT-1', 'dead_letter');
+    server.hub['state'].sampleKpis();
+    server.hub.flush();
+    await c.until((x) => x.state.tickets.deadLetters === 1);
+    expect(c.state.tickets.attention.map((t) => [t.id, t.pushState])).toEqual([['TKT-1', 'dead_letter']]);
+    expect(c.state.incidents.get('INC-1')!.ticket!.pushState).toBe('dead_letter');
+  });
+
   it("resends a large incident's cells only when they change", async () => {
     const world = fakeWorld(makeCells(3000));
     server = await startServer(world.sources);

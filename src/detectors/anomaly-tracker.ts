@@ -1,0 +1,227 @@
+/**
+ * The anomaly state machine every detector reports into:
+ *
+ *   (none) → pending → firing → resolving → resolved
+ *                 ↘ resolved      ↖______↙ (bad again while resolving: the same anomaly fires again)
+ *
+ * A detector says, per key (one series or condition), "bad at t" (and whether its evidence is
+ * confirmed) or "clear at t". Hysteresis lives here: a firing anomaly whose evidence clears is only
+ * resolving; it resolves after `resolveAfter` of event time without new evidence, so a fault that
+ * wobbles is one anomaly, not ten. A pending anomaly that is never confirmed is dropped after
+ * `pendingTimeout`. Everything runs on event time passed in; nothing reads a clock.
+ */
+import type { Anomaly, AnomalyState, AnomalyTransition, Severity } from '../model/index.js';
+import type { CellStatus } from '../pipeline/stages.js';
+
+/** What a detector knows about a finding: the anomaly's descriptive fields, plus how to track it. */
+export type Finding = Pick<Anomaly, 'source' | 'objectType' | 'objectId' | 'cellId' | 'signal' | 'hint' | 'severity' | 'score' | 'evidence'> & {
+  /** Cells whose status the anomaly sets while it fires (a site alarm covers the site's cells). */
+  cells?: readonly string[];
+  /** Resolve hold for this anomaly instead of the configured one (a flapping alarm holds longer). */
+  holdMs?: number;
+};
+
+export interface TrackerConfig {
+  resolveAfter: number;
+  pendingTimeout: number;
+  keepResolved: number;
+}
+
+interface Live {
+  key: string;
+  anomaly: Anomaly;
+  cells: readonly string[];
+  holdMs: number | undefined;
+  /** Event time the evidence cleared (resolving) or the anomaly was opened (pending). */
+  since: number;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { warning: 0, minor: 1, major: 2, critical: 3 };
+
+export class AnomalyTracker {
+  private readonly live = new Map<string, Live>();
+  /** Keys of pending or resolving anomalies: the only ones `advance` has to look at. */
+  private readonly timed = new Set<string>();
+  private readonly resolved = new Map<string, { anomaly: Anomaly; cells: readonly string[] }>();
+  private transitions: AnomalyTransition[] = [];
+  /** Firing or resolving anomalies per cell: key → whether it means outage. */
+  private readonly byCell = new Map<string, Map<string, boolean>>();
+
+  constructor(private readonly cfg: TrackerConfig) {}
+
+  /** Whether `key` has a live (pending, firing or resolving) anomaly. */
+  has(key: string): boolean {
+    return this.live.has(key);
+  }
+
+  get(key: string): Anomaly | undefined {
+    return this.live.get(key)?.anomaly;
+  }
+
+  /**
+   * Evidence at `t` that the condition behind `key` is bad. `startedAt` is when the deviation began
+   * (used when a new anomaly opens); `confirmed` makes it fire.
+   */
+  bad(key: string, t: number, startedAt: number, confirmed: boolean, f: Finding): void {
+    let l = this.live.get(key);
+    if (!l) {
+      const anomaly: Anomaly = {
+        id: `${key}@${startedAt}`,
+        source: f.source,
+        objectType: f.objectType,
+        objectId: f.objectId,
+        ...(f.cellId !== undefined ? { cellId: f.cellId } : {}),
+        signal: f.signal,
+        hint: f.hint,
+        severity: f.severity,
+        score: f.score,
+        state: 'pending',
+        startedAt,
+        updatedAt: t,
+        evidence: f.evidence,
+      };
+      l = { key, anomaly, cells: f.cells ?? (f.cellId !== undefined ? [f.cellId] : []), holdMs: f.holdMs, since: t };
+      this.live.set(key, l);
+      this.timed.add(key);
+      this.emit(null, 'pending', t, anomaly);
+    } else {
+      const a = l.anomaly;
+      a.updatedAt = t;
+      a.evidence = f.evidence;
+      a.hint = f.hint;
+      if (f.score > a.score) a.score = f.score;
+      if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[a.severity]) a.severity = f.severity;
+      l.holdMs = f.holdMs;
+      if (a.state === 'resolving') {
+        this.timed.delete(key);
+        this.emit('resolving', 'firing', t, a);
+        a.state = 'firing';
+        return;
+      }
+    }
+    if (confirmed && l.anomaly.state === 'pending') {
+      const a = l.anomaly;
+      this.timed.delete(key);
+      a.firingAt = t;
+      this.emit('pending', 'firing', t, a);
+      a.state = 'firing';
+      this.index(l, true);
+    }
+  }
+
+  /** The condition behind `key` is clear at `t`. */
+  clear(key: string, t: number): void {
+    const l = this.live.get(key);
+    if (!l) return;
+    const a = l.anomaly;
+    if (a.state === 'pending') this.resolve(l, t);
+    else if (a.state === 'firing') {
+      a.updatedAt = t;
+      l.since = t;
+      this.timed.add(key);
+      this.emit('firing', 'resolving', t, a);
+      a.state = 'resolving';
+    }
+  }
+
+  /** Resolves `key` at once, without hold (the condition is known to be gone, e.g. an alarm list resync). */
+  forceResolve(key: string, t: number): void {
+    const l = this.live.get(key);
+    if (l) this.resolve(l, t);
+  }
+
+  /** Time-driven transitions: resolving → resolved after the hold, stale pending → resolved. */
+  advance(watermark: number): void {
+    for (const key of this.timed) {
+      const l = this.live.get(key);
+      if (!l) {
+        this.timed.delete(key);
+        continue;
+      }
+      const a = l.anomaly;
+      if (a.state === 'resolving' && watermark - l.since >= (l.holdMs ?? this.cfg.resolveAfter)) this.resolve(l, watermark);
+      else if (a.state === 'pending' && watermark - l.since >= this.cfg.pendingTimeout) this.resolve(l, watermark);
+    }
+  }
+
+  private resolve(l: Live, t: number): void {
+    const a = l.anomaly;
+    const from = a.state;
+    a.resolvedAt = t;
+    a.updatedAt = t;
+    this.emit(from, 'resolved', t, a);
+    a.state = 'resolved';
+    this.live.delete(l.key);
+    this.timed.delete(l.key);
+    if (from !== 'pending') this.index(l, false);
+    this.resolved.set(a.id, { anomaly: a, cells: l.cells });
+    if (this.resolved.size > this.cfg.keepResolved) this.resolved.delete(this.resolved.keys().next().value as string);
+  }
+
+  private index(l: Live, add: boolean): void {
+    const outage = l.anomaly.hint === 'outage' || ((l.anomaly.objectType === 'site' || l.anomaly.objectType === 'transport') && l.anomaly.severity === 'critical');
+    for (const c of l.cells) {
+      let m = this.byCell.get(c);
+      if (add) {
+        if (!m) this.byCell.set(c, (m = new Map()));
+        m.set(l.key, outage);
+      } else if (m) {
+        m.delete(l.key);
+        if (m.size === 0) this.byCell.delete(c);
+      }
+    }
+  }
+
+  private emit(from: AnomalyState | null, to: AnomalyState, at: number, a: Anomaly): void {
+    this.transitions.push({ from, to, at, anomaly: { ...a, state: to, evidence: { ...a.evidence } } });
+  }
+
+  takeTransitions(): AnomalyTransition[] {
+    const t = this.transitions;
+    this.transitions = [];
+    return t;
+  }
+
+  /** Anomalies not yet resolved. */
+  *active(): Iterable<Anomaly> {
+    for (const l of this.live.values()) yield l.anomaly;
+  }
+
+  cellStatus(cellId: string): CellStatus {
+    const m = this.byCell.get(cellId);
+    if (!m) return 'normal';
+    for (const outage of m.values()) if (outage) return 'outage';
+    return 'anomalous';
+  }
+
+  /** Live anomalies touching a cell, then the recently resolved ones. */
+  anomaliesAt(cellId: string): Anomaly[] {
+    const out: Anomaly[] = [];
+    for (const l of this.live.values()) if (l.cells.includes(cellId) || l.anomaly.cellId === cellId) out.push({ ...l.anomaly });
+    for (const r of this.resolved.values()) if (r.cells.includes(cellId) || r.anomaly.cellId === cellId) out.push({ ...r.anomaly });
+    return out;
+  }
+
+  toJSON(): unknown {
+    return {
+      live: [...this.live.values()].map((l) => ({ key: l.key, anomaly: l.anomaly, cells: l.cells, holdMs: l.holdMs ?? null, since: l.since })),
+      resolved: [...this.resolved.values()],
+    };
+  }
+
+  restore(json: unknown): void {
+    const j = json as { live: { key: string; anomaly: Anomaly; cells: string[]; holdMs: number | null; since: number }[]; resolved: { anomaly: Anomaly; cells: string[] }[] };
+    this.live.clear();
+    this.timed.clear();
+    this.byCell.clear();
+    this.resolved.clear();
+    this.transitions = [];
+    for (const r of j.live) {
+      const l: Live = { key: r.key, anomaly: r.anomaly, cells: r.cells, holdMs: r.holdMs ?? undefined, since: r.since };
+      this.live.set(r.key, l);
+      if (r.anomaly.state === 'pending' || r.anomaly.state === 'resolving') this.timed.add(r.key);
+      if (r.anomaly.state !== 'pending') this.index(l, true);
+    }
+    for (const r of j.resolved) this.resolved.set(r.anomaly.id, r);
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * Configuration of the detector stage (`detectors:` in the root config). Every field has a default,
+ * so `{}` is a complete configuration; the defaults are the parameter set measured in the README
+ * (NAB benchmark and the simulated network) — one set for every series.
+ */
+import { z } from 'zod';
+import { AREA_CLASSES } from '../model/index.js';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration: seconds as a number, or a string such as `90s`, `15m`, `2h`, `1d`. Parsed to ms. */
+export const zDuration = z.union([z.number().min(0), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return Math.round(v * 1000);
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(v.trim());
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as "90s", "15m", "2h" or seconds, received ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return Math.round(Number(m[1]) * UNIT_MS[m[2]]);
+});
+
+const kpiNameSchema = z.string().min(1).max(128);
+
+/** A KPI added to (or overriding) the built-in catalogue. */
+export const kpiDefinitionSchema = z.strictObject({
+  name: kpiNameSchema,
+  direction: z.enum(['higher_is_better', 'lower_is_better', 'both']).default('both'),
+  unit: z.string().max(32).default(''),
+  /** A 0..100 % rate whose evidence is the number of attempts behind it. */
+  isRate: z.boolean().default(false),
+});
+
+/** The seasonal, robust, online baseline every KPI series gets (also `nocwatch score-series`). */
+export const baselineConfigSchema = z.strictObject({
+  /** Knots of the daily profile (piecewise linear between knots). */
+  knotsPerDay: z.number().int().min(1).max(96).default(12),
+  /** A second profile for Saturday and Sunday. */
+  weekendProfile: z.boolean().default(true),
+  /** Buckets per day of the noise scale (night noise differs from busy-hour noise). */
+  scaleBucketsPerDay: z.number().int().min(1).max(96).default(12),
+  /** Learning rate of the profile per unit of knot weight, once a knot has been seen a few times. */
+  profileAlpha: z.number().gt(0).max(1).default(0.1),
+  /** Learning rate of the offset that follows slow level changes between profile updates. */
+  offsetAlpha: z.number().gt(0).max(1).default(0.05),
+  /** The offset stays within this many σ: it follows wobbles; a real change must show (and may become a level shift). */
+  offsetLimit: z.number().gt(0).max(1e6).default(1e6),
+  /** Step of the robust (quantile-tracking) noise scale, in log units. */
+  scaleEta: z.number().gt(0).max(1).default(0.05),
+  /** A sample beyond this many σ is an outlier: it does not teach the baseline. */
+  gateZ: z.number().min(1).max(100).default(6),
+  /** A one-sided run of outliers lasting this long becomes the new level (a re-configuration). */
+  levelShiftAfter: zDuration.prefault('24h'),
+  /** Samples aggregated by the slow scales (block means of standardised residuals): drift detection. */
+  scales: z.array(z.number().int().min(2).max(1024)).max(4).default([8, 32]),
+  /** Quantile above which the tail of the evidence is modelled (peaks over threshold). */
+  tailQuantile: z.number().min(0.5).max(0.999).default(0.98),
+  /** Step of the tail threshold tracker. */
+  tailEta: z.number().gt(0).max(1).default(0.05),
+  /** Learning rate of the mean exceedance. */
+  tailAlpha: z.number().gt(0).max(1).default(0.05),
+  /** Samples before a series scores at all (cold start): it learns, it does not alarm. */
+  warmupSamples: z.number().int().min(0).max(100_000).default(200),
+  /** Smallest noise scale relative to the series' typical spread: tiny wobbles of a flat series are not news. */
+  minRelativeScale: z.number().min(0).max(1).default(0.01),
+  /** After a strong deviation, new onsets of the same series are muted for this many samples unless stronger. */
+  refractorySamples: z.number().int().min(0).max(10_000).default(24),
+  /** Evidence (−log10 tail probability) that counts as an onset for the refractory period. */
+  refractoryScore: z.number().min(0).max(50).default(2.6),
+});
+export type BaselineConfig = z.infer<typeof baselineConfigSchema>;
+
+/**
+ * When a KPI deviation becomes a firing anomaly and when it resolves. An anomaly opens on calibrated
+ * evidence (the score, which adapts to each series' tail) and is then held by the plain deviation (z),
+ * so a sustained fault stays one firing anomaly even after its scores stop being news.
+ */
+export const kpiFiringConfigSchema = z.strictObject({
+  /** Evidence (−log10 tail probability) at which a sample opens an anomaly. */
+  badScore: z.number().min(0).max(50).default(3),
+  /** And its standardised deviation in the bad direction must be at least this large; the next samples must keep it to confirm. */
+  minZ: z.number().min(0).max(100).default(4),
+  /** A firing anomaly stays bad while the deviation is at least this large (hysteresis). */
+  clearZ: z.number().min(0).max(100).default(2.5),
+  /** Deviation a slow scale (a block mean) needs to open: it summarises many samples, so it must be clear. */
+  slowMinZ: z.number().min(0).max(100).default(6.5),
+  /** Consecutive bad samples that make a pending anomaly fire. */
+  confirmSamples: z.number().int().min(1).max(100).default(2),
+  /** Evidence that fires at once, without confirmation. */
+  immediateScore: z.number().min(0).max(100).default(8),
+  /** A series opens no anomaly before it has this much history (samples × period): its daily profile is not learnt yet. */
+  minHistory: zDuration.prefault('2d'),
+  /** Consecutive good samples after which a firing anomaly starts resolving. */
+  clearSamples: z.number().int().min(1).max(1000).default(2),
+});
+
+const thresholdBoundsSchema = z.strictObject({
+  /** Bad when the value falls below this. */
+  below: z.number().nullable().default(null),
+  /** Bad when the value rises above this. */
+  above: z.number().nullable().default(null),
+});
+
+/** A static threshold on one KPI, like a Prometheus rule with `for:`. */
+export const staticThresholdSchema = z.strictObject({
+  below: z.number().nullable().default(null),
+  above: z.number().nullable().default(null),
+  /** The condition must hold this long (event time) before the anomaly fires. */
+  for: zDuration.prefault('15m'),
+  /** To clear, the value must come back past the threshold by this much (same unit as the KPI). */
+  hysteresis: z.number().min(0).default(0),
+  severity: z.enum(['critical', 'major', 'minor', 'warning']).default('major'),
+  /** Per area class, other bounds (e.g. a hospital's availability matters more). */
+  byAreaClass: z.partialRecord(z.enum(AREA_CLASSES), thresholdBoundsSchema).default({}),
+});
+export type StaticThresholdConfig = z.infer<typeof staticThresholdSchema>;
+
+/** Built-in rules: a cell that is mostly unavailable is an outage; sustained full PRB is congestion. */
+const DEFAULT_THRESHOLDS = {
+  availability: { below: 90, for: '0s', hysteresis: 5, severity: 'critical' },
+  prb_dl_utilization: { above: 95, for: '30m', hysteresis: 10, severity: 'minor' },
+} as const;
+
+export const missingDataConfigSchema = z.strictObject({
+  /**
+   * A cell is silent when the watermark passes its last PM by this many of its own periods. The
+   * watermark already trails the newest data by the allowed lateness, so one period is enough.
+   */
+  pmGracePeriods: z.number().min(0.5).max(100).default(1),
+  /** Likewise for signaling aggregates (short periods jitter more). */
+  signalingGracePeriods: z.number().min(0.5).max(100).default(2),
+  /**
+   * Silence only counts while other cells of the same district still report: when the whole feed
+   * stops it is the collector, not the network.
+   */
+  minReportingNeighbourFraction: z.number().min(0).max(1).default(0.5),
+});
+
+export const alarmDetectorConfigSchema = z.strictObject({
+  /** Raise/clear cycles of one alarm within `flapWindow` that make it flapping. */
+  flapCycles: z.number().int().min(2).max(1000).default(3),
+  flapWindow: zDuration.prefault('1h'),
+  /** A flapping alarm must stay quiet this long before it stops counting as flapping. */
+  flapQuiet: zDuration.prefault('1h'),
+  /** Raises per region within `stormWindow` that make an alarm storm. */
+  stormRaises: z.number().int().min(2).max(1_000_000).default(200),
+  stormWindow: zDuration.prefault('5m'),
+  /** A raised alarm with no clear is forgotten after this long (clears are not guaranteed). */
+  staleAfter: zDuration.prefault('7d'),
+  /** Severities that raise an anomaly (warnings alone are context, not findings). */
+  anomalySeverities: z.array(z.enum(['critical', 'major', 'minor', 'warning', 'indeterminate'])).default(['critical', 'major', 'minor']),
+});
+
+export const dialTestConfigSchema = z.strictObject({
+  /** Consecutive failures of one probe and service that fire. */
+  consecutiveFailures: z.number().int().min(1).max(100).default(3),
+  /** Prior failure probability of a dial test before the cell's own rate is learned. */
+  priorFailureRate: z.number().gt(0).lt(1).default(0.03),
+  /** Evidence (−log10 binomial tail) of the recent failure count per cell and service that fires. */
+  failureScore: z.number().min(1).max(50).default(5),
+  /** Tests of one cell and service looked at together. */
+  windowTests: z.number().int().min(3).max(1000).default(10),
+});
+
+export const complaintSpikeConfigSchema = z.strictObject({
+  /** Counting bucket. */
+  bucket: zDuration.prefault('1h'),
+  /** Window (whole buckets) over which complaints are counted against the baseline. */
+  window: zDuration.prefault('3h'),
+  /** Background complaints per cell per hour before a cell's own rate is learned. */
+  priorPerCellHour: z.number().gt(0).default(0.02),
+  /** Learning rate of the hourly baseline. */
+  alpha: z.number().gt(0).max(1).default(0.02),
+  /** Fewer complaints than this never make a spike. */
+  minCount: z.number().int().min(1).default(3),
+  /** −log10 Poisson tail probability that fires. */
+  score: z.number().min(1).max(50).default(4),
+  /** A spike resolves when the window count falls back under this fraction of the count that fired. */
+  clearFraction: z.number().min(0).max(1).default(0.5),
+});
+
+export const stateMachineConfigSchema = z.strictObject({
+  /** A resolving anomaly that stays clear this long is resolved; bad again before that, it fires again (same anomaly). */
+  resolveAfter: zDuration.prefault('30m'),
+  /** A pending anomaly never confirmed within this time is dropped (resolved). */
+  pendingTimeout: zDuration.prefault('1h'),
+  /** Resolved anomalies kept for `cellDetail` and the API. */
+  keepResolved: z.number().int().min(0).max(100_000).default(1000),
+});
+
+export const historyConfigSchema = z.strictObject({
+  /** Slots of the per-series ring kept for `cellDetail` (96 × 15 min = the last day). */
+  slots: z.number().int().min(1).max(2048).default(96),
+  slotMinutes: z.number().int().min(1).max(1440).default(15),
+});
+
+export const detectorsConfigSchema = z.strictObject({
+  /** Local time offset of the network, for the daily profile (minutes east of UTC, e.g. 480). */
+  timezoneOffsetMinutes: z.number().int().min(-840).max(840).default(0),
+  /** KPIs added to or overriding the built-in catalogue. Unknown KPIs still get a two-sided baseline. */
+  kpis: z.array(kpiDefinitionSchema).max(10_000).default([]),
+  baseline: baselineConfigSchema.prefault({}),
+  firing: kpiFiringConfigSchema.prefault({}),
+  /** Static thresholds per KPI name. */
+  thresholds: z.record(kpiNameSchema, staticThresholdSchema).prefault(DEFAULT_THRESHOLDS),
+  missingData: missingDataConfigSchema.prefault({}),
+  alarms: alarmDetectorConfigSchema.prefault({}),
+  dialTests: dialTestConfigSchema.prefault({}),
+  complaints: complaintSpikeConfigSchema.prefault({}),
+  stateMachine: stateMachineConfigSchema.prefault({}),
+  history: historyConfigSchema.prefault({}),
+});
+export type DetectorsConfig = z.infer<typeof detectorsConfigSchema>;
+/** The configuration as written (every field optional). */
+export type DetectorsConfigInput = z.input<typeof detectorsConfigSchema>;

@@ -1,0 +1,162 @@
+/**
+ * The detector stage: every normalised event goes to the detector for its feed, all of them report
+ * into one anomaly state machine, and the pipeline takes the transitions after each `advance`.
+ *
+ *   PM KPIs, signaling ratios → KpiDetector (baseline per series, static thresholds, 24 h history)
+ *   PM / signaling arrivals   → MissingDataDetector (silent cells while neighbours report)
+ *   alarms                    → AlarmDetector (X.733 active set, flapping, storms)
+ *   dial tests                → DialTestDetector (consecutive failures, failure rate)
+ *   unlinked complaints       → ComplaintDetector (spikes per cell and district)
+ *
+ * Pure and single-threaded: event time comes in with the events and the watermark; no clock, no I/O.
+ */
+import type { Anomaly, AnomalyTransition, NetworkEvent } from '../model/index.js';
+import type { Topology } from '../inventory/topology.js';
+import type { CellDetail, CellStatus, DetectorStage } from '../pipeline/stages.js';
+import { AlarmDetector } from './alarm-detector.js';
+import { AnomalyTracker } from './anomaly-tracker.js';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
+import { ComplaintDetector } from './complaint-detector.js';
+import { detectorsConfigSchema, type DetectorsConfig, type DetectorsConfigInput } from './config.js';
+import { DialTestDetector } from './dialtest-detector.js';
+import { Interner } from './interner.js';
+import { KpiDetector } from './kpi-detector.js';
+import { MissingDataDetector } from './missing-data.js';
+
+/** What a checkpoint must agree on to be restored into this configuration. */
+function layoutOf(cfg: DetectorsConfig): string {
+  const b = cfg.baseline;
+  return JSON.stringify([b.knotsPerDay, b.weekendProfile, b.scaleBucketsPerDay, b.scales, cfg.history.slots, cfg.history.slotMinutes]);
+}
+
+export class Detectors implements DetectorStage {
+  private readonly cfg: DetectorsConfig;
+  private cells = new Interner();
+  private tracker!: AnomalyTracker;
+  private kpi!: KpiDetector;
+  private missing!: MissingDataDetector;
+  private alarms!: AlarmDetector;
+  private dialTests!: DialTestDetector;
+  private complaints!: ComplaintDetector;
+  private watermark = -Infinity;
+
+  constructor(cfg: DetectorsConfigInput | DetectorsConfig, private readonly topology: Topology) {
+    this.cfg = detectorsConfigSchema.parse(cfg);
+    this.build();
+  }
+
+  private build(): void {
+    const cfg = this.cfg;
+    this.tracker = new AnomalyTracker(cfg.stateMachine);
+    this.alarms = new AlarmDetector(cfg.alarms, this.topology, this.tracker);
+    this.kpi = new KpiDetector(cfg, this.cells, this.topology, this.tracker, (cellId) => this.alarms.cellAlarmed(cellId));
+    this.missing = new MissingDataDetector(cfg.missingData, this.cells, this.topology, this.tracker);
+    this.dialTests = new DialTestDetector(cfg.dialTests, this.tracker);
+    this.complaints = new ComplaintDetector(cfg.complaints, this.topology, this.tracker);
+  }
+
+  observe(ev: NetworkEvent): void {
+    switch (ev.kind) {
+      case 'pm': {
+        const c = this.cells.id(ev.cellId);
+        this.missing.seen('pm', c, ev.t, ev.period);
+        this.kpi.observePm(ev, c);
+        return;
+      }
+      case 'signaling': {
+        const c = this.cells.id(ev.cellId);
+        this.missing.seen('signaling', c, ev.t, ev.period);
+        this.kpi.observeSignaling(ev, c);
+        return;
+      }
+      case 'alarm':
+        this.alarms.observe(ev);
+        return;
+      case 'dialtest':
+        this.dialTests.observe(ev);
+        return;
+      case 'complaint':
+        this.complaints.observe(ev);
+        return;
+    }
+  }
+
+  advance(watermark: number): void {
+    if (watermark < this.watermark) return;
+    this.watermark = watermark;
+    this.missing.advance(watermark);
+    this.alarms.advance(watermark);
+    this.complaints.advance(watermark);
+    this.tracker.advance(watermark);
+  }
+
+  takeTransitions(): AnomalyTransition[] {
+    return this.tracker.takeTransitions();
+  }
+
+  active(): Iterable<Anomaly> {
+    return this.tracker.active();
+  }
+
+  cellStatus(cellId: string): CellStatus {
+    return this.tracker.cellStatus(cellId);
+  }
+
+  cellDetail(cellId: string): CellDetail {
+    return { status: this.tracker.cellStatus(cellId), kpis: this.kpi.detail(cellId), anomalies: this.tracker.anomaliesAt(cellId) };
+  }
+
+  /** Series and memory figures, for the benchmark and the README. */
+  stats(): { cells: number; kpiSeries: number; bytesPerSeries: { detector: number; history: number } } {
+    return { cells: this.cells.size, kpiSeries: this.kpi.seriesCount, bytesPerSeries: this.kpi.bytesPerSeries };
+  }
+
+  checkpoint(): Uint8Array {
+    const series = this.kpi.seriesCount;
+    const cellCount = this.cells.size;
+    return encodeCheckpoint({
+      header: {
+        layout: layoutOf(this.cfg),
+        watermark: Number.isFinite(this.watermark) ? this.watermark : null,
+        cells: this.cells.toJSON(),
+        series,
+        kpi: this.kpi.toJSON(),
+        missing: this.missing.toJSON(),
+        alarms: this.alarms.toJSON(),
+        dialTests: this.dialTests.toJSON(),
+        complaints: this.complaints.toJSON(),
+        tracker: this.tracker.toJSON(),
+      },
+      blobs: [...this.kpi.snapshot(), ...this.missing.snapshot(cellCount)],
+    });
+  }
+
+  /** Replaces all state with a checkpoint; throws (leaving a fresh state) when it does not fit this configuration. */
+  restore(data: Uint8Array): void {
+    const { header, blobs } = decodeCheckpoint(data);
+    const h = header as {
+      layout: string; watermark: number | null; cells: string[]; series: number;
+      kpi: unknown; missing: unknown; alarms: unknown; dialTests: unknown; complaints: unknown; tracker: unknown;
+    };
+    this.cells = new Interner();
+    this.build();
+    this.watermark = -Infinity;
+    if (h.layout !== layoutOf(this.cfg)) throw new Error('detector checkpoint was written with another baseline or history layout');
+    if (blobs.length !== KpiDetector.BLOBS + 6) throw new Error('detector checkpoint has an unexpected number of arrays');
+    try {
+      this.cells = Interner.from(h.cells);
+      this.build();
+      this.kpi.restore(h.kpi, blobs.slice(0, KpiDetector.BLOBS), h.series);
+      this.missing.restore(h.missing, blobs.slice(KpiDetector.BLOBS), this.cells.size);
+      this.alarms.restore(h.alarms);
+      this.dialTests.restore(h.dialTests);
+      this.complaints.restore(h.complaints);
+      this.tracker.restore(h.tracker);
+      this.watermark = h.watermark ?? -Infinity;
+    } catch (e) {
+      this.cells = new Interner();
+      this.build();
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * PM KPIs and signaling failure ratios: one `KpiBaselines` series per (cell, KPI) and per (cell,
+ * signaling procedure), the firing rule on top of its scores, the static thresholds, and the 24 h
+ * history. Per-series state is in typed arrays indexed by series number; a series is created the
+ * first time a (cell, KPI) pair is seen, whether or not the cell or the KPI is known.
+ */
+import type { PmEvent, SignalingEvent } from '../model/index.js';
+import type { Topology } from '../inventory/topology.js';
+import type { CellDetail } from '../pipeline/stages.js';
+import type { AnomalyTracker, Finding } from './anomaly-tracker.js';
+import type { DetectorsConfig, StaticThresholdConfig } from './config.js';
+import { kpiCatalogue, kpiHint, kpiSeverity, signalingHint, type KpiInfo } from './hints.js';
+import { Interner } from './interner.js';
+import { BadDirection, KpiBaselines, type KpiScore } from './kpi-baseline.js';
+import { KpiHistory } from './kpi-history.js';
+
+/** KPI-name prefix of the signaling series (a KPI name cannot contain it: record schemas allow it, but it is ours). */
+const SIGNALING_PREFIX = 'signaling.';
+const SIGNALING_INFO: Omit<KpiInfo, 'name'> = { dir: BadDirection.Up, isRate: true };
+
+const S_ACTIVE = 1;
+const S_FIRING = 2;
+
+export class KpiDetector {
+  readonly kpis = new Interner();
+  private readonly info: (KpiInfo | undefined)[] = [];
+  private readonly rules: (StaticThresholdConfig | undefined)[] = [];
+  readonly baselines: KpiBaselines;
+  readonly history: KpiHistory;
+  private readonly catalogue: Map<string, KpiInfo>;
+
+  /** Series number per cell and KPI id (-1: none yet). */
+  private seriesOf: Int32Array[] = [];
+  private seriesCell = new Int32Array(64);
+  private seriesKpi = new Int32Array(64);
+  private badRun = new Uint8Array(64);
+  /** Sum of the bad-direction z over the current bad run: confirmation looks at its mean. */
+  private zSum = new Float32Array(64);
+  private goodRun = new Uint8Array(64);
+  /** Samples a slow-scale finding keeps the series bad for (the block it summarised). */
+  private hold = new Uint16Array(64);
+  private flags = new Uint8Array(64);
+  /** Static threshold conditions currently bad: series → since (event time). */
+  private readonly thresholdSince = new Map<number, number>();
+
+  constructor(
+    private readonly cfg: DetectorsConfig,
+    private readonly cells: Interner,
+    private readonly topology: Topology,
+    private readonly tracker: AnomalyTracker,
+    private readonly alarmedCell: (cellId: string) => boolean,
+  ) {
+    this.catalogue = kpiCatalogue(cfg);
+    this.baselines = new KpiBaselines(cfg.baseline, cfg.timezoneOffsetMinutes, 1024);
+    this.history = new KpiHistory(cfg.history.slots, cfg.history.slotMinutes);
+  }
+
+  get seriesCount(): number {
+    return this.baselines.size;
+  }
+
+  /** Per-series bytes: baseline state, firing counters, history ring. */
+  get bytesPerSeries(): { detector: number; history: number } {
+    return { detector: this.baselines.bytesPerSeries + 4 * 2 + 8 + 4, history: this.history.bytesPerSeries };
+  }
+
+  private kpiId(name: string): number {
+    const k = this.kpis.id(name);
+    if (this.info[k] === undefined) {
+      this.info[k] = name.startsWith(SIGNALING_PREFIX) ? { name, ...SIGNALING_INFO } : (this.catalogue.get(name) ?? { name, dir: BadDirection.Both, isRate: false });
+      this.rules[k] = this.cfg.thresholds[name];
+    }
+    return k;
+  }
+
+  private series(c: number, k: number): number {
+    let row = this.seriesOf[c];
+    if (row === undefined || k >= row.length) {
+      const next = new Int32Array(Math.max(16, k + 8)).fill(-1);
+      if (row) next.set(row);
+      this.seriesOf[c] = row = next;
+    }
+    let s = row[k];
+    if (s < 0) {
+      s = this.baselines.add();
+      row[k] = s;
+      if (s >= this.seriesCell.length) this.growSeries(s + 1);
+      this.seriesCell[s] = c;
+      this.seriesKpi[s] = k;
+    }
+    return s;
+  }
+
+  private growSeries(min: number): void {
+    const cap = Math.max(min, this.seriesCell.length * 2);
+    const g = <T extends Int32Array | Uint8Array | Uint16Array | Float32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.seriesCell = g(this.seriesCell, (n) => new Int32Array(n));
+    this.seriesKpi = g(this.seriesKpi, (n) => new Int32Array(n));
+    this.badRun = g(this.badRun, (n) => new Uint8Array(n));
+    this.zSum = g(this.zSum, (n) => new Float32Array(n));
+    this.goodRun = g(this.goodRun, (n) => new Uint8Array(n));
+    this.hold = g(this.hold, (n) => new Uint16Array(n));
+    this.flags = g(this.flags, (n) => new Uint8Array(n));
+  }
+
+  observePm(ev: PmEvent, c: number): void {
+    const kpis = ev.kpis;
+    const attempts = ev.attempts;
+    const suspect = ev.suspect === true;
+    const periodMs = ev.period * 1000;
+    for (const name in kpis) {
+      const v = kpis[name];
+      if (!Number.isFinite(v)) continue;
+      const k = this.kpiId(name);
+      const info = this.info[k]!;
+      const s = this.series(c, k);
+      const a = attempts !== undefined && attempts[name] !== undefined ? attempts[name] : NaN;
+      const r = this.baselines.update(s, ev.t, v, info.isRate ? a : NaN, info.dir, !suspect);
+      this.history.put(s, ev.t, v);
+      this.fire(s, ev.t, periodMs, r, info.dir, suspect, ev, name, v, a);
+      const rule = this.rules[k];
+      if (rule) this.threshold(s, ev, rule, name, v, suspect);
+    }
+  }
+
+  observeSignaling(ev: SignalingEvent, c: number): void {
+    if (ev.attempts <= 0) return;
+    const name = SIGNALING_PREFIX + ev.procedure;
+    const k = this.kpiId(name);
+    const s = this.series(c, k);
+    const ratio = (100 * ev.failures) / ev.attempts;
+    const r = this.baselines.update(s, ev.t, ratio, ev.attempts, BadDirection.Up, true);
+    this.history.put(s, ev.t, ratio);
+    this.fire(s, ev.t, ev.period * 1000, r, BadDirection.Up, false, ev, name, ratio, ev.attempts);
+  }
+
+  /**
+   * The firing rule. Opening: calibrated evidence (score) and a deviation of `minZ` σ in the bad
+   * direction (a slow scale needs `slowMinZ` for its block mean). Pending: held while the deviation
+   * stays above `clearZ`; confirmed after `confirmSamples` such samples whose mean deviation is still
+   * `minZ` (binomial noise on a faulty rate makes single samples wobble), or at once by an
+   * overwhelming score or a slow-scale finding (which already summarises a block). Firing: held while
+   * the deviation is `clearZ` or more or a slow scale still sees it; clears after `clearSamples`.
+   */
+  private fire(s: number, t: number, periodMs: number, r: KpiScore, dir: BadDirection, suspect: boolean, ev: PmEvent | SignalingEvent, name: string, v: number, a: number): void {
+    const f = this.cfg.firing;
+    const flags = this.flags[s];
+    const active = (flags & S_ACTIVE) !== 0;
+    const firing = (flags & S_FIRING) !== 0;
+    const zb = dir === BadDirection.Down ? -r.z : dir === BadDirection.Up ? r.z : Math.abs(r.z);
+    const slow = r.scale > 1;
+    const learnt = r.warm && this.baselines.samples(s) * periodMs >= f.minHistory;
+    const opens = learnt && r.score >= f.badScore && (slow ? Math.abs(r.scaleZ) >= f.slowMinZ : zb >= f.minZ);
+    const holds = active && (zb >= f.clearZ || (firing && slow && r.score >= f.badScore && Math.abs(r.scaleZ) >= f.clearZ));
+    // Suspect values never start an anomaly; they may keep one alive.
+    const isBad = (opens && !(suspect && !active)) || holds;
+    if (isBad) {
+      this.goodRun[s] = 0;
+      if (this.badRun[s] < 255) this.badRun[s]++;
+      this.zSum[s] = (this.badRun[s] === 1 ? 0 : this.zSum[s]) + zb;
+      if (slow) this.hold[s] = r.scale;
+      const run = this.badRun[s];
+      const confirmed = firing || (!suspect && ((run >= f.confirmSamples && this.zSum[s] / run >= f.minZ) || r.score >= f.immediateScore || (slow && opens)));
+      const startedAt = t - periodMs * r.scale;
+      this.tracker.bad(this.key(s), t, startedAt, confirmed, this.finding(s, ev, name, v, a, r));
+      this.flags[s] = flags | S_ACTIVE | (confirmed ? S_FIRING : 0);
+      return;
+    }
+    this.badRun[s] = 0;
+    if (!active) return;
+    if (this.hold[s] > 0) {
+      this.hold[s]--;
+      return;
+    }
+    if (this.goodRun[s] < 255) this.goodRun[s]++;
+    // A pending anomaly that is not kept up dies at once; a firing one after `clearSamples`.
+    if (!firing || this.goodRun[s] >= f.clearSamples || !this.tracker.has(this.key(s))) {
+      this.tracker.clear(this.key(s), t);
+      this.flags[s] = flags & ~(S_ACTIVE | S_FIRING);
+      this.goodRun[s] = 0;
+    }
+  }
+
+  private key(s: number): string {
+    const name = this.kpis.name(this.seriesKpi[s]);
+    const cell = this.cells.name(this.seriesCell[s]);
+    return name.startsWith(SIGNALING_PREFIX) ? `sig|${cell}|${name.slice(SIGNALING_PREFIX.length)}` : `pm|${cell}|${name}`;
+  }
+
+  private finding(s: number, ev: PmEvent | SignalingEvent, name: string, v: number, a: number, r: KpiScore): Finding {
+    const cellId = ev.cellId;
+    const evidence: Finding['evidence'] = {
+      observed: round(v),
+      expected: Number.isFinite(r.expected) ? round(r.expected) : null,
+      sigma: round(r.sigma),
+      z: round(r.z),
+      scale: r.scale,
+    };
+    if (r.scale > 1) evidence.scaleZ = round(r.scaleZ);
+    if (Number.isFinite(a)) evidence.attempts = a;
+    if (ev.kind === 'signaling') {
+      evidence.failures = ev.failures;
+      if (ev.affectedSubscribers !== undefined) evidence.affectedSubscribers = ev.affectedSubscribers;
+      if (ev.topCause) evidence.topCause = ev.topCause;
+      const hint = signalingHint(ev.procedure);
+      return { source: 'signaling', objectType: 'cell', objectId: cellId, cellId, signal: ev.procedure, hint, severity: kpiSeverity(r.score, hint), score: round(r.score), evidence };
+    }
+    const prb = ev.kpis.prb_dl_utilization ?? NaN;
+    const hint = kpiHint(name, prb, this.alarmedCell(cellId));
+    return { source: 'pm', objectType: 'cell', objectId: cellId, cellId, signal: name, hint, severity: kpiSeverity(r.score, hint), score: round(r.score), evidence };
+  }
+
+  /** A static threshold with `for:` and hysteresis, per KPI, overridable per area class. */
+  private threshold(s: number, ev: PmEvent, rule: StaticThresholdConfig, name: string, v: number, suspect: boolean): void {
+    const area = this.topology.cell(ev.cellId)?.areaClass;
+    const o = area !== undefined ? rule.byAreaClass[area] : undefined;
+    const below = o?.below ?? rule.below;
+    const above = o?.above ?? rule.above;
+    const bad = (below !== null && v < below) || (above !== null && v > above);
+    const since = this.thresholdSince.get(s);
+    const key = `thr|${ev.cellId}|${name}`;
+    if (bad) {
+      if (suspect && since === undefined) return;
+      const start = since ?? ev.t - ev.period * 1000;
+      if (since === undefined) this.thresholdSince.set(s, start);
+      const firstBadAt = start + ev.period * 1000;
+      const hint = kpiHint(name, ev.kpis.prb_dl_utilization ?? NaN, this.alarmedCell(ev.cellId));
+      this.tracker.bad(key, ev.t, start, !suspect && ev.t - firstBadAt >= rule.for, {
+        source: 'pm', objectType: 'cell', objectId: ev.cellId, cellId: ev.cellId, signal: name, hint,
+        severity: rule.severity, score: 0,
+        evidence: { observed: round(v), threshold: below !== null && v < below ? below : above, rule: below !== null && v < below ? 'below' : 'above', static: true },
+      });
+      return;
+    }
+    if (since === undefined) return;
+    const cleared = (below === null || v >= below + rule.hysteresis) && (above === null || v <= above - rule.hysteresis);
+    if (cleared) {
+      this.thresholdSince.delete(s);
+      this.tracker.clear(key, ev.t);
+    }
+  }
+
+  /** KPI history and baseline band of a cell. */
+  detail(cellId: string): CellDetail['kpis'] {
+    const out: CellDetail['kpis'] = {};
+    const c = this.cells.find(cellId);
+    const row = c >= 0 ? this.seriesOf[c] : undefined;
+    if (!row) return out;
+    const band = this.cfg.firing.minZ;
+    for (let k = 0; k < row.length; k++) {
+      const s = row[k];
+      if (s < 0) continue;
+      const { t, value } = this.history.read(s);
+      const expected: (number | null)[] = [];
+      const lower: (number | null)[] = [];
+      const upper: (number | null)[] = [];
+      for (const tt of t) {
+        const e = this.baselines.expectedAt(s, tt);
+        const ok = Number.isFinite(e.expected) && Number.isFinite(e.sigma);
+        expected.push(ok ? round(e.expected) : null);
+        lower.push(ok ? round(e.expected - band * e.sigma) : null);
+        upper.push(ok ? round(e.expected + band * e.sigma) : null);
+      }
+      out[this.kpis.name(k)] = { t, value, expected, lower, upper };
+    }
+    return out;
+  }
+
+  toJSON(): unknown {
+    return { kpis: this.kpis.toJSON(), thresholdSince: [...this.thresholdSince] };
+  }
+
+  snapshot(): ArrayBufferView[] {
+    const n = this.baselines.size;
+    const triples = new Int32Array(n * 2);
+    for (let s = 0; s < n; s++) {
+      triples[2 * s] = this.seriesCell[s];
+      triples[2 * s + 1] = this.seriesKpi[s];
+    }
+    const { arrays } = this.baselines.snapshot();
+    return [
+      triples, this.badRun.subarray(0, n), this.goodRun.subarray(0, n), this.hold.subarray(0, n), this.flags.subarray(0, n),
+      ...arrays, ...this.history.snapshot(n),
+    ];
+  }
+
+  /** Number of blobs `snapshot` writes. */
+  static readonly BLOBS = 5 + 7 + 2;
+
+  restore(json: unknown, blobs: Uint8Array[], count: number): void {
+    const j = json as { kpis: string[]; thresholdSince: [number, number][] };
+    for (const name of j.kpis) this.kpiId(name);
+    const triples = new Int32Array(blobs[0].buffer, blobs[0].byteOffset, blobs[0].byteLength / 4);
+    if (triples.length !== count * 2) throw new Error('KPI checkpoint: series table does not match');
+    this.baselines.restore(count, blobs.slice(5, 12));
+    this.growSeries(count + 1);
+    this.seriesOf = [];
+    for (let s = 0; s < count; s++) {
+      const c = triples[2 * s];
+      const k = triples[2 * s + 1];
+      let row = this.seriesOf[c];
+      if (row === undefined || k >= row.length) {
+        const next = new Int32Array(Math.max(16, k + 8)).fill(-1);
+        if (row) next.set(row);
+        this.seriesOf[c] = row = next;
+      }
+      row[k] = s;
+      this.seriesCell[s] = c;
+      this.seriesKpi[s] = k;
+    }
+    this.badRun.set(blobs[1]);
+    this.goodRun.set(blobs[2]);
+    this.hold.set(new Uint16Array(blobs[3].buffer, blobs[3].byteOffset, blobs[3].byteLength / 2));
+    this.flags.set(blobs[4]);
+    this.history.restore(count, new Float32Array(blobs[12].buffer, blobs[12].byteOffset, blobs[12].byteLength / 4), new Int32Array(blobs[13].buffer, blobs[13].byteOffset, blobs[13].byteLength / 4));
+    this.thresholdSince.clear();
+    for (const [s, since] of j.thresholdSince) this.thresholdSince.set(s, since);
+  }
+}
+
+function round(v: number): number {
+  return Math.round(v * 1e4) / 1e4;
+}

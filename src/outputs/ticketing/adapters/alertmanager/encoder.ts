@@ -1,0 +1,59 @@
+/**
+ * Tickets as Alertmanager alerts (API v2 `postableAlerts`). Labels are what an existing
+ * Alertmanager routes and groups on, so they stay stable over a ticket's life (a fingerprint per
+ * ticket and severity); the changing details go into annotations. A ticket that is resolved,
+ * verified or closed sends `endsAt`, which resolves the alert.
+ */
+import type { Ticket } from '../../../../model/index.js';
+import type { OutboxEntry } from '../../outbox-entry.js';
+import type { AlertmanagerTarget } from './config.js';
+
+export interface PostableAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  startsAt: string;
+  endsAt?: string;
+  generatorURL?: string;
+}
+
+const SEVERITY: Record<Ticket['class'], string> = { must_solve: 'critical', routine: 'warning', defer: 'info' };
+
+export function encodeAlerts(entry: OutboxEntry, target: AlertmanagerTarget, now: number): PostableAlert[] {
+  const t = entry.ticket;
+  const labels = (cls: Ticket['class']): Record<string, string> => ({
+    ...target.extraLabels,
+    alertname: target.alertname,
+    ticket_id: t.id,
+    incident_id: t.incidentId,
+    department: t.department,
+    severity: SEVERITY[cls],
+    ...(t.region ? { region: t.region } : {}),
+    source: 'nocwatch',
+  });
+  const done = t.state === 'resolved' || t.state === 'verified' || t.state === 'closed';
+  const endedAt = t.times?.resolvedAt ?? t.times?.closedAt ?? t.updatedAt;
+  const alert: PostableAlert = {
+    labels: labels(t.class),
+    annotations: {
+      summary: `${t.department}: ${t.category ?? 'problem'} in ${t.region ?? 'the network'} (${t.cells?.length ?? 0} cells)`,
+      description: [entry.note, ...(t.reasons ?? [])].filter(Boolean).join('; '),
+      state: t.state,
+      class: t.class,
+      priority: `P${t.priority ?? 4}`,
+      version: String(t.version),
+      cells: (t.cells ?? []).slice(0, 50).join(','),
+      sla_breached: t.sla.breached.join(','),
+      ...(t.sla.resolveBy != null ? { resolve_by: new Date(t.sla.resolveBy).toISOString() } : {}),
+    },
+    startsAt: new Date(t.createdAt).toISOString(),
+    endsAt: new Date(done ? endedAt : now + target.activeForS * 1000).toISOString(),
+  };
+  if (target.publicUrl) alert.generatorURL = `${target.publicUrl.replace(/\/+$/, '')}/api/v1/tickets/${encodeURIComponent(t.id)}`;
+  const out = [alert];
+  // A class raised to must_solve changed the severity label: end the alert under the old one, or it
+  // would linger until it times out. Ending an alert Alertmanager never notified is harmless.
+  if (t.class === 'must_solve' && t.version > 1) {
+    out.push({ ...alert, labels: labels('routine'), endsAt: new Date(now).toISOString() });
+  }
+  return out;
+}

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { Detectors } from '../../src/detectors/detectors.js';
+import type { AlarmEvent, AnomalyTransition, ComplaintEvent, DialTestEvent, NetworkEvent } from '../../src/model/index.js';
+import { DAY, HOUR, MIN, PM_PERIOD_MS, T0, feed, firings, network, rng } from './network.js';
+
+const inv = network(2, 4);
+const CELLS = [...inv.allCells()].map((c) => c.cellId);
+
+/** Feeds events in order, advancing to each event's time; returns "from>to key@minutes" lines. */
+function drive(det: Detectors, events: (NetworkEvent | { advance: number })[]): AnomalyTransition[] {
+  const out: AnomalyTransition[] = [];
+  for (const e of events) {
+    if ('advance' in e) det.advance(e.advance);
+    else {
+      det.observe(e);
+      det.advance(e.t);
+    }
+    out.push(...det.takeTransitions());
+  }
+  return out;
+}
+const fmt = (ts: AnomalyTransition[]) => ts.map((t) => `${t.from}>${t.to} ${t.anomaly.signal}@${(t.at - T0) / MIN}`);
+
+const alarm = (min: number, alarmId: string, severity: AlarmEvent['severity'], extra: Partial<AlarmEvent> = {}): AlarmEvent => ({
+  kind: 'alarm', t: T0 + min * MIN, alarmId, objectType: 'cell', objectId: 'C-0-0-1', severity, probableCause: 'cell_unavailable', ...extra,
+});
+
+describe('alarms (X.733)', () => {
+  it.each<{ name: string; events: (AlarmEvent | { advance: number })[]; expected: string[] }>([
+    {
+      name: 'raise then clear: firing, resolving, resolved after the hold',
+      events: [alarm(0, 'A1', 'critical'), alarm(10, 'A1', 'cleared'), { advance: T0 + 45 * MIN }],
+      expected: ['null>pending cell_unavailable@0', 'pending>firing cell_unavailable@0', 'firing>resolving cell_unavailable@10', 'resolving>resolved cell_unavailable@45'],
+    },
+    {
+      name: 'clear without raise: nothing',
+      events: [alarm(0, 'A9', 'cleared'), { advance: T0 + 60 * MIN }],
+      expected: [],
+    },
+    {
+      name: 'raise without clear: forgotten (stale) after 7 days',
+      events: [alarm(0, 'A1', 'major'), { advance: T0 + 6 * DAY }, { advance: T0 + 7 * DAY + MIN }],
+      expected: ['null>pending cell_unavailable@0', 'pending>firing cell_unavailable@0', `firing>resolved cell_unavailable@${7 * 24 * 60 + 1}`],
+    },
+    {
+      name: 'a clear with an unknown id clears the alarm on the same object and cause',
+      events: [alarm(0, 'A1', 'critical'), alarm(5, 'OTHER-ID', 'cleared'), { advance: T0 + 40 * MIN }],
+      expected: ['null>pending cell_unavailable@0', 'pending>firing cell_unavailable@0', 'firing>resolving cell_unavailable@5', 'resolving>resolved cell_unavailable@40'],
+    },
+    {
+      name: 'warnings alone are context, not findings',
+      events: [alarm(0, 'W1', 'warning', { probableCause: 'temperature_high' }), { advance: T0 + 60 * MIN }],
+      expected: [],
+    },
+  ])('$name', ({ events, expected }) => {
+    expect(fmt(drive(new Detectors({}, inv), events))).toEqual(expected);
+  });
+
+  it('a flapping alarm is one anomaly that keeps its evidence, and resolves only after a quiet hour', () => {
+    const det = new Detectors({}, inv);
+    const events: (AlarmEvent | { advance: number })[] = [];
+    for (let k = 0; k < 6; k++) events.push(alarm(k * 10, `F${k}`, 'major', { probableCause: 'vswr_high' }), alarm(k * 10 + 5, `F${k}`, 'cleared', { probableCause: 'vswr_high' }));
+    events.push({ advance: T0 + 60 * MIN }, { advance: T0 + 100 * MIN }, { advance: T0 + 116 * MIN });
+    const ts = drive(det, events);
+    expect(new Set(ts.map((t) => t.anomaly.id)).size).toBe(1);
+    expect(ts.filter((t) => t.to === 'resolved').map((t) => (t.at - T0) / MIN)).toEqual([116]);
+    const last = ts.filter((t) => t.to === 'firing').at(-1)!;
+    expect(last.anomaly.evidence).toMatchObject({ flapping: true, raises: 6 });
+    expect(last.anomaly.hint).toBe('interference');
+  });
+
+  it('a site alarm sets every cell of the site to outage, and a core alarm points at the core', () => {
+    const det = new Detectors({}, inv);
+    const ts = drive(det, [
+      alarm(0, 'S1', 'critical', { objectType: 'site', objectId: 'S-1-2', probableCause: 'mains_power_failure' }),
+      alarm(1, 'M1', 'major', { objectType: 'core', objectId: 'MME-01', probableCause: 'sctp_link_down' }),
+    ]);
+    expect(['C-1-2-1', 'C-1-2-2', 'C-1-2-3', 'C-1-3-1'].map((c) => det.cellStatus(c))).toEqual(['outage', 'outage', 'outage', 'normal']);
+    expect(firings(ts).map((t) => [t.anomaly.objectType, t.anomaly.hint])).toEqual([['site', 'outage'], ['core', 'core']]);
+  });
+
+  it('an alarm storm in a region is one region anomaly', () => {
+    const det = new Detectors({ alarms: { stormRaises: 20 } }, inv);
+    const events = Array.from({ length: 30 }, (_, k) => alarm(k * 0.1, `X${k}`, 'minor', { objectId: CELLS[k % CELLS.length], probableCause: `cause_${k}` }));
+    const ts = drive(det, [...events, { advance: T0 + 30 * MIN }, { advance: T0 + 70 * MIN }]);
+    const storm = ts.filter((t) => t.anomaly.signal === 'alarm_storm');
+    expect(storm.map((t) => `${t.from}>${t.to}`)).toEqual(['null>pending', 'pending>firing', 'firing>resolving', 'resolving>resolved']);
+    expect(storm[1].anomaly).toMatchObject({ objectType: 'region', objectId: 'R1' });
+  });
+});
+
+const dial = (min: number, success: boolean, probeId = 'P1', service: DialTestEvent['service'] = 'voice'): DialTestEvent => ({
+  kind: 'dialtest', t: T0 + min * MIN, testId: `T${min}`, probeId, service, cellId: 'C-0-0-2', success, failureCause: success ? null : 'no_answer',
+});
+
+describe('dial tests', () => {
+  it('three consecutive failures of one probe fire; a success starts the resolution', () => {
+    const det = new Detectors({}, inv);
+    const ts = drive(det, [dial(0, false), dial(5, false), dial(10, true), dial(15, false), dial(20, false), dial(25, false), dial(30, true)]);
+    const probe = ts.filter((t) => t.anomaly.id.startsWith('dt|'));
+    expect(fmt(probe)).toEqual(['null>pending dialtest.voice@25', 'pending>firing dialtest.voice@25', 'firing>resolving dialtest.voice@30']);
+    expect(probe[1].anomaly).toMatchObject({ cellId: 'C-0-0-2', startedAt: T0 + 15 * MIN, evidence: { consecutiveFailures: 3, causes: 'no_answer' } });
+  });
+
+  it('occasional failures at a cell are normal; a burst against its own rate fires', () => {
+    const det = new Detectors({}, inv);
+    const events: DialTestEvent[] = [];
+    // 200 tests with a failure every 25th (4 %), probes rotating so no probe fails twice in a row.
+    for (let k = 0; k < 200; k++) events.push(dial(k * 10, k % 25 !== 7, `P${k % 5}`, 'data_http'));
+    expect(firings(drive(det, events))).toEqual([]);
+    const burst: DialTestEvent[] = [];
+    for (let k = 200; k < 210; k++) burst.push(dial(k * 10, ![0, 1, 3, 4, 6, 7].includes(k % 10), `P${k % 5}`, 'data_http'));
+    const hit = firings(drive(det, burst)).find((t) => t.anomaly.id.startsWith('dtr|'));
+    expect(hit?.anomaly).toMatchObject({ cellId: 'C-0-0-2', signal: 'dialtest.data_http', source: 'dialtest' });
+  });
+});
+
+const complaint = (min: number, id: string, location: ComplaintEvent['complaint']['location']): ComplaintEvent => ({
+  kind: 'complaint', t: T0 + min * MIN,
+  complaint: { complaintId: id, channel: 'hotline', receivedAt: T0 + min * MIN, customer: { id: `u${id}`, class: 'regular' }, category: 'weak_signal', location },
+});
+
+describe('complaint spikes', () => {
+  it('five complaints from one cell within the hour are a coverage finding; the background is not', () => {
+    const det = new Detectors({}, inv);
+    const background = Array.from({ length: 8 }, (_, k) => complaint(k * 24 * 60, `b${k}`, { cellId: CELLS[k] }));
+    expect(firings(drive(det, background))).toEqual([]);
+    const spike = Array.from({ length: 5 }, (_, k) => complaint(8 * 24 * 60 + k * 7, `s${k}`, { cellId: 'C-1-1-1' }));
+    const ts = drive(det, [...spike, { advance: T0 + 8 * DAY + 6 * HOUR }, { advance: T0 + 8 * DAY + 7 * HOUR }]);
+    const cell = ts.filter((t) => t.anomaly.id.startsWith('cmp|cell|C-1-1-1'));
+    expect(cell.map((t) => t.to)).toEqual(['pending', 'firing', 'resolving', 'resolved']);
+    expect(cell[1].anomaly).toMatchObject({ hint: 'coverage', signal: 'complaint_spike', evidence: { complaints: 3 } });
+  });
+
+  it('complaints spread over a district (by district or by location) add up to a district spike', () => {
+    const det = new Detectors({}, inv);
+    const c = inv.cell('C-0-2-1')!;
+    const events = [
+      ...Array.from({ length: 4 }, (_, k) => complaint(k * 5, `d${k}`, { district: 'D0' })),
+      ...Array.from({ length: 4 }, (_, k) => complaint(20 + k * 5, `g${k}`, { lat: c.lat + 0.0001, lon: c.lon })),
+    ];
+    const hit = firings(drive(det, events)).find((t) => t.anomaly.objectType === 'district');
+    expect(hit?.anomaly).toMatchObject({ objectId: 'D0', hint: 'coverage' });
+  });
+});
+
+describe('missing data', () => {
+  it('a cell that goes silent while its district reports is an outage within two PM periods; it clears when data returns', () => {
+    const det = new Detectors({}, inv);
+    const goneAt = T0 + 3 * DAY + 10 * HOUR;
+    const ts = feed(det, CELLS, T0, goneAt + 3 * HOUR, rng(4), { silent: [{ cellId: 'C-0-3-2', from: goneAt, to: goneAt + 2 * HOUR }] });
+    const nodata = ts.filter((t) => t.anomaly.signal === 'no_data');
+    const fired = nodata.find((t) => t.to === 'firing')!;
+    expect(fired.anomaly).toMatchObject({ cellId: 'C-0-3-2', hint: 'outage', source: 'missing_data', startedAt: goneAt });
+    expect(fired.at - goneAt).toBeLessThanOrEqual(2 * PM_PERIOD_MS);
+    expect(nodata.some((t) => t.to === 'resolving' && t.at === goneAt + 2 * HOUR + PM_PERIOD_MS)).toBe(true);
+    expect(nodata.filter((t) => t.to === 'firing')).toHaveLength(1);
+  });
+
+  it('when the whole feed stops it is the collector, not every cell', () => {
+    const det = new Detectors({}, inv);
+    const gap = T0 + 2 * DAY;
+    const ts = feed(det, CELLS, T0, gap + 4 * HOUR, rng(5), { silent: CELLS.map((c) => ({ cellId: c, from: gap, to: gap + 3 * HOUR })) });
+    expect(ts.filter((t) => t.anomaly.signal === 'no_data')).toEqual([]);
+  });
+});
+
+describe('static thresholds', () => {
+  it('availability below 90 % is an outage at once; the hysteresis holds it until back above 95 %', () => {
+    const det = new Detectors({}, inv);
+    const at = T0 + DAY;
+    const values = [100, 85, 92, 94, 96, 100];
+    const ts = feed(det, ['C-0-1-1'], T0, at + values.length * PM_PERIOD_MS, rng(1), {
+      edit: (ev) => { const k = Math.round((ev.t - at) / PM_PERIOD_MS) - 1; if (k >= 0 && k < values.length) ev.kpis.availability = values[k]; },
+    });
+    const thr = ts.filter((t) => t.anomaly.id.startsWith('thr|'));
+    expect(thr.slice(0, 3).map((t) => `${t.from}>${t.to}@${(t.at - at) / PM_PERIOD_MS}`)).toEqual(['null>pending@2', 'pending>firing@2', 'firing>resolving@5']);
+    expect(thr[1].anomaly).toMatchObject({ hint: 'outage', severity: 'critical', evidence: { observed: 85, threshold: 90, rule: 'below' } });
+  });
+
+  it('`for:` delays firing, and an area class may have its own bound', () => {
+    const cfg = { thresholds: { prb_dl_utilization: { above: 90, for: '30m', byAreaClass: { hospital: { above: 80 } } } } };
+    const det = new Detectors(cfg, inv);
+    const at = T0 + DAY;
+    const edit = (ev: { t: number; kpis: Record<string, number> }) => { if (ev.t > at) ev.kpis.prb_dl_utilization = 85; };
+    // C-0-0-1 sits at a hospital site (80 % applies), C-0-1-1 in a residential one (90 %).
+    const ts = feed(det, ['C-0-0-1', 'C-0-1-1'], T0, at + 2 * HOUR, rng(1), { edit });
+    const fired = ts.filter((t) => t.anomaly.id.startsWith('thr|') && t.to === 'firing');
+    expect(fired.map((t) => [t.anomaly.cellId, (t.at - at) / MIN])).toEqual([['C-0-0-1', 45]]);
+  });
+});
