@@ -12,6 +12,8 @@ export const dashboardConfigSchema = z.strictObject({
   feedIntervalMs: z.number().int().min(250).max(60_000).default(2_000),
   /** Points kept per KPI tile sparkline. */
   kpiHistoryPoints: z.number().int().min(2).max(10_000).default(120),
+  /** Event time between two sparkline points (the newest point follows every sample in between). */
+  kpiTrendStepS: z.number().int().min(1).max(86_400).default(900),
   /** Delta messages kept so a reconnecting client can resume; older resumes get a snapshot. */
   resumeMessages: z.number().int().min(0).max(100_000).default(1_000),
   /** Bytes of delta messages kept for resuming (whichever limit is hit first). */

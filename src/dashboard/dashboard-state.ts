@@ -160,7 +160,10 @@ export class DashboardState {
 
   /** Folds one batch in. O(size of the outcome); called on the pipeline's path. */
   apply(o: BatchOutcome): void {
+    const first = this.watermark === null;
     if (o.watermark !== this.watermark) (this.watermark = o.watermark, this.watermarkDirty = true);
+    // The first data: the tiles need not wait for the next sample to show what there is.
+    if (first) this.sampleKpis();
     const touched = new Set<string>();
     for (const tr of o.transitions) {
       for (const cell of cellsOf(tr.anomaly, this.sources.topology)) {
@@ -253,12 +256,16 @@ export class DashboardState {
     }
     const values = this.sources.processKpis?.() ?? {};
     const t = this.watermark ?? this.wall();
+    const step = this.config.kpiTrendStepS * 1000;
     for (const k of PROCESS_KPIS) {
       let h = this.kpiHistory.get(k.key);
       if (!h) this.kpiHistory.set(k.key, (h = { t: [], v: [] }));
       const kv = values[k.key];
-      if (h.t.length > 0 && h.t[h.t.length - 1] === t) (h.v[h.v.length - 1] = kv?.value ?? null);
-      else (h.t.push(t), h.v.push(kv?.value ?? null));
+      const v = kv?.value ?? null;
+      // A point per step of event time (a replay draws the same trend), placed where its step
+      // began and holding the last value sampled within it.
+      if (h.t.length === 0 || t - h.t[h.t.length - 1]! >= step) (h.t.push(t), h.v.push(v));
+      else h.v[h.v.length - 1] = v;
       if (h.t.length > this.config.kpiHistoryPoints) (h.t.shift(), h.v.shift());
       h.note = kv?.note ?? (this.sources.processKpis ? undefined : 'evaluation not running');
     }

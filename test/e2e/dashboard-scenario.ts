@@ -201,7 +201,7 @@ export async function startScenario(opts: { cells?: number; port?: number; flush
   const logger = silentLogger();
   const auth = new TokenAuth({ tokens: [] });
   const server = createServer({ config: { host: '127.0.0.1', port: opts.port ?? 0, bodyLimitBytes: 1 << 20, shutdownGraceMs: 1000 }, auth, logger });
-  const hub = new DashboardHub({ config: dashboardConfigSchema.parse({ flushIntervalMs: opts.flushIntervalMs ?? 500, kpiIntervalMs: 1000 }), sources, logger });
+  const hub = new DashboardHub({ config: dashboardConfigSchema.parse({ flushIntervalMs: opts.flushIntervalMs ?? 500, kpiIntervalMs: 1000, kpiTrendStepS: 60 }), sources, logger });
   registerDashboard(server, { hub, sources, auth, logger });
   registerCellRoutes(server, { topology: inventory, detectors: { cellDetail: detail } as never });
   // Event time moves a minute per second; a few cells flip each second so the wall is alive.

@@ -1,7 +1,7 @@
 /**
- * A small HTTP feeder for the dashboard's daemon tests: posts an inventory, then PM records, alarms
- * and complaints at event times near now, every `intervalMs`. Survives the daemon going away (the
- * restart test) by skipping ticks until it answers again.
+ * A small HTTP feeder for the dashboard's daemon tests: posts an inventory, then healthy PM records
+ * and a trickle of complaints at event times near now, every `intervalMs`. Survives the daemon going
+ * away (the restart test) by skipping ticks until it answers again. Faults are posted by the test.
  */
 import type { Cell } from '../../src/model/index.js';
 
@@ -47,9 +47,6 @@ export function startFeeder(base: () => string, cells: Cell[], opts: { intervalM
         customer: { id: `cust-${tick}`, class: classes[tick % 4] }, category: 'slow_data', location: { cellId: c.cellId },
       }, opts.token);
       if (res.status === 202) complaints++;
-      await postJson(`${base()}/api/v1/ingest/alarms`, {
-        alarmId: `A-${tick}`, objectType: 'cell', objectId: c.cellId, severity: 'minor', probableCause: 'high_temperature', eventTime: t,
-      }, opts.token);
     } catch {
       /* the daemon is down (restart test): try again next tick */
     } finally {

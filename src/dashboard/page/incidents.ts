@@ -99,7 +99,7 @@ export class IncidentPanel {
       fact('root cause', `${esc(human(i.rootCause.category))} at ${esc(i.rootCause.objectType)} <b>${esc(i.rootCause.objectId)}</b>`),
       i.rootCause.reasoning?.length ? fact('why', esc(i.rootCause.reasoning.join(' · '))) : '',
       fact('where', `${esc(i.region)}${i.district ? ` / ${esc(i.district)}` : ''} · ${fmtInt(i.cellCount)} cells · ${i.anomalies} anomalies · feeds ${esc(i.feeds.join(', '))}`),
-      fact('started', `${fmtDateTime(i.openedAt)} · detected after ${fmtDuration(i.detectedAt - i.openedAt)}${i.reopenCount ? ` · reopened ${i.reopenCount}×` : ''}`),
+      fact('started', `${fmtDateTime(i.openedAt)} · ${i.detectedAt > i.openedAt ? `detected after ${fmtDuration(i.detectedAt - i.openedAt)}` : 'detected at once'}${i.reopenCount ? ` · reopened ${i.reopenCount}×` : ''}`),
       fact('triage', `<span class="triage t-${esc(i.triage.class)}">${esc(human(i.triage.class))} ${i.triage.score}</span> ${esc(i.triage.reasons.join(' · '))}`),
       fact('complaints', `${i.complaints}${i.vipComplaints ? ` <span class="vip">★${i.vipComplaints} VIP</span>` : ''}`),
       fact('ticket', `${ticketLine(i.ticket)} ${now !== null ? slaBadge(i.ticket, now) : ''}`),
