@@ -65,6 +65,8 @@ export class DashboardState {
   private geometryBytes: Buffer | null = null;
   private readonly incidents = new Map<string, Incident>();
   private readonly tickets = new Map<string, Readonly<Ticket>>();
+  /** incident id → its ticket id, from the tickets themselves (the incident document learns it a batch later). */
+  private readonly ticketOfIncident = new Map<string, string>();
   private readonly classOf = new Map<string, string>();
   /** Own record of active anomalies per cell, used when no detector stage can be asked. */
   private readonly anomaliesAt = new Map<string, Map<string, boolean>>();
@@ -97,7 +99,7 @@ export class DashboardState {
     this.feedBoard = this.emptyFeedBoard();
     this.rebuildBoard();
     for (const i of sources.liveIncidents()) this.applyIncident(i);
-    for (const t of sources.tickets?.live() ?? []) this.tickets.set(t.id, t);
+    for (const t of sources.tickets?.live() ?? []) this.rememberTicket(t);
     this.recent = sources.recentComplaints(config.recentComplaints).map((c) => {
       this.classOf.set(c.complaint.complaintId, c.complaint.customer.class);
       return complaintItem(c.complaint, c.incidentId);
@@ -195,12 +197,17 @@ export class DashboardState {
     }
     for (const ch of o.incidentChanges) this.applyIncident(ch.incident);
     for (const ch of o.ticketChanges) {
-      this.tickets.set(ch.ticket.id, ch.ticket);
+      this.rememberTicket(ch.ticket);
       this.ticketsDirty = true;
       const inc = this.incidents.get(ch.ticket.incidentId);
       if (inc) this.pendingIncidents.set(inc.id, inc);
     }
     if (o.complaints.length > 0 || o.incidentChanges.length > 0 || touched.size > 0) this.countersDirty = true;
+  }
+
+  private rememberTicket(t: Readonly<Ticket>): void {
+    this.tickets.set(t.id, t);
+    this.ticketOfIncident.set(t.incidentId, t.id);
   }
 
   private rememberClass(complaintId: string, cls: string): void {
@@ -230,7 +237,8 @@ export class DashboardState {
   }
 
   private item(inc: Incident): IncidentItem {
-    return incidentItem(inc, this.board, inc.ticketId ? this.tickets.get(inc.ticketId) : undefined, this.customerClass, this.pushStateOf);
+    const ticketId = inc.ticketId ?? this.ticketOfIncident.get(inc.id);
+    return incidentItem(inc, this.board, ticketId ? this.tickets.get(ticketId) : undefined, this.customerClass, this.pushStateOf);
   }
 
   /** The incident for a delta: a large cell list the clients already hold is left out. */
@@ -252,7 +260,7 @@ export class DashboardState {
     const dead = this.sources.tickets?.deadLetters() ?? 0;
     if (dead !== this.deadLetters) {
       this.ticketsDirty = true;
-      for (const inc of this.incidents.values()) if (inc.ticketId) this.pendingIncidents.set(inc.id, inc);
+      for (const inc of this.incidents.values()) if (inc.ticketId ?? this.ticketOfIncident.get(inc.id)) this.pendingIncidents.set(inc.id, inc);
     }
     const values = this.sources.processKpis?.() ?? {};
     const t = this.watermark ?? this.wall();
@@ -318,7 +326,9 @@ export class DashboardState {
 
   private ticketBoardNow(): TicketBoard {
     const wm = this.watermark ?? -Infinity;
-    for (const [id, t] of this.tickets) if (t.state === 'closed' && t.updatedAt < wm - CLOSED_TICKET_KEEP) this.tickets.delete(id);
+    for (const [id, t] of this.tickets) {
+      if (t.state === 'closed' && t.updatedAt < wm - CLOSED_TICKET_KEEP) (this.tickets.delete(id), this.ticketOfIncident.delete(t.incidentId));
+    }
     const deadLetters = this.sources.tickets?.deadLetters() ?? 0;
     this.deadLetters = deadLetters;
     return ticketBoard(this.tickets.values(), deadLetters, this.pushStateOf);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dashboardConfigSchema } from '../../src/dashboard/config.js';
 import { DashboardState } from '../../src/dashboard/dashboard-state.js';
-import { T0, fakeWorld, makeCells, outcome } from './fixtures.js';
+import { T0, fakeWorld, incident, makeCells, outcome, ticket } from './fixtures.js';
 
 const MIN = 60_000;
 
@@ -24,6 +24,18 @@ describe('dashboard state', () => {
     state.sampleKpis();
     expect(tile().v.slice(-2)).toEqual([105, 111]);
     expect(tile().value).toBe(111);
+  });
+
+  it('an incident shows its ticket from the batch that opened both (before the incident names it)', () => {
+    const world = fakeWorld(makeCells(10));
+    const state = new DashboardState(dashboardConfigSchema.parse({}), world.sources, 'e');
+    state.apply(outcome({
+      incidentChanges: [{ type: 'opened', incident: incident('INC-1', ['C-1'], { ticketId: null }) }],
+      ticketChanges: [{ type: 'opened', ticket: ticket('TKT-1', 'INC-1') }],
+    }));
+    const d = state.takeDelta()!;
+    expect(d.incidents![0]!.ticket).toMatchObject({ id: 'TKT-1', state: 'open', proactive: true });
+    expect(d.tickets!.counts).toEqual({ open: { maintenance: 1 } });
   });
 
   it('without an evaluation source the tiles say so', () => {
