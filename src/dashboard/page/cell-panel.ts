@@ -1,7 +1,7 @@
 /**
  * The cell panel: inventory facts, active anomalies, and each KPI over the last day with the learned
- * baseline band (lower–upper), the expected value, and the anomalies marked (shaded spans and the
- * samples outside the band) — from `GET /api/v1/cells/:id`.
+ * baseline band (lower–upper), the expected value, and the anomalies marked (shaded spans, their
+ * samples in red) — from `GET /api/v1/cells/:id`.
  */
 import uPlot from 'uplot';
 import type { IncidentItem } from '../protocol.js';
@@ -89,8 +89,10 @@ export class CellPanel {
       const keep = t.map((x) => x >= last - DAY_S);
       const pick = <T>(a: T[]) => a.filter((_, i) => keep[i]);
       const xs = pick(t), v = pick(k.value), ex = pick(k.expected), lo = pick(k.lower), up = pick(k.upper);
-      const outside = v.map((y, i) => ((lo[i] != null && y < lo[i]!) || (up[i] != null && y > up[i]!) ? y : null));
       const spans = c.anomalies.filter((a) => a.signal === name).map((a) => [Date.parse(a.startedAt) / 1000, a.resolvedAt ? Date.parse(a.resolvedAt) / 1000 : Infinity] as const);
+      // Marked: the samples the detector holds anomalous (inside an anomaly's span), not every
+      // sample that strays outside the band — a rate's band is tight and strays are normal.
+      const flagged = v.map((y, i) => (spans.some(([s0, s1]) => xs[i]! >= s0 && xs[i]! <= s1) ? y : null));
       const box = document.createElement('div');
       box.className = 'chart';
       box.innerHTML = `<div class="chart-title">${esc(human(name))}</div>`;
@@ -125,7 +127,7 @@ export class CellPanel {
             ctx.restore();
           }],
         },
-      }, [xs, lo, up, ex, v, outside] as uPlot.AlignedData, box);
+      }, [xs, lo, up, ex, v, flagged] as uPlot.AlignedData, box);
       this.plots.push(plot);
     }
   }

@@ -14,12 +14,13 @@ import { ClientState } from './state.js';
 
 const state = new ClientState(100);
 const cellPanel = new CellPanel(() => map.selectCell(null), (id) => incidents.select(id));
-const map = new CellMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), (i) => {
+function openCell(i: number): void {
   const id = map.cellId(i);
   if (!id) return;
   map.selectCell(i);
   void cellPanel.open(id, [...state.incidents.values()].filter((inc) => inc.cellIdx.includes(i)));
-});
+}
+const map = new CellMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), openCell);
 const incidents = new IncidentPanel((item) => map.setHighlight(item ? { id: item.id, idx: item.cellIdx, label: `${item.id} · ${fmtInt(item.cellCount)} cells` } : null));
 const kpis = new KpiTiles();
 const feeds = new FeedPanel();
@@ -87,4 +88,12 @@ byId('wall-time').textContent = fmtClock(Date.now());
 void apiGet('/api/v1/dashboard/session').catch(() => undefined).then(() => conn.start());
 
 // For the browser tests and for operators poking at the console.
-Object.assign(window, { nocwatch: { state, map } });
+Object.assign(window, {
+  nocwatch: {
+    state, map,
+    openCell: (cellId: string) => {
+      const i = map.indexOf(cellId);
+      if (i !== undefined) openCell(i);
+    },
+  },
+});
