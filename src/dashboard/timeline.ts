@@ -27,13 +27,31 @@ const human = (s: string) => s.replace(/_/g, ' ');
 
 export function incidentTimeline(inc: Incident, complaints: readonly ComplaintRecordView[], ticket: Ticket | undefined): TimelineEntry[] {
   const out: TimelineEntry[] = [];
-  for (const a of inc.anomalies.slice(0, MAX_ANOMALIES)) {
+  // Anomalies that began (or ended) together on the same signal are one line: a site outage is "at
+  // 3 cells", not three lines.
+  const groups = new Map<string, { t: number; kind: 'anomaly' | 'anomaly_resolved'; signal: string; source: string; objectType: string; where: string[]; score: number }>();
+  const add = (kind: 'anomaly' | 'anomaly_resolved', t: number, a: Incident['anomalies'][number]) => {
+    const key = `${kind}|${a.source}|${a.signal}|${a.objectType}|${t}`;
     const where = a.cellId && a.cellId !== a.objectId ? `${a.objectId} (${a.cellId})` : a.objectId;
-    out.push({ t: a.startedAt, kind: 'anomaly', text: `${human(a.signal)} anomaly at ${a.objectType} ${where} — ${a.source}, score ${a.score.toFixed(1)}` });
-    if (a.resolvedAt != null) out.push({ t: a.resolvedAt, kind: 'anomaly_resolved', text: `${human(a.signal)} back to normal at ${where}` });
+    const g = groups.get(key);
+    if (g) (g.where.push(where), g.score = Math.max(g.score, a.score));
+    else groups.set(key, { t, kind, signal: a.signal, source: a.source, objectType: a.objectType, where: [where], score: a.score });
+  };
+  for (const a of inc.anomalies) {
+    add('anomaly', a.startedAt, a);
+    if (a.resolvedAt != null) add('anomaly_resolved', a.resolvedAt, a);
   }
-  if (inc.anomalies.length > MAX_ANOMALIES) {
-    out.push({ t: inc.openedAt, kind: 'anomaly', text: `… and ${inc.anomalies.length - MAX_ANOMALIES} more anomalies` });
+  let shown = 0;
+  for (const g of [...groups.values()].sort((x, y) => x.t - y.t)) {
+    if (shown++ >= MAX_ANOMALIES) {
+      out.push({ t: g.t, kind: 'anomaly', text: `… and ${groups.size - MAX_ANOMALIES} more anomaly lines` });
+      break;
+    }
+    const n = g.where.length;
+    const where = n === 1 ? `${g.objectType} ${g.where[0]}` : `${n} ${g.objectType}s: ${g.where.slice(0, 3).join(', ')}${n > 3 ? ` +${n - 3} more` : ''}`;
+    out.push(g.kind === 'anomaly'
+      ? { t: g.t, kind: 'anomaly', text: `${human(g.signal)} anomaly at ${where} — ${g.source}, score ${g.score.toFixed(1)}` }
+      : { t: g.t, kind: 'anomaly_resolved', text: `${human(g.signal)} back to normal at ${where}` });
   }
   out.push({
     t: inc.detectedAt, kind: 'detected',

@@ -6,7 +6,7 @@
 import uPlot from 'uplot';
 import type { IncidentItem } from '../protocol.js';
 import { apiGet } from './api.js';
-import { byId, esc, fmtDateTime, fmtInt, fmtNumber, human } from './format.js';
+import { byId, esc, fmtDateTime, fmtInt, fmtNumber, human, plural } from './format.js';
 
 interface KpiSeries { t: string[]; value: number[]; expected: (number | null)[]; lower: (number | null)[]; upper: (number | null)[] }
 interface CellAnomaly { signal: string; source: string; state: string; severity: string; score: number; startedAt: string; resolvedAt: string | null }
@@ -69,7 +69,7 @@ export class CellPanel {
         <span class="k">location</span><span class="mono">${c.lat.toFixed(4)}, ${c.lon.toFixed(4)}</span>
       </div>
       <div class="cell-incs">${incidents.map((i) => `<div class="cell-inc sev-${esc(i.severity)}" data-incident="${esc(i.id)}">
-        <b>${esc(i.id)}</b> · ${esc(i.severity)} · ${esc(human(i.rootCause.category))} at ${esc(i.rootCause.objectType)} ${esc(i.rootCause.objectId)} · ${fmtInt(i.cellCount)} cells</div>`).join('')}</div>
+        <b>${esc(i.id)}</b> · ${esc(i.severity)} · ${esc(human(i.rootCause.category))} at ${esc(i.rootCause.objectType)} ${esc(i.rootCause.objectId)} · ${plural(i.cellCount, 'cell')}</div>`).join('')}</div>
       <div class="cell-anoms">${c.anomalies.length
         ? c.anomalies.map((a) => `<div class="anom sev-${esc(a.severity)}"><b>${esc(human(a.signal))}</b> ${esc(a.source)} · ${esc(a.state)} · score ${fmtNumber(a.score)} · since ${esc(fmtDateTime(Date.parse(a.startedAt)))}</div>`).join('')
         : '<div class="dim">no active anomalies</div>'}</div>

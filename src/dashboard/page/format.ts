@@ -26,6 +26,11 @@ export function fmtDateTime(t: number | null | undefined): string {
 }
 
 /** A duration in ms as "3d 4h", "2h 05m", "14m", "40s". */
+/** "1 cell", "6 cells", "1,204 cells". */
+export function plural(n: number, noun: string): string {
+  return `${fmtInt(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function fmtDuration(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);
   if (s < 60) return `${s}s`;

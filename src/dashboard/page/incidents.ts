@@ -5,7 +5,7 @@
 import { compareIncidents } from '../incident-order.js';
 import type { IncidentItem, TicketItem, TimelineEntry } from '../protocol.js';
 import { apiGet } from './api.js';
-import { byId, esc, fmtDateTime, fmtDuration, fmtHm, fmtInt, human } from './format.js';
+import { byId, esc, fmtDateTime, fmtDuration, fmtHm, fmtInt, human, plural } from './format.js';
 
 const MAX_ROWS = 200;
 /** A timeline is refetched at most this often while its incident keeps changing. */
@@ -40,8 +40,8 @@ function row(i: IncidentItem, now: number | null, selected: boolean): string {
     <div class="inc-mid">
       <span class="triage t-${esc(i.triage.class)}">${esc(human(i.triage.class))} ${i.triage.score}</span>
       <span>${esc(i.region)}${i.district ? ` / ${esc(i.district)}` : ''}</span>
-      <span><b>${fmtInt(i.cellCount)}</b> cells</span>
-      <span><b>${i.complaints}</b> complaints${vip}</span>
+      <span><b>${fmtInt(i.cellCount)}</b> cell${i.cellCount === 1 ? '' : 's'}</span>
+      <span><b>${i.complaints}</b> complaint${i.complaints === 1 ? '' : 's'}${vip}</span>
       <span class="dim">for ${now !== null ? fmtDuration(now - i.openedAt) : '—'}</span>
     </div>
     <div class="inc-why">${esc(i.triage.reasons.slice(0, 3).join(' · ') || '—')}</div>
@@ -98,7 +98,7 @@ export class IncidentPanel {
     byId('incident-facts').innerHTML = [
       fact('root cause', `${esc(human(i.rootCause.category))} at ${esc(i.rootCause.objectType)} <b>${esc(i.rootCause.objectId)}</b>`),
       i.rootCause.reasoning?.length ? fact('why', esc(i.rootCause.reasoning.join(' · '))) : '',
-      fact('where', `${esc(i.region)}${i.district ? ` / ${esc(i.district)}` : ''} · ${fmtInt(i.cellCount)} cells · ${i.anomalies} anomalies · feeds ${esc(i.feeds.join(', '))}`),
+      fact('where', `${esc(i.region)}${i.district ? ` / ${esc(i.district)}` : ''} · ${plural(i.cellCount, 'cell')} · ${i.anomalies} ${i.anomalies === 1 ? 'anomaly' : 'anomalies'} · feeds ${esc(i.feeds.join(', '))}`),
       fact('started', `${fmtDateTime(i.openedAt)} · ${i.detectedAt > i.openedAt ? `detected after ${fmtDuration(i.detectedAt - i.openedAt)}` : 'detected at once'}${i.reopenCount ? ` · reopened ${i.reopenCount}×` : ''}`),
       fact('triage', `<span class="triage t-${esc(i.triage.class)}">${esc(human(i.triage.class))} ${i.triage.score}</span> ${esc(i.triage.reasons.join(' · '))}`),
       fact('complaints', `${i.complaints}${i.vipComplaints ? ` <span class="vip">★${i.vipComplaints} VIP</span>` : ''}`),

@@ -5,7 +5,7 @@ import { decodeGeometry } from '../geometry.js';
 import { apiGet } from './api.js';
 import { CellPanel } from './cell-panel.js';
 import { Connection } from './connection.js';
-import { byId, fmtClock, fmtInt } from './format.js';
+import { byId, fmtClock, fmtInt, plural } from './format.js';
 import { IncidentPanel } from './incidents.js';
 import { KpiTiles } from './kpis.js';
 import { CellMap } from './map.js';
@@ -21,7 +21,7 @@ function openCell(i: number): void {
   void cellPanel.open(id, [...state.incidents.values()].filter((inc) => inc.cellIdx.includes(i)));
 }
 const map = new CellMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), openCell);
-const incidents = new IncidentPanel((item) => map.setHighlight(item ? { id: item.id, idx: item.cellIdx, label: `${item.id} · ${fmtInt(item.cellCount)} cells` } : null));
+const incidents = new IncidentPanel((item) => map.setHighlight(item ? { id: item.id, idx: item.cellIdx, label: `${item.id} · ${plural(item.cellCount, 'cell')}` } : null));
 const kpis = new KpiTiles();
 const feeds = new FeedPanel();
 
@@ -57,7 +57,7 @@ function render(ch: ReturnType<ClientState['apply']>): void {
   if (ch.incidents || ch.cells || ch.counters) {
     incidents.render(state.incidents, state.watermark);
     const sel = incidents.selectedId ? state.incidents.get(incidents.selectedId) : undefined;
-    if (sel) map.setHighlight({ id: sel.id, idx: sel.cellIdx, label: `${sel.id} · ${fmtInt(sel.cellCount)} cells` }, false);
+    if (sel) map.setHighlight({ id: sel.id, idx: sel.cellIdx, label: `${sel.id} · ${plural(sel.cellCount, 'cell')}` }, false);
   }
   if (ch.complaints) renderComplaints(state.complaints, state.complaintsSkipped);
   if (ch.tickets) renderTickets(state.tickets);

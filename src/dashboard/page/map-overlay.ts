@@ -65,7 +65,10 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, o: OverlayInput): voi
     const [x, y] = o.project(m.lat, m.lon);
     return { m, x, y, r: Math.max(9, m.rLat * o.scale + 6) };
   });
-  for (const { m, x, y, r } of rings) {
+  // A ring wider than the view says nothing (its cells are coloured anyway) and would paint the map.
+  const maxR = Math.min(o.width, o.height) * 0.45;
+  const shown = rings.filter((g) => g.r <= maxR);
+  for (const { m, x, y, r } of shown) {
     ctx.strokeStyle = sevColour[m.severity] ?? '#ffffff';
     ctx.lineWidth = m.severity === 'critical' ? 3 : 2;
     ctx.beginPath();
@@ -76,7 +79,7 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, o: OverlayInput): voi
       ctx.fill();
     }
   }
-  for (const { m, x, y, r } of rings.reverse()) {
+  for (const { m, x, y, r } of shown.reverse()) {
     if (m.id === o.highlight?.id) continue; // the selected incident carries its own label
     const w = ctx.measureText(m.label).width + 8;
     const lx = x + r * 0.72 + 3, ly = y - r * 0.72 - 16;

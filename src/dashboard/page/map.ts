@@ -7,6 +7,7 @@
  */
 import type { Geometry } from '../geometry.js';
 import { CellGrid } from './cell-grid.js';
+import { plural } from './format.js';
 import { drawOverlay, type IncidentMarker } from './map-overlay.js';
 import { STATUS_ANOMALOUS, STATUS_INCIDENT, STATUS_NORMAL, STATUS_OUTAGE } from '../protocol.js';
 
@@ -127,7 +128,7 @@ export class CellMap {
       const lat = sLat / n, lon = sLon / n;
       let r = 0;
       for (const i of it.cellIdx) if (i < g.header.count) r = Math.max(r, Math.hypot(g.lat[i]! - lat, (g.lon[i]! - lon) * this.kx));
-      this.markers.push({ id: it.id, severity: it.severity, lat, lon, rLat: r, label: `${it.id.replace(/^INC-\d{8}-/, 'INC-')} · ${it.cellCount} cells` });
+      this.markers.push({ id: it.id, severity: it.severity, lat, lon, rLat: r, label: `${it.id.replace(/^INC-\d{8}-/, 'INC-')} · ${plural(it.cellCount, 'cell')}` });
     }
     const rank: Record<string, number> = { warning: 0, minor: 1, major: 2, critical: 3 };
     this.markers.sort((a, b) => (rank[a.severity] ?? 0) - (rank[b.severity] ?? 0));
