@@ -82,7 +82,9 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, o: OverlayInput): voi
   for (const { m, x, y, r } of shown.reverse()) {
     if (m.id === o.highlight?.id) continue; // the selected incident carries its own label
     const w = ctx.measureText(m.label).width + 8;
-    const lx = x + r * 0.72 + 3, ly = y - r * 0.72 - 16;
+    let lx = x + r * 0.72 + 3;
+    const ly = y - r * 0.72 - 16;
+    if (lx + w > o.width) lx = x - r * 0.72 - 3 - w; // flip left at the right edge
     if (!free(lx, ly, w, 15)) continue;
     ctx.fillStyle = 'rgba(10, 14, 19, 0.85)';
     ctx.fillRect(lx, ly, w, 15);

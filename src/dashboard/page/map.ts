@@ -110,8 +110,10 @@ export class CellMap {
         if (lo < minLon) minLon = lo;
         if (lo > maxLon) maxLon = lo;
       }
-      const pad = 0.02;
-      this.fit(minLat - pad, maxLat + pad, minLon - pad, maxLon + pad);
+      // Some surroundings for context: at least ~0.2° across, even for a single site.
+      const padLat = Math.max(0.02, (0.2 - (maxLat - minLat)) / 2);
+      const padLon = Math.max(0.02, (0.2 / this.kx - (maxLon - minLon)) / 2);
+      this.fit(minLat - padLat, maxLat + padLat, minLon - padLon, maxLon + padLon);
     }
     this.dirty = true;
   }
