@@ -46,6 +46,11 @@ import { readInventoryCsv } from './inventory/inventory-csv.js';
 import { FeedStats } from './pipeline/feed-stats.js';
 import { IngestService } from './pipeline/ingest-service.js';
 import { Pipeline } from './pipeline/pipeline.js';
+import type { PacingClock } from './simulator/driver.js';
+import { generateNetwork } from './simulator/inventory-generator.js';
+import { networkFromCells } from './simulator/network-from-cells.js';
+import type { SimNetwork } from './simulator/network.js';
+import { Simulator } from './simulator/simulator.js';
 import { openSqliteStore, type Store } from './store/store.js';
 import { createLogger, type Logger } from './telemetry/logger.js';
 import { Metrics } from './telemetry/metrics.js';
@@ -59,6 +64,8 @@ export interface AppOptions {
   store?: Store;
   /** Wall clock, for latency metrics and pacing only. */
   wallClock?: () => number;
+  /** Pacing clock of the built-in simulator (tests pass a fake one). */
+  simulatorClock?: PacingClock;
   /** Where history goes when `history.influx.url` is set; defaults to the InfluxDB client. */
   historySink?: InfluxWriteSink;
 }
@@ -74,6 +81,8 @@ export interface App {
   readonly ingest: IngestService;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The built-in simulated network feeding the daemon, when `simulator.enabled` (created by start()). */
+  readonly simulator: Simulator | null;
   readonly tickets: TicketEngine;
   readonly delivery: DeliveryWorker;
   readonly callbacks: CallbackService;
@@ -141,6 +150,15 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const metrics = new Metrics();
   const store = opts.store ?? openSqliteStore(config.dataDir, config.store);
   const inventory = loadInventory(config, store, logger.child({ component: 'inventory' }));
+  // The demo's network: generated from the seed unless an inventory file says what the network is.
+  let simNetwork: SimNetwork | null = null;
+  if (config.simulator.enabled) {
+    if (config.inventory.file) simNetwork = networkFromCells(inventory.allCells());
+    else {
+      simNetwork = generateNetwork({ cells: config.simulator.cells, seed: config.simulator.seed });
+      inventory.upsert(simNetwork.cells);
+    }
+  }
   metrics.inventoryCells.set(inventory.size);
 
   const feedStats = new FeedStats(wallClock);
@@ -178,7 +196,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     topology: inventory,
     countersToKpis: (counters, period) => computeKpis(counters, kpiFormulas, period),
   });
-  const ingest = new IngestService({ config: config.pipeline, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
+  // The simulated network's clock runs ahead of the wall clock by design (accelerated event time), so
+  // the demo lifts the guard against records from the future.
+  const ingestConfig = simNetwork ? { ...config.pipeline, maxFutureS: 0 } : config.pipeline;
+  const ingest = new IngestService({ config: ingestConfig, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
 
   const influx = config.history.influx;
   const history = influx.url
@@ -237,8 +258,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   const log = logger.child({ component: 'app' });
   let stopped = false;
+  let simulator: Simulator | null = null;
   return {
     config, server, store, inventory, pipeline, detectors, incidents, ingest, metrics, logger, tickets, delivery, callbacks, dashboard,
+    get simulator() {
+      return simulator;
+    },
     async start() {
       const restored = pipeline.restore();
       // Tickets still worked on, and closed ones a relapse may reopen; then rows a crash lost.
@@ -252,10 +277,19 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       await pmXml?.start();
       dashboard?.start();
       log.info({ ...restored, requeuedComplaints: requeued, cells: inventory.size }, 'state restored');
+      if (simNetwork) {
+        // After a restart the simulation resumes at the watermark rather than replaying history.
+        simulator = new Simulator({
+          config: config.simulator, ingest, network: simNetwork, logger, clock: opts.simulatorClock, resumeFrom: restored.watermark,
+        });
+        simulator.start();
+      }
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      // Producers before consumers: the simulator and the file collector stop first.
+      await simulator?.stop();
       await pmXml?.stop();
       ingest.close();
       const drained = await pipeline.stop(config.server.shutdownGraceMs);

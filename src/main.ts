@@ -3,7 +3,10 @@
  * itself is assembled in app.ts.
  */
 import { checkConfigCommand } from './cli/check-config.js';
+import { evaluateCommand } from './cli/evaluate.js';
+import { generateInventoryCommand } from './cli/generate-inventory.js';
 import { runCommand } from './cli/run.js';
+import { simulateCommand } from './cli/simulate.js';
 import { scoreSeriesCommand } from './cli/score-series.js';
 
 type Command = (argv: string[]) => Promise<number>;
@@ -11,6 +14,9 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   run: { run: runCommand, help: 'start the daemon' },
   'check-config': { run: checkConfigCommand, help: 'validate a configuration file' },
+  simulate: { run: simulateCommand, help: 'feed a running daemon from a simulated province over HTTP' },
+  evaluate: { run: evaluateCommand, help: "score a daemon's incidents, links and tickets against the simulator's ground truth" },
+  'generate-inventory': { run: generateInventoryCommand, help: "write a simulated province's inventory CSV" },
   'score-series': { run: scoreSeriesCommand, help: 'score a timestamp,value CSV with the KPI detector' },
 };
 

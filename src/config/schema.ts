@@ -11,6 +11,7 @@ import { detectorsConfigSchema } from '../detectors/config.js';
 import { incidentsConfigSchema } from '../incidents/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
 import { pipelineConfigSchema } from '../pipeline/config.js';
+import { simulatorConfigSchema } from '../simulator/config.js';
 import { storeConfigSchema } from '../store/store.js';
 import { historyOutputsConfigSchema } from '../outputs/influx/config.js';
 import { logConfigSchema } from '../telemetry/config.js';
@@ -41,5 +42,7 @@ export const configSchema = z.strictObject({
   collectors: collectorsConfigSchema.prefault({}),
   /** Where history is written (InfluxDB). */
   history: historyOutputsConfigSchema.prefault({}),
+  /** The built-in simulated network (the demo). */
+  simulator: simulatorConfigSchema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;

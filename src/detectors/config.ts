@@ -122,12 +122,13 @@ const DEFAULT_THRESHOLDS = {
 
 export const missingDataConfigSchema = z.strictObject({
   /**
-   * A cell is silent when the watermark passes its last PM by this many of its own periods. The
-   * watermark already trails the newest data by the allowed lateness, so one period is enough.
+   * A cell is silent when the watermark (the newest event time of any feed) passes its last PM by
+   * this many of its own periods: one period plus room for the feed's own delivery lag. Silence is
+   * then only believed when the district's other cells did report the period the cell missed.
    */
-  pmGracePeriods: z.number().min(0.5).max(100).default(1),
+  pmGracePeriods: z.number().min(0.5).max(100).default(1.5),
   /** Likewise for signaling aggregates (short periods jitter more). */
-  signalingGracePeriods: z.number().min(0.5).max(100).default(2),
+  signalingGracePeriods: z.number().min(0.5).max(100).default(3),
   /**
    * Silence only counts while other cells of the same district still report: when the whole feed
    * stops it is the collector, not the network.

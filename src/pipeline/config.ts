@@ -11,7 +11,7 @@ export const pipelineConfigSchema = z.strictObject({
    * yielding, so this bounds how long the event loop is busy: ~5000 PM records is tens of ms.
    */
   maxBatchEvents: z.number().int().min(1).max(1_000_000).default(5_000),
-  /** How far behind the newest event time a feed may lag before its events count as late. */
+  /** How far behind the watermark (the newest event time) an event may be before it counts as late. */
   allowedLatenessS: z.number().int().min(0).max(86_400).default(600),
   /** Within a batch, the stages are advanced each time the watermark moves this far (event time). */
   advanceStepS: z.number().int().min(1).max(3600).default(60),

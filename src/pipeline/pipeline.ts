@@ -3,9 +3,12 @@
  * Each batch runs through the stages (see stages.ts for the order) inside one store transaction;
  * after the commit every listener (dashboard, history, metrics) gets the batch's outcome.
  *
- * Event time drives everything downstream: the watermark is the newest event time processed minus
- * the allowed lateness, and never goes back. Wall time only decides when batches run and when the
- * detector state is checkpointed.
+ * Event time drives everything downstream: the watermark is the newest event time processed — the
+ * event time the pipeline has reached — and never goes back; it is the clock of every stage, so an
+ * incident's detection time and a ticket's creation time are those of the data that revealed them.
+ * Feeds may lag it by the allowed lateness (detectors that need completeness, like missing data,
+ * wait for the neighbours' reports themselves); older events still count but are counted as late.
+ * Wall time only decides when batches run and when the detector state is checkpointed.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from '../telemetry/logger.js';
@@ -56,7 +59,6 @@ export class Pipeline {
   private running = false;
   private idleWaiters: (() => void)[] = [];
   private _watermark: number | null = null;
-  private maxEventTime: number | null = null;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private dirtySinceCheckpoint = false;
   private readonly listeners: PipelineListener[];
@@ -76,14 +78,14 @@ export class Pipeline {
     return this.pendingCount;
   }
 
-  /** The event time the pipeline has reached (epoch ms), or null before the first event. */
+  /** The event time the pipeline has reached — the newest processed (epoch ms) — or null before the first event. */
   get watermark(): number | null {
     return this._watermark;
   }
 
-  /** The newest event time processed (epoch ms), or null. */
+  /** The same as `watermark` (kept for readers that name it so). */
   get newestEventTime(): number | null {
-    return this.maxEventTime;
+    return this._watermark;
   }
 
   /** Room left in the queue before ingest must refuse with 503. */
@@ -108,7 +110,6 @@ export class Pipeline {
     const wm = store.meta.get(WATERMARK_KEY);
     if (wm !== undefined) {
       this._watermark = Number(wm);
-      this.maxEventTime = this._watermark + this.deps.config.allowedLatenessS * 1000;
       this.deps.metrics.watermark.set(this._watermark / 1000);
     }
     let checkpointBytes = 0;
@@ -265,14 +266,12 @@ export class Pipeline {
       store.transaction(() => {
         let advancedTo = this._watermark ?? -Infinity;
         for (const ev of events) {
-          if (this._watermark !== null && ev.t < this._watermark) {
+          if (this._watermark !== null && ev.t < this._watermark - lateness) {
             const f = feedOf(ev);
             late.set(f, (late.get(f) ?? 0) + 1);
           }
-          if (this.maxEventTime === null || ev.t > this.maxEventTime) {
-            this.maxEventTime = ev.t;
-            const candidate = ev.t - lateness;
-            if (this._watermark === null || candidate > this._watermark) this._watermark = candidate;
+          if (this._watermark === null || ev.t > this._watermark) {
+            this._watermark = ev.t;
             // A batch may span hours of event time (a replay): move the stages along as it goes,
             // so detection and incident times are those of the data, not of the batch's end.
             if (this._watermark - advancedTo >= step) {

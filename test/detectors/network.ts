@@ -144,7 +144,7 @@ export function feed(
         det.observe(ev);
       }
     }
-    det.advance(t - 10 * MIN);
+    det.advance(t); // the pipeline's watermark: the newest event time
     out.push(...det.takeTransitions());
   }
   return out;

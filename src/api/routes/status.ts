@@ -24,7 +24,6 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusDeps): vo
   app.get('/api/v1/status', { config: { scope: 'read' } }, async () => ({
     pending: deps.pipeline.pending,
     watermark: isoTime(deps.pipeline.watermark),
-    newestEventTime: isoTime(deps.pipeline.newestEventTime),
     uptimeS: Math.round((Date.now() - deps.startedAt) / 1000),
     version: deps.version,
     queue: { pending: deps.pipeline.pending, limit: deps.queueLimit, overloaded: deps.overloaded() },

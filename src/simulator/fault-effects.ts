@@ -1,0 +1,98 @@
+/**
+ * What the active faults do to each cell during one measurement window: the knobs the feed
+ * generators turn. Sparse (only touched cells have an entry) and weighted by how much of the window
+ * each fault covers, so a fault that starts mid-period shows as a partial drop, as real counters do.
+ */
+import { overlapFraction, type Fault } from './faults.js';
+
+export interface CellEffect {
+  /** Share of the window the cell was out of service (0..1). */
+  down: number;
+  /** Share of the window the cell could not even report (site power, transport): no PM, no signaling. */
+  dark: number;
+  /** Multiplier on offered traffic (congestion: more demand than the cell can carry). */
+  loadMult: number;
+  /** Multiplier on the bearer drop probability (interference). */
+  dropMult: number;
+  rrcFailAdd: number;
+  erabFailAdd: number;
+  hoFailAdd: number;
+  volteDropAdd: number;
+  /** Multiplier on user throughput. */
+  tpMult: number;
+  /** Added PRB utilisation, percentage points (retransmissions under interference). */
+  prbAdd: number;
+  /** Added failure probability of core-handled signaling procedures (attach, registration…). */
+  coreFailAdd: number;
+  /** Dial-test-only degradation knobs. */
+  dialFailAdd: number;
+  dialLatencyMult: number;
+  dialTpMult: number;
+  mosDrop: number;
+}
+
+/** A cell no fault touches. */
+export function neutralEffect(): CellEffect {
+  return {
+    down: 0, dark: 0, loadMult: 1, dropMult: 1, rrcFailAdd: 0, erabFailAdd: 0, hoFailAdd: 0, volteDropAdd: 0,
+    tpMult: 1, prbAdd: 0, coreFailAdd: 0, dialFailAdd: 0, dialLatencyMult: 1, dialTpMult: 1, mosDrop: 0,
+  };
+}
+
+/** Adds one fault's effect, covering share `f` of the window, to a cell's effect. */
+export function applyFault(e: CellEffect, fault: Fault, f: number): void {
+  const s = fault.severity;
+  switch (fault.kind) {
+    case 'cell_outage':
+      e.down = Math.min(1, e.down + f);
+      break;
+    case 'site_outage':
+    case 'transport_outage':
+      e.down = Math.min(1, e.down + f);
+      e.dark = Math.min(1, e.dark + f);
+      break;
+    case 'interference':
+      e.dropMult *= 1 + f * (3 + 12 * s);
+      e.rrcFailAdd += f * 0.025 * s;
+      e.hoFailAdd += f * 0.1 * s;
+      e.volteDropAdd += f * 0.03 * s;
+      e.tpMult *= 1 - f * 0.4 * s;
+      e.prbAdd += f * 8 * s;
+      e.dialFailAdd += f * 0.05 * s;
+      e.mosDrop += f * 0.8 * s;
+      break;
+    case 'congestion':
+      e.loadMult *= 1 + f * (1 + 1.5 * s);
+      break;
+    case 'core_signaling_failure':
+      e.coreFailAdd += f * (0.15 + 0.45 * s);
+      e.erabFailAdd += f * 0.04 * s;
+      e.dialFailAdd += f * 0.3 * s;
+      break;
+    case 'dialtest_degradation':
+      e.dialFailAdd += f * (0.25 + 0.5 * s);
+      e.dialLatencyMult *= 1 + f * 4 * s;
+      e.dialTpMult *= 1 - f * 0.75 * s;
+      e.mosDrop += f * 1.5 * s;
+      break;
+    case 'coverage_hole':
+      // Seen only through complaints: the network's own counters cannot see where it has no cells.
+      break;
+  }
+}
+
+/** The effects of `faults` on every cell they touch during the window (a, b]. */
+export function effectsFor(faults: Iterable<Fault>, a: number, b: number): Map<number, CellEffect> {
+  const out = new Map<number, CellEffect>();
+  for (const fault of faults) {
+    if (fault.kind === 'coverage_hole') continue;
+    const f = overlapFraction(fault, a, b);
+    if (f <= 0) continue;
+    for (const ci of fault.cells) {
+      let e = out.get(ci);
+      if (!e) out.set(ci, (e = neutralEffect()));
+      applyFault(e, fault, f);
+    }
+  }
+  return out;
+}
