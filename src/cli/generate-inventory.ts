@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generateNetwork } from '../simulator/inventory-generator.js';
-import { inventoryCsv } from '../simulator/inventory-csv-writer.js';
+import { toInventoryCsv } from '../inventory/inventory-csv.js';
 import { intOption, UsageError } from './option-values.js';
 
 export const GENERATE_INVENTORY_USAGE = `usage: nocwatch generate-inventory --cells N [--seed S] --out FILE
@@ -34,7 +34,7 @@ export async function generateInventoryCommand(argv: string[]): Promise<number> 
     const seed = intOption('seed', values.seed, 1, 0, 2 ** 31 - 1);
     if (!values.out) throw new UsageError('--out is required');
     const net = generateNetwork({ cells, seed });
-    const csv = inventoryCsv(net.cells);
+    const csv = toInventoryCsv(net.cells);
     if (values.out === '-') process.stdout.write(csv);
     else {
       writeFileSync(values.out, csv);

@@ -6,7 +6,7 @@ import { readInventoryCsv } from '../../src/inventory/inventory-csv.js';
 import { Inventory } from '../../src/inventory/inventory.js';
 import { CELL_COLUMNS, cellSchema } from '../../src/model/index.js';
 import { apportion, generateNetwork } from '../../src/simulator/inventory-generator.js';
-import { inventoryCsv } from '../../src/simulator/inventory-csv-writer.js';
+import { toInventoryCsv as inventoryCsv } from '../../src/inventory/inventory-csv.js';
 import { distanceKm, type SimNetwork } from '../../src/simulator/network.js';
 import { networkFromCells } from '../../src/simulator/network-from-cells.js';
 
