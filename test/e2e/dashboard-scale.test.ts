@@ -50,7 +50,7 @@ describe('dashboard with 300,000 cells', () => {
     await page.waitForTimeout(500);
     expect(await page.locator('#map-info').textContent()).toContain('300,000 cells');
     const colours = await mapColours(page);
-    expect(colours.normal).toBeGreaterThan(20_000);
+    expect(colours.normal).toBeGreaterThan(10_000);
     expect(colours.outage).toBeGreaterThan(0);
     expect(colours.anomalous).toBeGreaterThan(0);
 

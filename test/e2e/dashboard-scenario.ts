@@ -17,16 +17,15 @@ import { Inventory } from '../../src/inventory/inventory.js';
 import type { Anomaly, Cell, Complaint, Incident, Ticket } from '../../src/model/index.js';
 import type { FeedStatus } from '../../src/pipeline/feed-stats.js';
 import type { CellDetail, CellStatus } from '../../src/pipeline/stages.js';
+import { generateNetwork } from '../../src/simulator/inventory-generator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 
-const REGIONS = [
-  ['Changsha', 28.23, 112.94], ['Zhuzhou', 27.83, 113.13], ['Xiangtan', 27.83, 112.94], ['Hengyang', 26.89, 112.57],
-  ['Yueyang', 29.36, 113.13], ['Changde', 29.03, 111.69], ['Yiyang', 28.55, 112.36], ['Loudi', 27.70, 111.99],
-  ['Shaoyang', 27.24, 111.47], ['Chenzhou', 25.77, 113.01], ['Yongzhou', 26.42, 111.61], ['Huaihua', 27.57, 110.00],
-  ['Zhangjiajie', 29.12, 110.48], ['Xiangxi', 28.31, 109.74],
-] as const;
+/** The simulator's province (deterministic by seed): cells around Hunan's 14 cities. */
+export function provinceCells(n: number, seed = 7): Cell[] {
+  return generateNetwork({ cells: n, seed }).cells;
+}
 
-/** Deterministic PRNG (mulberry32), so screenshots are comparable run to run. */
+/** Deterministic PRNG (mulberry32) for the situation drawn on top of the network. */
 function rng(seed: number) {
   let a = seed >>> 0;
   return () => {
@@ -36,34 +35,6 @@ function rng(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-export function provinceCells(n: number, seed = 7): Cell[] {
-  const r = rng(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
-  const cells: Cell[] = [];
-  const weights = REGIONS.map((_, i) => (i === 0 ? 3 : i < 4 ? 1.6 : 1));
-  const wsum = weights.reduce((a, b) => a + b, 0);
-  const code = (ri: number) => `R${String(ri).padStart(2, '0')}`;
-  for (let site = 0; cells.length < n; site++) {
-    let pick = r() * wsum, ri = 0;
-    while ((pick -= weights[ri]!) > 0) ri++;
-    const [region, lat, lon] = REGIONS[ri]!;
-    // Dense city core, suburbs, and a thin rural spread.
-    const spread = r() < 0.55 ? 0.06 : r() < 0.7 ? 0.2 : 0.45;
-    const sLat = lat + gauss() * spread;
-    const sLon = lon + gauss() * spread * 1.1;
-    const district = `${region}-${['Core', 'North', 'South', 'East', 'West', 'Rural'][spread > 0.3 ? 5 : Math.floor(r() * 5)]}`;
-    for (let k = 0; k < 3 && cells.length < n; k++) {
-      cells.push({
-        cellId: `${code(ri)}-${String(site).padStart(6, '0')}-${k + 1}`, siteId: `SITE-${site}`,
-        transportId: `TR-${code(ri)}-${Math.round(sLat * 100)}-${Math.round(sLon * 100)}`, region, district,
-        lat: sLat + (k - 1) * 0.0004, lon: sLon + (k - 1) * 0.0004, technology: k === 2 ? 'NR' : 'LTE',
-        areaClass: spread < 0.1 ? 'core_business' : spread < 0.3 ? 'residential' : 'rural', subscribers: Math.round(300 + r() * 3000),
-      });
-    }
-  }
-  return cells;
 }
 
 const MIN = 60_000;
@@ -84,7 +55,9 @@ export async function startScenario(opts: { cells?: number; port?: number; flush
   const now = wall - 2 * MIN;
   const byTransport = new Map<string, string[]>();
   for (const c of cells) (byTransport.get(c.transportId) ?? byTransport.set(c.transportId, []).get(c.transportId)!).push(c.cellId);
-  const bigTransport = [...byTransport.entries()].filter(([t]) => t.startsWith('TR-R00')).sort((a, b) => b[1].length - a[1].length)[0]!;
+  // The transport outage: the Changsha transport node with the most cells behind it.
+  const changsha = new Set(cells.filter((c) => c.region === 'Changsha').map((c) => c.transportId));
+  const bigTransport = [...byTransport.entries()].filter(([t]) => changsha.has(t)).sort((a, b) => b[1].length - a[1].length)[0]!;
 
   const anomalous = new Set<string>();
   for (let i = 0; i < 400; i++) anomalous.add(cells[Math.floor(r() * cells.length)]!.cellId);
