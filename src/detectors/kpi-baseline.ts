@@ -22,6 +22,7 @@
  * it has been seen twice, then with `profileAlpha`.
  */
 import type { BaselineConfig } from './config.js';
+import { grownCapacity } from './capacity.js';
 
 const DAY_MS = 86_400_000;
 /** Median of |N(0,1)|: turns a tracked median absolute residual into σ. */
@@ -138,7 +139,7 @@ export class KpiBaselines {
 
   /** Allocates a fresh series and returns its index. */
   add(): number {
-    if (this.count === this.capacity) this.grow(this.capacity * 2);
+    if (this.count === this.capacity) this.grow(grownCapacity(this.capacity));
     const i = this.count++;
     const fb = i * this.fStride;
     for (let j = 0; j < this.nScales; j++) this.f[fb + F_FIXED + this.nScales + j] = 0.6745 / Math.sqrt(this.cfg.scales[j]);

@@ -13,6 +13,7 @@ import { kpiCatalogue, kpiHint, kpiSeverity, signalingHint, type KpiInfo } from 
 import { Interner } from './interner.js';
 import { BadDirection, KpiBaselines, type KpiScore } from './kpi-baseline.js';
 import { KpiHistory } from './kpi-history.js';
+import { grownCapacity } from './capacity.js';
 
 /** KPI-name prefix of the signaling series (a KPI name cannot contain it: record schemas allow it, but it is ours). */
 const SIGNALING_PREFIX = 'signaling.';
@@ -92,7 +93,7 @@ export class KpiDetector {
   }
 
   private growSeries(min: number): void {
-    const cap = Math.max(min, this.seriesCell.length * 2);
+    const cap = Math.max(min, grownCapacity(this.seriesCell.length));
     const g = <T extends Int32Array | Uint8Array | Uint16Array | Float32Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap);
       b.set(a);

@@ -3,6 +3,8 @@
  * ring of `slots` values per series, one per `slotMinutes` of event time (the latest sample in a
  * slot wins). Times are implied by the slot number, so the ring costs 4 bytes per slot.
  */
+import { grownCapacity } from './capacity.js';
+
 export class KpiHistory {
   private values = new Float32Array(0);
   /** Slot number (event time / slot length) of each series' newest slot, -1 when empty. */
@@ -20,7 +22,7 @@ export class KpiHistory {
 
   private ensure(series: number): void {
     if (series < this.capacity) return;
-    const cap = Math.max(64, this.capacity * 2, series + 1);
+    const cap = Math.max(series + 1, grownCapacity(this.capacity));
     const v = new Float32Array(cap * this.slots).fill(NaN);
     v.set(this.values);
     const n = new Int32Array(cap).fill(-1);

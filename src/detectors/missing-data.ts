@@ -9,6 +9,7 @@
 import type { Topology } from '../inventory/topology.js';
 import type { AnomalyTracker } from './anomaly-tracker.js';
 import type { Interner } from './interner.js';
+import { grownCapacity } from './capacity.js';
 
 const BUCKET_MS = 60_000;
 /** Report times per district kept for the neighbour check. */
@@ -29,7 +30,7 @@ class FeedState {
 
   ensure(n: number): void {
     if (n <= this.last.length) return;
-    const cap = Math.max(n, this.last.length * 2, 256);
+    const cap = Math.max(n, grownCapacity(this.last.length));
     const l = new Float64Array(cap).fill(NaN);
     l.set(this.last);
     const p = new Float32Array(cap);

@@ -61,6 +61,7 @@ export class Pipeline {
   private _watermark: number | null = null;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private dirtySinceCheckpoint = false;
+  private checkpointInFlight: Promise<void> | null = null;
   private readonly listeners: PipelineListener[];
   private readonly persisters: BatchPersister[];
   private readonly wall: () => number;
@@ -113,11 +114,13 @@ export class Pipeline {
       this.deps.metrics.watermark.set(this._watermark / 1000);
     }
     let checkpointBytes = 0;
-    const cp = store.checkpoints.load(DETECTOR_CHECKPOINT);
-    if (cp && detectors) {
+    if (detectors) {
       try {
-        detectors.restore(cp.data);
-        checkpointBytes = cp.data.byteLength;
+        const cp = store.checkpoints.load(DETECTOR_CHECKPOINT);
+        if (cp) {
+          detectors.restore(cp.data);
+          checkpointBytes = cp.data.byteLength;
+        }
       } catch (e) {
         // A checkpoint from an incompatible version: start learning afresh rather than not start.
         this.log.warn({ err: e }, 'detector checkpoint could not be restored; baselines start afresh');
@@ -140,21 +143,51 @@ export class Pipeline {
     this.checkpointTimer.unref();
   }
 
-  /** Saves detector state and the watermark, when anything changed since the last save. */
-  checkpoint(force = false): void {
-    if (!force && !this.dirtySinceCheckpoint) return;
-    const { store, detectors, metrics } = this.deps;
+  /**
+   * Saves the detector state in the background when anything changed since the last save: the state
+   * is copied at once (consistent with the watermark of that moment), the file is written off the
+   * event loop. One save at a time; a tick that finds one still running skips.
+   */
+  checkpoint(): void {
+    const { store, detectors } = this.deps;
+    if (!this.dirtySinceCheckpoint || !detectors || this.checkpointInFlight) return;
+    let data: Uint8Array;
     try {
-      const data = detectors?.checkpoint();
-      store.transaction(() => {
-        if (data) store.checkpoints.save(DETECTOR_CHECKPOINT, data, this.wall());
-        if (this._watermark !== null) store.meta.set(WATERMARK_KEY, String(this._watermark));
-      });
+      data = detectors.checkpoint();
+    } catch (e) {
+      this.checkpointFailed(e);
+      return;
+    }
+    this.dirtySinceCheckpoint = false;
+    const started = this.wall();
+    this.checkpointInFlight = store.checkpoints.saveInBackground(DETECTOR_CHECKPOINT, data, started).then(
+      () => this.log.debug({ bytes: data.byteLength, ms: this.wall() - started }, 'detector checkpoint saved'),
+      (e) => {
+        this.dirtySinceCheckpoint = true;
+        this.checkpointFailed(e);
+      },
+    ).finally(() => {
+      this.checkpointInFlight = null;
+    });
+  }
+
+  /** Saves the detector state now, synchronously (shutdown), after any background save finished. */
+  async checkpointNow(): Promise<void> {
+    await this.checkpointInFlight;
+    const { store, detectors } = this.deps;
+    if (!detectors) return;
+    try {
+      store.checkpoints.save(DETECTOR_CHECKPOINT, detectors.checkpoint(), this.wall());
+      if (this._watermark !== null) store.meta.set(WATERMARK_KEY, String(this._watermark));
       this.dirtySinceCheckpoint = false;
     } catch (e) {
-      metrics.storeErrors.inc({ op: 'checkpoint' });
-      this.log.error({ err: e }, 'saving the detector checkpoint failed');
+      this.checkpointFailed(e);
     }
+  }
+
+  private checkpointFailed(e: unknown): void {
+    this.deps.metrics.storeErrors.inc({ op: 'checkpoint' });
+    this.log.error({ err: e }, 'saving the detector checkpoint failed; the previous checkpoint stays in place');
   }
 
   /** Appends events (already validated) in order. The caller has checked capacity. */
@@ -185,7 +218,7 @@ export class Pipeline {
       new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref()),
     ]);
     if (!drained) this.log.warn({ pending: this.pendingCount }, 'shutdown grace time over; unprocessed records are dropped (complaints stay stored and are reprocessed at start)');
-    this.checkpoint(true);
+    await this.checkpointNow();
     return drained;
   }
 

@@ -1,4 +1,13 @@
-/** Named binary checkpoints (detector state), replaced atomically on each save. */
+/**
+ * Named binary checkpoints (detector state). The bytes live in a file of their own under the data
+ * directory — a province's detector state is around a gigabyte, beyond SQLite's largest value and
+ * twice the write through its WAL — and the `checkpoints` table records which file holds the last
+ * complete save. A save writes a new file, fsyncs it, records it, then removes the old one, so a crash
+ * at any moment leaves the previous checkpoint intact. The recorded size catches a damaged file.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Db } from './database.js';
 
 export interface Checkpoint {
@@ -8,30 +17,79 @@ export interface Checkpoint {
 }
 
 export interface CheckpointStore {
+  /** Saves synchronously (used at shutdown). */
   save(name: string, data: Uint8Array, savedAt: number): void;
+  /** Saves without blocking the event loop for the file write (periodic checkpoints). */
+  saveInBackground(name: string, data: Uint8Array, savedAt: number): Promise<void>;
+  /** The last complete checkpoint; throws when its file is missing or damaged. */
   load(name: string): Checkpoint | undefined;
 }
 
+/** Writes in slices so a huge checkpoint never needs one giant write call. */
+const SLICE = 64 * 1024 * 1024;
+
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly stmts;
+  private seq = 0;
 
-  constructor(db: Db) {
+  constructor(db: Db, private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
     this.stmts = {
       save: db.prepare(
-        `INSERT INTO checkpoints (name, saved_at, data) VALUES (?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET saved_at = excluded.saved_at, data = excluded.data`,
+        `INSERT INTO checkpoints (name, saved_at, file, bytes) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET saved_at = excluded.saved_at, file = excluded.file, bytes = excluded.bytes`,
       ),
-      load: db.prepare('SELECT saved_at, data FROM checkpoints WHERE name = ?'),
+      load: db.prepare('SELECT saved_at, file, bytes FROM checkpoints WHERE name = ?'),
     };
   }
 
+  private fileFor(name: string, savedAt: number): string {
+    return `${name.replace(/[^\w.-]/g, '_')}-${savedAt}-${process.pid}-${this.seq++}.ckpt`;
+  }
+
+  /** Records the new file and removes the one it replaces. */
+  private commit(name: string, file: string, data: Uint8Array, savedAt: number): void {
+    const previous = this.stmts.load.get(name) as { file: string } | undefined;
+    this.stmts.save.run(name, savedAt, file, data.byteLength);
+    if (previous && previous.file !== file) rmSync(join(this.dir, previous.file), { force: true });
+  }
+
   save(name: string, data: Uint8Array, savedAt: number): void {
-    this.stmts.save.run(name, savedAt, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    const file = this.fileFor(name, savedAt);
+    const fd = openSync(join(this.dir, file), 'w');
+    try {
+      for (let at = 0; at < data.byteLength; at += SLICE) writeSync(fd, data, at, Math.min(SLICE, data.byteLength - at));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.commit(name, file, data, savedAt);
+  }
+
+  async saveInBackground(name: string, data: Uint8Array, savedAt: number): Promise<void> {
+    const file = this.fileFor(name, savedAt);
+    const path = join(this.dir, file);
+    const fh = await open(path, 'w');
+    try {
+      for (let at = 0; at < data.byteLength; at += SLICE) await fh.write(data, at, Math.min(SLICE, data.byteLength - at));
+      await fh.sync();
+    } catch (e) {
+      await fh.close();
+      rmSync(path, { force: true });
+      throw e;
+    }
+    await fh.close();
+    this.commit(name, file, data, savedAt);
   }
 
   load(name: string): Checkpoint | undefined {
-    const r = this.stmts.load.get(name) as { saved_at: number; data: Buffer } | undefined;
-    return r && { data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), savedAt: r.saved_at };
+    const r = this.stmts.load.get(name) as { saved_at: number; file: string; bytes: number } | undefined;
+    if (!r) return undefined;
+    const buf = readFileSync(join(this.dir, r.file));
+    // A file is recorded only after it was written and fsynced, so a short one means damage on disk.
+    // (A checksum over a gigabyte costs seconds per save and load; the codec checks its own framing.)
+    if (buf.byteLength !== r.bytes) throw new Error(`checkpoint file ${r.file} is damaged: ${buf.byteLength} bytes, ${r.bytes} recorded`);
+    return { data: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), savedAt: r.saved_at };
   }
 }
 
@@ -40,6 +98,10 @@ export class MemoryCheckpointStore implements CheckpointStore {
 
   save(name: string, data: Uint8Array, savedAt: number): void {
     this.byName.set(name, { data: data.slice(), savedAt });
+  }
+
+  async saveInBackground(name: string, data: Uint8Array, savedAt: number): Promise<void> {
+    this.save(name, data, savedAt);
   }
 
   load(name: string): Checkpoint | undefined {

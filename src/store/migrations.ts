@@ -164,4 +164,17 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE INDEX dissatisfied_customers_at ON dissatisfied_customers (at);`,
   },
+  {
+    name: '0008-checkpoint-files',
+    // Checkpoint bytes move to files (a province's detector state is ~1 GB); the table says which
+    // file holds the last complete save. Earlier inline checkpoints are dropped: baselines relearn.
+    sql: `
+      DROP TABLE checkpoints;
+      CREATE TABLE checkpoints (
+        name TEXT PRIMARY KEY,
+        saved_at INTEGER NOT NULL,
+        file TEXT NOT NULL,
+        bytes INTEGER NOT NULL
+      );`,
+  },
 ];

@@ -4,6 +4,8 @@
  * `transaction` makes a group of writes atomic: everything in it commits together or not at all.
  */
 import { z } from 'zod';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from './database.js';
 import { MemoryCellStore, SqliteCellStore, type CellStore } from './cell-store.js';
@@ -62,11 +64,12 @@ export class SqliteStore implements Store {
   readonly outbox: OutboxStore;
   readonly callbacks: CallbackStore;
 
-  constructor(readonly db: Db, config: StoreConfig) {
+  /** `checkpointDir`: where checkpoint files go (under the data dir; a temp dir for in-memory databases). */
+  constructor(readonly db: Db, config: StoreConfig, checkpointDir: string) {
     this.complaints = new SqliteComplaintStore(db);
     this.incidents = new SqliteIncidentStore(db);
     this.rejects = new SqliteRejectStore(db, config.keepRejects);
-    this.checkpoints = new SqliteCheckpointStore(db);
+    this.checkpoints = new SqliteCheckpointStore(db, checkpointDir);
     this.cells = new SqliteCellStore(db);
     this.meta = new SqliteMetaStore(db);
     this.processedFiles = new SqliteProcessedFileStore(db);
@@ -95,7 +98,9 @@ export class SqliteStore implements Store {
 
 export function openSqliteStore(dataDir: string, config: StoreConfig = storeConfigSchema.parse({})): SqliteStore {
   const path = dataDir === ':memory:' ? ':memory:' : join(dataDir, config.file);
-  return new SqliteStore(openDatabase(path, { synchronous: config.synchronous }), config);
+  // An in-memory database (tests) keeps its checkpoint files in a temp dir of its own.
+  const checkpointDir = dataDir === ':memory:' ? mkdtempSync(join(tmpdir(), 'nocwatch-checkpoints-')) : join(dataDir, 'checkpoints');
+  return new SqliteStore(openDatabase(path, { synchronous: config.synchronous }), config, checkpointDir);
 }
 
 /** The in-memory fake. Transactions are not rolled back: tests using it do not rely on rollback. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Complaint, Incident } from '../../src/model/index.js';
@@ -123,5 +123,31 @@ describe('sqlite durability', () => {
   it('applies a new migration appended later, by name', () => {
     const db = openDatabase(':memory:');
     expect(applyMigrations(db, [...MIGRATIONS, { name: '9999-test', sql: 'CREATE TABLE t (x INTEGER)' }])).toEqual(['9999-test']);
+  });
+});
+
+describe('checkpoint files', () => {
+  it('keeps the bytes in a file, replaces it atomically and removes the old one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nocwatch-ckpt-'));
+    const s = openSqliteStore(dir);
+    const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251);
+    s.checkpoints.save('detectors', big, 1);
+    await s.checkpoints.saveInBackground('detectors', new Uint8Array([9, 8, 7]), 2);
+    expect([...s.checkpoints.load('detectors')!.data]).toEqual([9, 8, 7]);
+    expect(readdirSync(join(dir, 'checkpoints'))).toHaveLength(1);
+    s.close();
+    // Reopened: the last complete save is what loads.
+    const again = openSqliteStore(dir);
+    expect(again.checkpoints.load('detectors')!.savedAt).toBe(2);
+    again.close();
+  });
+
+  it('refuses a damaged checkpoint file rather than restoring garbage', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nocwatch-ckpt-'));
+    const s = openSqliteStore(dir);
+    s.checkpoints.save('detectors', new Uint8Array([1, 2, 3, 4]), 1);
+    const [file] = readdirSync(join(dir, 'checkpoints'));
+    writeFileSync(join(dir, 'checkpoints', file!), new Uint8Array([1, 2, 3]));
+    expect(() => s.checkpoints.load('detectors')).toThrow(/damaged/);
   });
 });
