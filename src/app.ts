@@ -30,8 +30,13 @@ import { RecordDecoder } from './collectors/json-records.js';
 import { compileKpiFormulas, computeKpis } from './collectors/kpi-formulas.js';
 import { PmXmlWatcher } from './collectors/pm-xml/pm-xml-watcher.js';
 import { InfluxHistoryWriter } from './outputs/influx/influx-history-writer.js';
+import { pushStateOf } from './outputs/ticketing/outbox-entry.js';
 import { InfluxClientSink, type InfluxWriteSink } from './outputs/influx/influx-sink.js';
 import type { Config } from './config/schema.js';
+import { evaluationTiles } from './dashboard/evaluation-tiles.js';
+import { DashboardHub } from './dashboard/hub.js';
+import { registerDashboard } from './dashboard/plugin.js';
+import type { DashboardSources } from './dashboard/sources.js';
 import { Detectors } from './detectors/detectors.js';
 import { IncidentEngine } from './incidents/incident-engine.js';
 import { KnownIssues } from './incidents/known-issues.js';
@@ -81,6 +86,8 @@ export interface App {
   readonly tickets: TicketEngine;
   readonly delivery: DeliveryWorker;
   readonly callbacks: CallbackService;
+  /** The dashboard's WebSocket hub (null when `dashboard.enabled` is false). */
+  readonly dashboard: DashboardHub | null;
   /** Restores durable state, re-enqueues unprocessed complaints and starts background work. */
   start(): Promise<void>;
   /** Stops accepting, drains the queue within the grace time, checkpoints, closes the store. */
@@ -98,6 +105,42 @@ function loadInventory(config: Config, store: Store, log: Logger): Inventory {
     log.info({ file: config.inventory.file, cells: cells.length, skipped: problems.length }, 'inventory loaded');
   }
   return inventory;
+}
+
+/** What the dashboard reads, from whichever components this app has. */
+function dashboardSources(d: {
+  config: Config; store: Store; inventory: Inventory; pipeline: Pipeline; feedStats: FeedStats; wallClock: () => number;
+  detectors: Detectors; tickets: TicketEngine; evaluation: RollingEvaluation;
+}): DashboardSources {
+  const { store, pipeline } = d;
+  return {
+    topology: d.inventory,
+    pipeline: () => ({
+      pending: pipeline.pending, queueLimit: d.config.pipeline.queueLimit, watermark: pipeline.watermark,
+      newestEventTime: pipeline.newestEventTime, feeds: d.feedStats.snapshot(),
+    }),
+    // Open incidents only: resolved ones leave the wall.
+    liveIncidents: () => store.incidents.live(Number.MAX_SAFE_INTEGER),
+    incident: (id) => store.incidents.get(id),
+    recentComplaints: (limit) => store.complaints.list({ limit }).items,
+    complaint: (id) => store.complaints.get(id),
+    complaintsOf: (incidentId, limit) => store.complaints.list({ incidentId, limit }).items,
+    detectors: d.detectors,
+    tickets: {
+      live: () => d.tickets.live(),
+      get: (id) => d.tickets.get(id) ?? store.tickets.get(id),
+      deadLetters: () => store.outbox.counts().dead,
+      pushState: (id) => {
+        const latest = store.outbox.latest(id);
+        return latest ? pushStateOf(latest.state) : undefined;
+      },
+    },
+    processKpis: () => {
+      const report = d.evaluation.report();
+      return report ? evaluationTiles(report.overall, d.config.evaluation.windowDays) : {};
+    },
+    wallClock: d.wallClock,
+  };
 }
 
 export async function buildApp(opts: AppOptions): Promise<App> {
@@ -198,11 +241,26 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerOutboxRoutes(server, { store, system: delivery.system, kick: () => delivery.kick() });
   registerEvaluationRoutes(server, { evaluationData, watermark: () => pipeline.watermark });
 
+  let dashboard: DashboardHub | null = null;
+  if (config.dashboard.enabled) {
+    const sources = dashboardSources({ config, store, inventory, pipeline, feedStats, wallClock, detectors, tickets, evaluation: rollingEvaluation });
+    dashboard = new DashboardHub({
+      config: config.dashboard, sources, logger,
+      metrics: {
+        clients: (n) => metrics.dashboardClients.set(n),
+        messageSent: (kind, bytes) => (metrics.dashboardMessages.inc({ kind }), metrics.dashboardBytes.inc({ kind }, bytes)),
+        slowClient: (action) => metrics.dashboardSlowClients.inc({ action }),
+      },
+    });
+    pipeline.addListener(dashboard);
+    registerDashboard(server, { hub: dashboard, sources, auth, logger });
+  }
+
   const log = logger.child({ component: 'app' });
   let stopped = false;
   let simulator: Simulator | null = null;
   return {
-    config, server, store, inventory, pipeline, detectors, incidents, ingest, metrics, logger, tickets, delivery, callbacks,
+    config, server, store, inventory, pipeline, detectors, incidents, ingest, metrics, logger, tickets, delivery, callbacks, dashboard,
     get simulator() {
       return simulator;
     },
@@ -217,6 +275,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       pipeline.start();
       // Consumers before producers: the file collector starts once the pipeline runs.
       await pmXml?.start();
+      dashboard?.start();
       log.info({ ...restored, requeuedComplaints: requeued, cells: inventory.size }, 'state restored');
       if (simNetwork) {
         // After a restart the simulation resumes at the watermark rather than replaying history.

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { authConfigSchema, serverConfigSchema } from '../api/config.js';
 import { collectorsConfigSchema } from '../collectors/config.js';
+import { dashboardConfigSchema } from '../dashboard/config.js';
 import { detectorsConfigSchema } from '../detectors/config.js';
 import { incidentsConfigSchema } from '../incidents/config.js';
 import { inventoryConfigSchema } from '../inventory/config.js';
@@ -28,6 +29,7 @@ export const configSchema = z.strictObject({
   store: storeConfigSchema.prefault({}),
   inventory: inventoryConfigSchema.prefault({}),
   pipeline: pipelineConfigSchema.prefault({}),
+  dashboard: dashboardConfigSchema.prefault({}),
   detectors: detectorsConfigSchema.prefault({}),
   /** Ticket life cycle: SLA, routing, verification, callbacks, audit. */
   tickets: ticketsConfigSchema.prefault({}),

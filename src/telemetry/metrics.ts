@@ -19,6 +19,10 @@ export class Metrics {
   readonly batchDuration: Histogram;
   readonly storeErrors: Counter<'op'>;
   readonly inventoryCells: Gauge;
+  readonly dashboardClients: Gauge;
+  readonly dashboardMessages: Counter<'kind'>;
+  readonly dashboardBytes: Counter<'kind'>;
+  readonly dashboardSlowClients: Counter<'action'>;
   readonly pmXmlFiles: Counter<'result'>;
   readonly lineProtocolPoints: Counter<'result'>;
   readonly historyPoints: Counter<'result'>;
@@ -107,6 +111,29 @@ export class Metrics {
     this.inventoryCells = new Gauge({
       name: 'nocwatch_inventory_cells',
       help: 'Cells in the inventory',
+      registers,
+    });
+    this.dashboardClients = new Gauge({
+      name: 'nocwatch_dashboard_clients',
+      help: 'Dashboard WebSocket clients connected',
+      registers,
+    });
+    this.dashboardMessages = new Counter({
+      name: 'nocwatch_dashboard_messages_sent_total',
+      help: 'Dashboard WebSocket messages sent, by kind (snapshot, delta, replay)',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.dashboardBytes = new Counter({
+      name: 'nocwatch_dashboard_sent_bytes_total',
+      help: 'Dashboard WebSocket bytes sent, by message kind',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.dashboardSlowClients = new Counter({
+      name: 'nocwatch_dashboard_slow_clients_total',
+      help: 'Dashboard clients over their send buffer: skipped until drained, or dropped when stuck',
+      labelNames: ['action'],
       registers,
     });
     this.pmXmlFiles = new Counter({

@@ -1,0 +1,66 @@
+/** Small formatting helpers for a dense wall display. */
+
+export const human = (s: string): string => s.replace(/_/g, ' ');
+
+export function fmtInt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** HH:MM:SS (local time of the browser). */
+export function fmtClock(t: number | null | undefined): string {
+  if (t == null) return '—';
+  const d = new Date(t);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}:${String(d.getSeconds()).padStart(2, '0')}`;
+}
+
+/** HH:MM (local). */
+export function fmtHm(t: number | null | undefined): string {
+  return t == null ? '—' : fmtClock(t).slice(0, 5);
+}
+
+/** YYYY-MM-DD HH:MM:SS (local). */
+export function fmtDateTime(t: number | null | undefined): string {
+  if (t == null) return '—';
+  const d = new Date(t);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${fmtClock(t)}`;
+}
+
+/** A duration in ms as "3d 4h", "2h 05m", "14m", "40s". */
+/** "1 cell", "6 cells", "1,204 cells". */
+export function plural(n: number, noun: string): string {
+  return `${fmtInt(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+export function fmtDuration(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+export function fmtNumber(v: number | null | undefined, digits = 1): string {
+  if (v == null || !Number.isFinite(v)) return '—';
+  if (Math.abs(v) >= 1000) return fmtInt(Math.round(v));
+  return v.toFixed(digits);
+}
+
+/** Escapes text for innerHTML. */
+export function esc(s: unknown): string {
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`#${id} missing from the page`);
+  return e as T;
+}

@@ -1,0 +1,130 @@
+/**
+ * The open-incident list (most severe, then newest first) and the incident panel with its timeline.
+ * SLA countdowns run on event time (the watermark), like the SLA clocks of the ticket stage.
+ */
+import { compareIncidents } from '../incident-order.js';
+import type { IncidentItem, TicketItem, TimelineEntry } from '../protocol.js';
+import { apiGet } from './api.js';
+import { byId, esc, fmtDateTime, fmtDuration, fmtHm, fmtInt, human, plural } from './format.js';
+
+const MAX_ROWS = 200;
+/** A timeline is refetched at most this often while its incident keeps changing. */
+const TIMELINE_REFRESH_MS = 5_000;
+
+export function slaBadge(t: TicketItem | null, now: number | null): string {
+  if (!t) return '<span class="sla none">no ticket</span>';
+  if (t.breached.length > 0 && t.state !== 'verified' && t.state !== 'closed') {
+    return `<span class="sla breached">SLA BREACHED · ${esc(t.breached.join(', '))}</span>`;
+  }
+  if (t.resolveBy == null || now == null) return '<span class="sla none">no SLA clock</span>';
+  if (t.state === 'resolved' || t.state === 'verified' || t.state === 'closed') return `<span class="sla ok">${esc(human(t.state))}</span>`;
+  const left = t.resolveBy - now;
+  const cls = left < 0 ? 'breached' : left < 30 * 60_000 ? 'urgent' : left < 2 * 3600_000 ? 'soon' : 'ok';
+  return `<span class="sla ${cls}" title="resolve by ${esc(fmtDateTime(t.resolveBy))}">SLA ${left < 0 ? '−' : ''}${fmtDuration(left)}</span>`;
+}
+
+function ticketLine(t: TicketItem | null): string {
+  if (!t) return '<span class="dim">no ticket yet</span>';
+  const push = t.pushState === 'dead_letter' ? '<span class="tag bad">DEAD LETTER</span>' : t.pushState === 'retrying' ? '<span class="tag warn">retrying push</span>' : '';
+  return `<span class="mono">${esc(t.id)}</span> · ${esc(t.department)} · <b>${esc(human(t.state))}</b>${t.proactive ? ' · <span class="tag good">proactive</span>' : ''} ${push}`;
+}
+
+function row(i: IncidentItem, now: number | null, selected: boolean): string {
+  const vip = i.vipComplaints > 0 ? ` <span class="vip" title="VIP complainants">★${i.vipComplaints} VIP</span>` : '';
+  return `<div class="inc sev-${esc(i.severity)}${selected ? ' selected' : ''}" data-id="${esc(i.id)}">
+    <div class="inc-top">
+      <span class="sev">${esc(i.severity.toUpperCase())}</span>
+      <span class="cause">${esc(human(i.rootCause.category))} · ${esc(i.rootCause.objectType)} <b>${esc(i.rootCause.objectId)}</b></span>
+      ${slaBadge(i.ticket, now)}
+    </div>
+    <div class="inc-mid">
+      <span class="triage t-${esc(i.triage.class)}">${esc(human(i.triage.class))} ${i.triage.score}</span>
+      <span>${esc(i.region)}${i.district ? ` / ${esc(i.district)}` : ''}</span>
+      <span><b>${fmtInt(i.cellCount)}</b> cell${i.cellCount === 1 ? '' : 's'}</span>
+      <span><b>${i.complaints}</b> complaint${i.complaints === 1 ? '' : 's'}${vip}</span>
+      <span class="dim">for ${now !== null ? fmtDuration(now - i.openedAt) : '—'}</span>
+    </div>
+    <div class="inc-why">${esc(i.triage.reasons.slice(0, 3).join(' · ') || '—')}</div>
+    <div class="inc-ticket">${ticketLine(i.ticket)}</div>
+  </div>`;
+}
+
+export class IncidentPanel {
+  private selected: string | null = null;
+  private timelineFor: { id: string; updatedAt: number; fetchedAt: number } | null = null;
+  private items: IncidentItem[] = [];
+
+  constructor(private readonly onSelect: (i: IncidentItem | null) => void) {
+    byId('incident-list').addEventListener('click', (e) => {
+      const id = (e.target as HTMLElement).closest<HTMLElement>('.inc')?.dataset.id;
+      if (id) this.select(id);
+    });
+    byId('incident-close').addEventListener('click', () => this.select(null));
+  }
+
+  get selectedId(): string | null {
+    return this.selected;
+  }
+
+  render(incidents: Map<string, IncidentItem>, now: number | null): void {
+    this.items = [...incidents.values()].sort(compareIncidents);
+    const shown = this.items.slice(0, MAX_ROWS);
+    byId('incident-count').textContent = `${this.items.length}`;
+    byId('incident-list').innerHTML = shown.length
+      ? shown.map((i) => row(i, now, i.id === this.selected)).join('') + (this.items.length > MAX_ROWS ? `<div class="dim pad">… ${this.items.length - MAX_ROWS} more</div>` : '')
+      : '<div class="empty">No open incidents — the network is healthy.</div>';
+    if (this.selected) {
+      const cur = incidents.get(this.selected);
+      if (cur) this.renderDetail(cur, now);
+      else byId('incident-state').innerHTML = '<span class="tag good">RESOLVED</span>';
+    }
+  }
+
+  select(id: string | null): void {
+    this.selected = id;
+    const item = id ? this.items.find((i) => i.id === id) ?? null : null;
+    byId('incident-detail').hidden = !item;
+    this.timelineFor = null;
+    byId('timeline').innerHTML = '<div class="dim pad">loading timeline…</div>';
+    this.onSelect(item);
+    if (item) this.renderDetail(item, null);
+    for (const e of byId('incident-list').querySelectorAll<HTMLElement>('.inc')) e.classList.toggle('selected', e.dataset.id === id);
+  }
+
+  private renderDetail(i: IncidentItem, now: number | null): void {
+    byId('incident-title').innerHTML = `<span class="sev-chip sev-${esc(i.severity)}">${esc(i.severity.toUpperCase())}</span> ${esc(i.id)}`;
+    byId('incident-state').innerHTML = `<span class="tag">${esc(i.state)}</span>`;
+    const fact = (k: string, v: string) => `<div><span class="k">${k}</span><span>${v}</span></div>`;
+    byId('incident-facts').innerHTML = [
+      fact('root cause', `${esc(human(i.rootCause.category))} at ${esc(i.rootCause.objectType)} <b>${esc(i.rootCause.objectId)}</b>`),
+      i.rootCause.reasoning?.length ? fact('why', esc(i.rootCause.reasoning.join(' · '))) : '',
+      fact('where', `${esc(i.region)}${i.district ? ` / ${esc(i.district)}` : ''} · ${plural(i.cellCount, 'cell')} · ${i.anomalies} ${i.anomalies === 1 ? 'anomaly' : 'anomalies'} · feeds ${esc(i.feeds.join(', '))}`),
+      fact('started', `${fmtDateTime(i.openedAt)} · ${i.detectedAt > i.openedAt ? `detected after ${fmtDuration(i.detectedAt - i.openedAt)}` : 'detected at once'}${i.reopenCount ? ` · reopened ${i.reopenCount}×` : ''}`),
+      fact('triage', `<span class="triage t-${esc(i.triage.class)}">${esc(human(i.triage.class))} ${i.triage.score}</span> ${esc(i.triage.reasons.join(' · '))}`),
+      fact('complaints', `${i.complaints}${i.vipComplaints ? ` <span class="vip">★${i.vipComplaints} VIP</span>` : ''}`),
+      fact('ticket', `${ticketLine(i.ticket)} ${now !== null ? slaBadge(i.ticket, now) : ''}`),
+    ].join('');
+    const tf = this.timelineFor;
+    if (!tf || tf.id !== i.id || (tf.updatedAt !== i.updatedAt && Date.now() - tf.fetchedAt > TIMELINE_REFRESH_MS)) {
+      this.timelineFor = { id: i.id, updatedAt: i.updatedAt, fetchedAt: Date.now() };
+      void this.loadTimeline(i.id);
+    }
+  }
+
+  private async loadTimeline(id: string): Promise<void> {
+    const box = byId('timeline');
+    try {
+      const res = (await apiGet(`/api/v1/dashboard/incidents/${encodeURIComponent(id)}/timeline`)) as { items: TimelineEntry[] };
+      if (this.selected !== id) return;
+      let day = '';
+      box.innerHTML = res.items.map((e) => {
+        const d = fmtDateTime(e.t).slice(0, 10);
+        const head = d !== day ? `<div class="tl-day">${d}</div>` : '';
+        day = d;
+        return `${head}<div class="tl tl-${e.kind}${e.alert ? ' alert' : ''}"><span class="tl-t">${fmtHm(e.t)}</span><span class="tl-dot"></span><span class="tl-x">${esc(e.text)}</span></div>`;
+      }).join('') || '<div class="dim pad">nothing recorded yet</div>';
+    } catch (e) {
+      if (this.selected === id) box.innerHTML = `<div class="dim pad">timeline unavailable: ${esc((e as Error).message)}</div>`;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The timeline of one incident for the dashboard's incident panel: its anomalies (start and end),
+ * detection, linked complaints, the ticket's milestones, SLA deadlines and breaches, resolution —
+ * one list in event-time order, assembled from the incident document, the complaint store and the
+ * ticket, so the page needs one request.
+ */
+import type { Incident, Ticket } from '../model/index.js';
+import type { TimelineEntry } from './protocol.js';
+import type { ComplaintRecordView } from './sources.js';
+import { VIP_CLASSES } from './views.js';
+
+const MAX_ANOMALIES = 300;
+
+/** Ticket fields the ticketing stage may add (milestones, notes, breach times); read when present. */
+type TicketExtras = Ticket & {
+  times?: Partial<Record<string, number>>;
+  notes?: { at: number; text: string }[];
+  breaches?: { stage: string; at: number }[];
+};
+
+const MILESTONES: Record<string, string> = {
+  acknowledgedAt: 'acknowledged', dispatchedAt: 'dispatched', onsiteAt: 'on site', resolvedAt: 'resolved by field',
+  verifiedAt: 'fix verified on network data', closedAt: 'closed', reopenedAt: 'reopened (regression)',
+};
+
+const human = (s: string) => s.replace(/_/g, ' ');
+
+export function incidentTimeline(inc: Incident, complaints: readonly ComplaintRecordView[], ticket: Ticket | undefined): TimelineEntry[] {
+  const out: TimelineEntry[] = [];
+  // Anomalies that began (or ended) together on the same signal are one line: a site outage is "at
+  // 3 cells", not three lines.
+  const groups = new Map<string, { t: number; kind: 'anomaly' | 'anomaly_resolved'; signal: string; source: string; objectType: string; where: string[]; score: number }>();
+  const add = (kind: 'anomaly' | 'anomaly_resolved', t: number, a: Incident['anomalies'][number]) => {
+    const key = `${kind}|${a.source}|${a.signal}|${a.objectType}|${t}`;
+    const where = a.cellId && a.cellId !== a.objectId ? `${a.objectId} (${a.cellId})` : a.objectId;
+    const g = groups.get(key);
+    if (g) (g.where.push(where), g.score = Math.max(g.score, a.score));
+    else groups.set(key, { t, kind, signal: a.signal, source: a.source, objectType: a.objectType, where: [where], score: a.score });
+  };
+  for (const a of inc.anomalies) {
+    add('anomaly', a.startedAt, a);
+    if (a.resolvedAt != null) add('anomaly_resolved', a.resolvedAt, a);
+  }
+  let shown = 0;
+  for (const g of [...groups.values()].sort((x, y) => x.t - y.t)) {
+    if (shown++ >= MAX_ANOMALIES) {
+      out.push({ t: g.t, kind: 'anomaly', text: `… and ${groups.size - MAX_ANOMALIES} more anomaly lines` });
+      break;
+    }
+    const n = g.where.length;
+    const where = n === 1 ? `${g.objectType} ${g.where[0]}` : `${n} ${g.objectType}s: ${g.where.slice(0, 3).join(', ')}${n > 3 ? ` +${n - 3} more` : ''}`;
+    out.push(g.kind === 'anomaly'
+      ? { t: g.t, kind: 'anomaly', text: `${human(g.signal)} anomaly at ${where} — ${g.source}, score ${g.score.toFixed(1)}` }
+      : { t: g.t, kind: 'anomaly_resolved', text: `${human(g.signal)} back to normal at ${where}` });
+  }
+  out.push({
+    t: inc.detectedAt, kind: 'detected',
+    text: `incident opened: ${human(inc.rootCause.category)} at ${inc.rootCause.objectType} ${inc.rootCause.objectId}, ${inc.cells.length} cells, ${inc.severity}`,
+  });
+  for (const c of complaints) {
+    const cl = c.complaint;
+    const vip = VIP_CLASSES.has(cl.customer.class);
+    out.push({
+      t: cl.receivedAt, kind: 'complaint', alert: vip,
+      text: `${vip ? '★ ' : ''}${human(cl.channel)} complaint ${cl.complaintId} from ${human(cl.customer.class)} customer: ${human(cl.category)}`,
+    });
+  }
+  if (ticket) {
+    const t = ticket as TicketExtras;
+    out.push({
+      t: t.createdAt, kind: 'ticket',
+      text: `ticket ${t.id} opened → ${t.department}${t.proactive ? ' (proactive: before any complaint)' : ''}, ${human(t.class)}`,
+    });
+    for (const [k, label] of Object.entries(MILESTONES)) {
+      const at = t.times?.[k];
+      if (typeof at === 'number') out.push({ t: at, kind: 'ticket', text: `ticket ${label}` });
+    }
+    for (const n of t.notes ?? []) out.push({ t: n.at, kind: 'ticket', text: `note: ${n.text}` });
+    const breachAt = new Map((t.breaches ?? []).map((b) => [b.stage, b.at]));
+    for (const stage of t.sla.breached) {
+      const at = breachAt.get(stage) ?? (stage === 'respond' ? t.sla.respondBy : stage === 'onsite' ? t.sla.onsiteBy : t.sla.resolveBy);
+      if (at != null) out.push({ t: at, kind: 'sla', alert: true, text: `SLA breached: ${stage}` });
+    }
+    if (t.sla.resolveBy != null && !t.sla.breached.includes('resolve')) out.push({ t: t.sla.resolveBy, kind: 'sla', text: 'SLA: resolve by' });
+    if (t.external.pushState === 'dead_letter') out.push({ t: t.updatedAt, kind: 'ticket', alert: true, text: 'ticketing system refused the ticket (dead letter)' });
+  }
+  if (inc.resolvedAt != null) out.push({ t: inc.resolvedAt, kind: 'resolved', text: 'incident resolved' });
+  return out.sort((a, b) => a.t - b.t);
+}

@@ -1,0 +1,109 @@
+/** Turns the model's documents into the compact items the page shows (protocol.ts). */
+import type { Complaint, CustomerClass, Incident, Ticket } from '../model/index.js';
+import type { CellBoard } from './cell-board.js';
+import type { ComplaintItem, IncidentItem, TicketBoard, TicketItem } from './protocol.js';
+
+/** Highlighting more cells than this on the map adds nothing; the count is shown instead. */
+const MAX_INCIDENT_CELLS = 20_000;
+const MAX_ATTENTION_TICKETS = 30;
+
+export const VIP_CLASSES: ReadonlySet<string> = new Set<CustomerClass>(['vip_diamond', 'vip_gold', 'vip_silver']);
+
+/** Root-cause categories that mean the service is down in the incident's cells (drawn as outage). */
+const OUTAGE_CATEGORIES: ReadonlySet<string> = new Set(['outage', 'transport']);
+
+export function isOutageIncident(i: Incident): boolean {
+  return OUTAGE_CATEGORIES.has(i.rootCause.category);
+}
+
+/** Where a ticket's delivery stands, when something better than its own document knows. */
+export type PushStateOf = (ticketId: string) => Ticket['external']['pushState'] | undefined;
+
+export function ticketItem(t: Readonly<Ticket>, pushStateOf?: PushStateOf): TicketItem {
+  return {
+    id: t.id,
+    incidentId: t.incidentId,
+    department: t.department,
+    state: t.state,
+    class: t.class,
+    proactive: t.proactive,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    respondBy: t.sla.respondBy ?? null,
+    resolveBy: t.sla.resolveBy ?? null,
+    breached: [...t.sla.breached],
+    pushState: pushStateOf?.(t.id) ?? t.external.pushState,
+  };
+}
+
+export function incidentItem(
+  i: Incident,
+  board: CellBoard,
+  ticket: Readonly<Ticket> | undefined,
+  classOf: (complaintId: string) => string | undefined,
+  pushStateOf?: PushStateOf,
+): IncidentItem {
+  const cellIdx: number[] = [];
+  for (const id of i.cells) {
+    if (cellIdx.length >= MAX_INCIDENT_CELLS) break;
+    const x = board.indexOf(id);
+    if (x !== undefined) cellIdx.push(x);
+  }
+  let vip = 0;
+  for (const c of i.complaintIds) if (VIP_CLASSES.has(classOf(c) ?? '')) vip++;
+  return {
+    id: i.id,
+    state: i.state,
+    severity: i.severity,
+    openedAt: i.openedAt,
+    detectedAt: i.detectedAt,
+    resolvedAt: i.resolvedAt,
+    updatedAt: i.updatedAt,
+    rootCause: { ...i.rootCause },
+    region: i.region,
+    district: i.district ?? null,
+    cellCount: i.cells.length,
+    cellIdx,
+    complaints: i.complaintIds.length,
+    vipComplaints: vip,
+    triage: { class: i.triage.class, score: i.triage.score, reasons: i.triage.reasons.slice(0, 6) },
+    ticket: ticket ? ticketItem(ticket, pushStateOf) : null,
+    anomalies: i.anomalies.length,
+    confidence: i.confidence,
+    feeds: [...i.feeds],
+    reopenCount: i.reopenCount,
+  };
+}
+
+export function complaintItem(c: Complaint, incidentId: string | null): ComplaintItem {
+  const l = c.location;
+  const place = l.cellId ?? l.district ?? (l.lat !== undefined && l.lon !== undefined ? `${l.lat.toFixed(4)},${l.lon.toFixed(4)}` : '?');
+  return {
+    id: c.complaintId,
+    receivedAt: c.receivedAt,
+    channel: c.channel,
+    customerClass: c.customer.class,
+    category: c.category,
+    place,
+    incidentId,
+  };
+}
+
+/** Tickets by state and department; breached and dead-lettered ones listed for attention. */
+export function ticketBoard(tickets: Iterable<Readonly<Ticket>>, deadLetters: number, pushStateOf?: PushStateOf): TicketBoard {
+  const counts: Record<string, Record<string, number>> = {};
+  const attention: TicketItem[] = [];
+  let total = 0;
+  let breached = 0;
+  for (const t of tickets) {
+    total++;
+    const row = (counts[t.state] ??= {});
+    row[t.department] = (row[t.department] ?? 0) + 1;
+    const isBreached = t.sla.breached.length > 0 && t.state !== 'closed' && t.state !== 'verified';
+    if (isBreached) breached++;
+    const item = ticketItem(t, pushStateOf);
+    if (isBreached || item.pushState === 'dead_letter') attention.push(item);
+  }
+  attention.sort((a, b) => b.updatedAt - a.updatedAt);
+  return { counts, total, breached, deadLetters, attention: attention.slice(0, MAX_ATTENTION_TICKETS) };
+}
