@@ -1,33 +1,13 @@
 /**
  * Request bodies of the ingest endpoints: a JSON object, a JSON array, or NDJSON (one object per
- * line). A broken NDJSON line spoils only its own record.
+ * line). A broken NDJSON line spoils only its own record. NDJSON is parsed by the route, a slice of
+ * lines at a time with the event loop free in between, so a big body does not stall other requests.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
-/** NDJSON after parsing: the values of good lines and the error of each bad one, by record index. */
-export class NdjsonBody {
-  constructor(readonly items: unknown[], readonly errors: Map<number, string>) {}
-}
-
-export function parseNdjson(text: string): NdjsonBody {
-  const items: unknown[] = [];
-  const errors = new Map<number, string>();
-  let lineNo = 0;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    lineNo++;
-    const line = text.slice(start, end).trim();
-    start = end + 1;
-    if (line.length === 0) continue;
-    try {
-      items.push(JSON.parse(line));
-    } catch (e) {
-      errors.set(items.length, `line ${lineNo}: invalid JSON: ${(e as Error).message}`);
-      items.push(undefined);
-    }
-  }
-  return new NdjsonBody(items, errors);
+/** An NDJSON body as received (`application/x-ndjson`), parsed later by `recordsOf`. */
+export class NdjsonText {
+  constructor(readonly text: string) {}
 }
 
 /** A `text/plain` body (line protocol, or NDJSON from a client that does not label it). */
@@ -35,13 +15,36 @@ export class TextBody {
   constructor(readonly text: string) {}
 }
 
-/** The records of a parsed body, with per-index parse errors (NDJSON only). */
-export function recordsOf(body: unknown): { records: unknown[]; errors: Map<number, string> } | null {
-  if (body instanceof NdjsonBody) return { records: body.items, errors: body.errors };
-  if (body instanceof TextBody) {
-    const nd = parseNdjson(body.text);
-    return { records: nd.items, errors: nd.errors };
+/** Lines parsed between yields to the event loop. */
+const SLICE_LINES = 2000;
+
+/** NDJSON → the values of good lines and the error of each bad one, by record index. */
+export async function parseNdjson(text: string): Promise<{ records: unknown[]; errors: Map<number, string> }> {
+  const records: unknown[] = [];
+  const errors = new Map<number, string>();
+  let lineNo = 0;
+  let start = 0;
+  while (start <= text.length) {
+    if (lineNo > 0 && lineNo % SLICE_LINES === 0) await yieldToLoop();
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    lineNo++;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line.length === 0) continue;
+    try {
+      records.push(JSON.parse(line));
+    } catch (e) {
+      errors.set(records.length, `line ${lineNo}: invalid JSON: ${(e as Error).message}`);
+      records.push(undefined);
+    }
   }
+  return { records, errors };
+}
+
+/** The records of a parsed body, with per-index parse errors (NDJSON only); null when it holds none. */
+export async function recordsOf(body: unknown): Promise<{ records: unknown[]; errors: Map<number, string> } | null> {
+  if (body instanceof NdjsonText || body instanceof TextBody) return parseNdjson(body.text);
   if (Array.isArray(body)) return { records: body, errors: new Map() };
   if (body !== null && typeof body === 'object') return { records: [body], errors: new Map() };
   return null;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { NocwatchError, OverloadedError } from '../errors.js';
 import type { Logger } from '../telemetry/logger.js';
 import { registerAuth, type TokenAuth } from './auth.js';
-import { parseNdjson, TextBody } from './body.js';
+import { NdjsonText, TextBody } from './body.js';
 import type { ServerConfig } from './config.js';
 
 declare module 'fastify' {
@@ -52,7 +52,7 @@ export function createServer(deps: ServerDeps): FastifyInstance {
   });
   app.addContentTypeParser(NDJSON_TYPES, { parseAs: 'string' }, (req, body, done) => {
     req.rawBody = body as string;
-    done(null, parseNdjson(body as string));
+    done(null, new NdjsonText(body as string));
   });
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (req, body, done) => {
     req.rawBody = body as string;

@@ -8,7 +8,7 @@ import { recordsOf } from '../body.js';
 export function registerIngestRoutes(app: FastifyInstance, deps: { ingest: IngestService }): void {
   for (const feed of FEEDS) {
     app.post(`/api/v1/ingest/${feed}`, { config: { scope: 'ingest' } }, async (req, reply) => {
-      const body = recordsOf(req.body);
+      const body = await recordsOf(req.body);
       if (!body) throw new ValidationError('the body must be a JSON object, a JSON array of objects, or NDJSON', 'NOCWATCH_ERR_BODY');
       const result = await deps.ingest.acceptInSlices(feed, body.records, 'http', body.errors);
       return reply.status(202).send(result);

@@ -10,7 +10,7 @@ import { recordsOf } from '../body.js';
 
 export function registerInventoryRoutes(app: FastifyInstance, deps: { inventory: Inventory; store: Store; metrics: Metrics }): void {
   app.post('/api/v1/inventory/cells', { config: { scope: 'admin' } }, async (req, reply) => {
-    const body = recordsOf(req.body);
+    const body = await recordsOf(req.body);
     if (!body) throw new ValidationError('the body must be a JSON array of cells (or NDJSON)', 'NOCWATCH_ERR_BODY');
     const cells: Cell[] = [];
     const rejected: { index: number; error: string }[] = [];

@@ -21,7 +21,7 @@ export interface VesRouteDeps {
 
 export function registerVesRoutes(app: FastifyInstance, deps: VesRouteDeps): void {
   const take = async (rawBody: unknown, source: string): Promise<IngestResult> => {
-    const body = recordsOf(rawBody);
+    const body = await recordsOf(rawBody);
     if (!body) throw new ValidationError('the body must be a VES {"event": …} or {"eventList": […]} object, an array of them, or NDJSON', 'NOCWATCH_ERR_BODY');
     const { events, errors } = vesEventsOf(body.records, body.errors);
     // Rejected events keep their raw form in `records`, so GET /api/v1/rejects shows what was sent.

@@ -25,6 +25,9 @@ export interface LpParseResult {
   errors: LpLineError[];
 }
 
+/** Longest line accepted: bounds the work one line can cost (real lines are a few hundred bytes). */
+export const MAX_LINE_CHARS = 256 * 1024;
+
 const NL = 10;
 const CR = 13;
 const SPACE = 32;
@@ -259,10 +262,29 @@ function endLine(sc: Scanner): void {
  * `precision` scales the timestamps to nanoseconds.
  */
 export function parseLineProtocol(body: string, precision: LpPrecision = 'ns'): LpParseResult {
+  const { points, errors } = parseLineProtocolSlice(body, precision, { pos: 0, line: 1 }, Infinity);
+  return { points, errors };
+}
+
+/** Where a sliced parse stopped: the next character and its 1-based line. */
+export interface LpCursor {
+  pos: number;
+  line: number;
+}
+
+/**
+ * Parses from `from` until `maxPoints` points (or the end), stopping at a line boundary, and says
+ * where to go on: a big body can be parsed a slice at a time with the event loop free in between.
+ * `next` is null at the end of the body.
+ */
+export function parseLineProtocolSlice(body: string, precision: LpPrecision, from: LpCursor, maxPoints: number): LpParseResult & { next: LpCursor | null } {
   const sc = new Scanner(body);
+  sc.pos = from.pos;
+  sc.line = from.line;
   const points: LpParseResult['points'] = [];
   const errors: LpLineError[] = [];
   while (sc.pos < body.length) {
+    if (points.length + errors.length >= maxPoints) return { points, errors, next: { pos: sc.pos, line: sc.line } };
     sc.skipSpaces();
     if (sc.pos >= body.length) break;
     const c = body.charCodeAt(sc.pos);
@@ -275,6 +297,14 @@ export function parseLineProtocol(body: string, precision: LpPrecision = 'ns'): 
     }
     const lineStart = lineStartOf(body, sc.pos);
     const line = sc.line;
+    const eol = body.indexOf('\n', sc.pos);
+    if ((eol < 0 ? body.length : eol) - lineStart > MAX_LINE_CHARS) {
+      // One line's parse cannot be sliced: bound it (a point with 100,000 tags is not a metric).
+      errors.push({ line, column: 1, message: `line longer than ${MAX_LINE_CHARS} characters`, text: body.slice(lineStart, lineStart + 200) });
+      sc.pos = eol < 0 ? body.length : eol;
+      endLine(sc);
+      continue;
+    }
     try {
       const p = parsePoint(sc, precision) as LpPoint & { line: number };
       p.line = line;
@@ -290,7 +320,7 @@ export function parseLineProtocol(body: string, precision: LpPrecision = 'ns'): 
       endLine(sc);
     }
   }
-  return { points, errors };
+  return { points, errors, next: null };
 }
 
 function lineStartOf(src: string, pos: number): number {

@@ -81,8 +81,12 @@ const DQUOTE = 0x22;
 const SQUOTE = 0x27;
 const NL = 0x0a;
 
-/** Longest single token (tag, comment, text run) kept across chunks before the file is refused. */
-const MAX_TOKEN_BYTES = 16 * 1024 * 1024;
+/**
+ * Longest single token (tag, comment, text run) kept across chunks before the file is refused. An
+ * unfinished token is re-scanned with every chunk, so this bounds that work too: at 16 MB a hostile
+ * 8 MB attribute took 2 s; a real measResults run for a cell with thousands of counters is ~100 KB.
+ */
+const MAX_TOKEN_BYTES = 1024 * 1024;
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 /** Name characters: ASCII letters, digits, `_ - . :` and any non-ASCII byte (UTF-8). */
