@@ -5,7 +5,7 @@ export const dashboardConfigSchema = z.strictObject({
   /** Serve the page at `/` and the stream at `/ws`. */
   enabled: z.boolean().default(true),
   /** Deltas are coalesced over this interval: a storm of cell changes becomes one message. */
-  flushIntervalMs: z.number().int().min(50).max(10_000).default(500),
+  flushIntervalMs: z.number().int().min(50).max(10_000).default(100),
   /** How often the process-KPI tiles are recomputed and sent. */
   kpiIntervalMs: z.number().int().min(500).max(600_000).default(5_000),
   /** How often feed health is sent. */
