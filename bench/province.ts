@@ -13,7 +13,8 @@
  *   checkpoint restored, and the anomalies and incidents the next periods open (a burst of false
  *   alarms would show here).
  *
- * `--history-days` first feeds that much history (at full speed, not timed) so baselines are learnt
+ * `--kpis` pads each record with vendor KPIs up to that many (default 10: 300,000 cells → 3 million
+ * series). `--history-days` first feeds that much history (at full speed, not timed) so baselines are learnt
  * and a restart has something to lose; detectors open nothing before two days of history.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '2' },
     batch: { type: 'string', default: '5000' },
     seed: { type: 'string', default: '7' },
+    /** KPIs per record: the simulator's 8–9 are padded with vendor KPIs up to this many. */
+    kpis: { type: 'string', default: '10' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -42,6 +45,9 @@ const HISTORY_DAYS = Number(values['history-days']);
 const CONCURRENCY = Number(values.concurrency);
 const BATCH = Number(values.batch);
 const PERIOD_MS = 900_000;
+const KPIS = Number(values.kpis);
+/** Vendor KPIs an operator adds (config catalogue or unknown names: detected with a default baseline). */
+const VENDOR_KPIS = ['cqi_average', 'ul_interference_dbm', 'rrc_connected_users_avg', 'pdcp_dl_volume_gb'];
 const ROOT = join(import.meta.dirname, '..');
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -79,7 +85,11 @@ function nextPeriod(): { bodies: string[]; records: number; samples: number; byt
   let bytes = 0;
   for (let i = 0; i < records.length; i += BATCH) {
     const slice = records.slice(i, i + BATCH);
-    for (const r of slice) samples += Object.keys(r.kpis as object).length;
+    for (const r of slice) {
+      const k = r.kpis as Record<string, number>;
+      for (let v = 0; Object.keys(k).length < KPIS && v < VENDOR_KPIS.length; v++) k[VENDOR_KPIS[v]!] = 10 + ((i + v * 7) % 13);
+      samples += Object.keys(k).length;
+    }
     const body = slice.map((r) => JSON.stringify(r)).join('\n');
     bytes += body.length;
     bodies.push(body);
