@@ -14,6 +14,7 @@ import { Inventory } from '../src/inventory/inventory.js';
 import type { Anomaly, AnomalyTransition, AreaClass, Cell, Complaint } from '../src/model/index.js';
 import { MINUTE } from '../src/model/index.js';
 import { triageConfigSchema } from '../src/triage/config.js';
+import { uniforms } from '../src/simulator/prng.js';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,17 +26,7 @@ const SITES_PER_TRANSPORT = 100;
 const T0 = Date.UTC(2026, 10, 23, 0, 0, 0);
 const AREAS: AreaClass[] = ['residential', 'residential', 'core_business', 'industrial', 'rural', 'hospital', 'campus'];
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(42);
+const rand = uniforms(42);
 
 /** A grid of 3-sector sites ~500 m apart, 100 sites per transport node, 10 districts per region. */
 function inventory(cells: number): Inventory {

@@ -5,6 +5,7 @@
  * Used by the formats benchmark; deterministic for a given seed.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { uniforms } from '../src/simulator/prng.js';
 
 const FAMILIES: Array<{ id: string; counters: string[] }> = [
   {
@@ -34,17 +35,6 @@ const FAMILIES: Array<{ id: string; counters: string[] }> = [
   },
 ];
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface GeneratedPmXml {
   bytes: number;
@@ -54,7 +44,7 @@ export interface GeneratedPmXml {
 
 /** Writes the file; `layout` picks `<measType>/<r>` or `<measTypes>/<measResults>`. */
 export function writePmXmlFile(path: string, targetBytes: number, layout: 'r' | 'measResults' = 'r', seed = 1): GeneratedPmXml {
-  const rand = rng(seed);
+  const rand = uniforms(seed);
   const fd = openSync(path, 'w');
   let bytes = 0;
   let cells = 0;

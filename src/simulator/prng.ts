@@ -252,3 +252,9 @@ export class WeightedChoice<K extends string> {
     return this.keys[this.table.sample(rng)];
   }
 }
+
+/** A seeded stream of uniforms in [0, 1) as a plain function (benchmarks and tests). */
+export function uniforms(...seed: number[]): () => number {
+  const r = new Rng(...seed);
+  return () => r.next();
+}

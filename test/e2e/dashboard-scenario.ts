@@ -19,23 +19,13 @@ import type { FeedStatus } from '../../src/pipeline/feed-stats.js';
 import type { CellDetail, CellStatus } from '../../src/pipeline/stages.js';
 import { generateNetwork } from '../../src/simulator/inventory-generator.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
+import { uniforms } from '../../src/simulator/prng.js';
 
 /** The simulator's province (deterministic by seed): cells around Hunan's 14 cities. */
 export function provinceCells(n: number, seed = 7): Cell[] {
   return generateNetwork({ cells: n, seed }).cells;
 }
 
-/** Deterministic PRNG (mulberry32) for the situation drawn on top of the network. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -50,7 +40,7 @@ export interface Scenario {
 export async function startScenario(opts: { cells?: number; port?: number; flushIntervalMs?: number } = {}): Promise<Scenario> {
   const cells = provinceCells(opts.cells ?? 300_000);
   const inventory = new Inventory(cells);
-  const r = rng(11);
+  const r = uniforms(11);
   const wall = Date.now();
   const now = wall - 2 * MIN;
   const byTransport = new Map<string, string[]>();

@@ -4,21 +4,12 @@ import { Inventory } from '../../src/inventory/inventory.js';
 import { parseInventoryCsv, toInventoryCsv } from '../../src/inventory/inventory-csv.js';
 import type { Cell } from '../../src/model/index.js';
 import { sampleCells } from '../helpers/app.js';
+import { uniforms } from '../../src/simulator/prng.js';
 
-/** Deterministic PRNG so failures reproduce. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('nearest cells', () => {
   it('matches a brute-force reference on random points (clustered city plus sparse countryside)', () => {
-    const rnd = mulberry32(42);
+    const rnd = uniforms(42);
     const n = 5000;
     const lat = new Float64Array(n);
     const lon = new Float64Array(n);
