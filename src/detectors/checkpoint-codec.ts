@@ -15,26 +15,46 @@ export interface CheckpointParts {
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
-export function encodeCheckpoint(parts: CheckpointParts): Uint8Array {
+/**
+ * The checkpoint as a list of byte ranges to write one after the other: small framing buffers and
+ * views straight over the live typed arrays (no copy of the state — a province's is ~1 GB). The
+ * views are only valid until the state changes next.
+ */
+export function encodeCheckpointParts(parts: CheckpointParts): Uint8Array[] {
   const json = new TextEncoder().encode(JSON.stringify(parts.header));
-  let size = pad8(12 + json.length);
-  for (const b of parts.blobs) size += 8 + pad8(b.byteLength);
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
+  const head = new Uint8Array(pad8(12 + json.length));
+  const view = new DataView(head.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, CHECKPOINT_VERSION, true);
   view.setUint32(8, json.length, true);
-  out.set(json, 12);
-  let at = pad8(12 + json.length);
+  head.set(json, 12);
+  const out: Uint8Array[] = [head];
   for (const b of parts.blobs) {
-    view.setUint32(at, b.byteLength, true);
-    out.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), at + 8);
-    at += 8 + pad8(b.byteLength);
+    const frame = new Uint8Array(8);
+    new DataView(frame.buffer).setUint32(0, b.byteLength, true);
+    out.push(frame, new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    const padding = pad8(b.byteLength) - b.byteLength;
+    if (padding > 0) out.push(new Uint8Array(padding));
   }
   return out;
 }
 
-/** Splits a checkpoint; throws on anything that is not one of ours. Blobs are copies (aligned, owned). */
+/** The checkpoint as one owned buffer (a copy of the state). */
+export function encodeCheckpoint(parts: CheckpointParts): Uint8Array {
+  const chunks = encodeCheckpointParts(parts);
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Splits a checkpoint; throws on anything that is not one of ours. Blobs are 8-byte aligned: views
+ * into `data` when it is itself aligned (a file read whole), copies otherwise.
+ */
 export function decodeCheckpoint(data: Uint8Array): { header: unknown; blobs: Uint8Array[] } {
   if (data.byteLength < 12) throw new Error('detector checkpoint is truncated');
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -49,7 +69,8 @@ export function decodeCheckpoint(data: Uint8Array): { header: unknown; blobs: Ui
   while (at < data.byteLength) {
     const n = view.getUint32(at, true);
     if (at + 8 + n > data.byteLength) throw new Error('detector checkpoint blob is truncated');
-    blobs.push(data.slice(at + 8, at + 8 + n));
+    const start = at + 8;
+    blobs.push((data.byteOffset + start) % 8 === 0 ? data.subarray(start, start + n) : data.slice(start, start + n));
     at += 8 + pad8(n);
   }
   return { header, blobs };

@@ -15,7 +15,7 @@ import type { Topology } from '../inventory/topology.js';
 import type { CellDetail, CellStatus, DetectorStage } from '../pipeline/stages.js';
 import { AlarmDetector } from './alarm-detector.js';
 import { AnomalyTracker } from './anomaly-tracker.js';
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
+import { decodeCheckpoint, encodeCheckpoint, encodeCheckpointParts, type CheckpointParts } from './checkpoint-codec.js';
 import { ComplaintDetector } from './complaint-detector.js';
 import { detectorsConfigSchema, type DetectorsConfig, type DetectorsConfigInput } from './config.js';
 import { DialTestDetector } from './dialtest-detector.js';
@@ -112,9 +112,18 @@ export class Detectors implements DetectorStage {
   }
 
   checkpoint(): Uint8Array {
+    return encodeCheckpoint(this.checkpointContents());
+  }
+
+  /** The checkpoint as views over the live state (no copy); valid until the next event. */
+  checkpointParts(): Uint8Array[] {
+    return encodeCheckpointParts(this.checkpointContents());
+  }
+
+  private checkpointContents(): CheckpointParts {
     const series = this.kpi.seriesCount;
     const cellCount = this.cells.size;
-    return encodeCheckpoint({
+    return {
       header: {
         layout: layoutOf(this.cfg),
         watermark: Number.isFinite(this.watermark) ? this.watermark : null,
@@ -128,7 +137,7 @@ export class Detectors implements DetectorStage {
         tracker: this.tracker.toJSON(),
       },
       blobs: [...this.kpi.snapshot(), ...this.missing.snapshot(cellCount)],
-    });
+    };
   }
 
   /** Replaces all state with a checkpoint; throws (leaving a fresh state) when it does not fit this configuration. */

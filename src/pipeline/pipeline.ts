@@ -62,6 +62,8 @@ export class Pipeline {
   private checkpointTimer: NodeJS.Timeout | null = null;
   private dirtySinceCheckpoint = false;
   private checkpointInFlight: Promise<void> | null = null;
+  /** Set while a checkpoint is written: the batch loop waits on it. */
+  private paused: Promise<void> | null = null;
   private readonly listeners: PipelineListener[];
   private readonly persisters: BatchPersister[];
   private readonly wall: () => number;
@@ -139,49 +141,50 @@ export class Pipeline {
   /** Starts periodic checkpoints (wall time). */
   start(): void {
     if (this.checkpointTimer) return;
-    this.checkpointTimer = setInterval(() => this.checkpoint(), this.deps.config.checkpointIntervalS * 1000);
+    this.checkpointTimer = setInterval(() => void this.checkpoint(), this.deps.config.checkpointIntervalS * 1000);
     this.checkpointTimer.unref();
   }
 
   /**
-   * Saves the detector state in the background when anything changed since the last save: the state
-   * is copied at once (consistent with the watermark of that moment), the file is written off the
-   * event loop. One save at a time; a tick that finds one still running skips.
+   * Saves the detector state when anything changed since the last save. Batches pause while the
+   * state is written — straight from the live arrays, no copy of a gigabyte-sized state — and
+   * ingest keeps accepting into the queue meanwhile. One save at a time; a tick that finds one still
+   * running skips.
    */
-  checkpoint(): void {
-    const { store, detectors } = this.deps;
-    if (!this.dirtySinceCheckpoint || !detectors || this.checkpointInFlight) return;
-    let data: Uint8Array;
-    try {
-      data = detectors.checkpoint();
-    } catch (e) {
-      this.checkpointFailed(e);
-      return;
-    }
-    this.dirtySinceCheckpoint = false;
-    const started = this.wall();
-    this.checkpointInFlight = store.checkpoints.saveInBackground(DETECTOR_CHECKPOINT, data, started).then(
-      () => this.log.debug({ bytes: data.byteLength, ms: this.wall() - started }, 'detector checkpoint saved'),
-      (e) => {
-        this.dirtySinceCheckpoint = true;
-        this.checkpointFailed(e);
-      },
-    ).finally(() => {
+  checkpoint(): Promise<void> {
+    if (!this.dirtySinceCheckpoint || !this.deps.detectors || this.checkpointInFlight) return this.checkpointInFlight ?? Promise.resolve();
+    this.checkpointInFlight = this.writeCheckpoint().finally(() => {
       this.checkpointInFlight = null;
     });
+    return this.checkpointInFlight;
   }
 
-  /** Saves the detector state now, synchronously (shutdown), after any background save finished. */
+  /** Saves the detector state now (shutdown), after any save already running. */
   async checkpointNow(): Promise<void> {
     await this.checkpointInFlight;
+    this.dirtySinceCheckpoint = true;
+    await this.checkpoint();
+  }
+
+  private async writeCheckpoint(): Promise<void> {
     const { store, detectors } = this.deps;
-    if (!detectors) return;
+    let resume!: () => void;
+    this.paused = new Promise((r) => (resume = r));
     try {
-      store.checkpoints.save(DETECTOR_CHECKPOINT, detectors.checkpoint(), this.wall());
-      if (this._watermark !== null) store.meta.set(WATERMARK_KEY, String(this._watermark));
+      // Batches run synchronously, so none is half-way now; the loop waits on `paused` for the next.
+      const started = this.wall();
+      const watermark = this._watermark;
+      const parts = detectors!.checkpointParts?.() ?? [detectors!.checkpoint()];
       this.dirtySinceCheckpoint = false;
+      await store.checkpoints.save(DETECTOR_CHECKPOINT, parts, started);
+      if (watermark !== null) store.meta.set(WATERMARK_KEY, String(watermark));
+      this.log.debug({ bytes: parts.reduce((n, p) => n + p.byteLength, 0), ms: this.wall() - started }, 'detector checkpoint saved');
     } catch (e) {
+      this.dirtySinceCheckpoint = true;
       this.checkpointFailed(e);
+    } finally {
+      this.paused = null;
+      resume();
     }
   }
 
@@ -256,6 +259,7 @@ export class Pipeline {
   private async run(): Promise<void> {
     try {
       while (this.pendingCount > 0) {
+        if (this.paused) await this.paused;
         const batch = this.takeBatch();
         this.processBatch(batch.events, batch.acceptedAt);
         // Let HTTP requests and timers in between batches.

@@ -33,6 +33,11 @@ export interface DetectorStage {
   cellDetail(cellId: string): CellDetail;
   /** Serialised state; restored with `restore` after a restart so baselines survive. */
   checkpoint(): Uint8Array;
+  /**
+   * The same bytes as `checkpoint()`, as a list of ranges that may be views over the live state
+   * (no copy): valid only until the stage is next called. The pipeline pauses while it writes them.
+   */
+  checkpointParts?(): Uint8Array[];
   restore(data: Uint8Array): void;
 }
 

@@ -5,7 +5,7 @@
  * complete save. A save writes a new file, fsyncs it, records it, then removes the old one, so a crash
  * at any moment leaves the previous checkpoint intact. The recorded size catches a damaged file.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from './database.js';
@@ -17,16 +17,19 @@ export interface Checkpoint {
 }
 
 export interface CheckpointStore {
-  /** Saves synchronously (used at shutdown). */
-  save(name: string, data: Uint8Array, savedAt: number): void;
-  /** Saves without blocking the event loop for the file write (periodic checkpoints). */
-  saveInBackground(name: string, data: Uint8Array, savedAt: number): Promise<void>;
+  /**
+   * Writes `parts` one after the other as the checkpoint `name` (off the event loop), fsyncs, then
+   * records it as the last complete one. The parts must not change until the promise settles.
+   */
+  save(name: string, parts: readonly Uint8Array[], savedAt: number): Promise<void>;
   /** The last complete checkpoint; throws when its file is missing or damaged. */
   load(name: string): Checkpoint | undefined;
 }
 
-/** Writes in slices so a huge checkpoint never needs one giant write call. */
+/** Writes in slices so a huge part never needs one giant write call. */
 const SLICE = 64 * 1024 * 1024;
+
+const totalBytes = (parts: readonly Uint8Array[]) => parts.reduce((n, p) => n + p.byteLength, 0);
 
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly stmts;
@@ -43,35 +46,14 @@ export class SqliteCheckpointStore implements CheckpointStore {
     };
   }
 
-  private fileFor(name: string, savedAt: number): string {
-    return `${name.replace(/[^\w.-]/g, '_')}-${savedAt}-${process.pid}-${this.seq++}.ckpt`;
-  }
-
-  /** Records the new file and removes the one it replaces. */
-  private commit(name: string, file: string, data: Uint8Array, savedAt: number): void {
-    const previous = this.stmts.load.get(name) as { file: string } | undefined;
-    this.stmts.save.run(name, savedAt, file, data.byteLength);
-    if (previous && previous.file !== file) rmSync(join(this.dir, previous.file), { force: true });
-  }
-
-  save(name: string, data: Uint8Array, savedAt: number): void {
-    const file = this.fileFor(name, savedAt);
-    const fd = openSync(join(this.dir, file), 'w');
-    try {
-      for (let at = 0; at < data.byteLength; at += SLICE) writeSync(fd, data, at, Math.min(SLICE, data.byteLength - at));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    this.commit(name, file, data, savedAt);
-  }
-
-  async saveInBackground(name: string, data: Uint8Array, savedAt: number): Promise<void> {
-    const file = this.fileFor(name, savedAt);
+  async save(name: string, parts: readonly Uint8Array[], savedAt: number): Promise<void> {
+    const file = `${name.replace(/[^\w.-]/g, '_')}-${savedAt}-${process.pid}-${this.seq++}.ckpt`;
     const path = join(this.dir, file);
     const fh = await open(path, 'w');
     try {
-      for (let at = 0; at < data.byteLength; at += SLICE) await fh.write(data, at, Math.min(SLICE, data.byteLength - at));
+      for (const part of parts) {
+        for (let at = 0; at < part.byteLength; at += SLICE) await fh.write(part, at, Math.min(SLICE, part.byteLength - at));
+      }
       await fh.sync();
     } catch (e) {
       await fh.close();
@@ -79,7 +61,10 @@ export class SqliteCheckpointStore implements CheckpointStore {
       throw e;
     }
     await fh.close();
-    this.commit(name, file, data, savedAt);
+    // Record the new file, then remove the one it replaces.
+    const previous = this.stmts.load.get(name) as { file: string } | undefined;
+    this.stmts.save.run(name, savedAt, file, totalBytes(parts));
+    if (previous && previous.file !== file) rmSync(join(this.dir, previous.file), { force: true });
   }
 
   load(name: string): Checkpoint | undefined {
@@ -96,12 +81,14 @@ export class SqliteCheckpointStore implements CheckpointStore {
 export class MemoryCheckpointStore implements CheckpointStore {
   private readonly byName = new Map<string, Checkpoint>();
 
-  save(name: string, data: Uint8Array, savedAt: number): void {
-    this.byName.set(name, { data: data.slice(), savedAt });
-  }
-
-  async saveInBackground(name: string, data: Uint8Array, savedAt: number): Promise<void> {
-    this.save(name, data, savedAt);
+  async save(name: string, parts: readonly Uint8Array[], savedAt: number): Promise<void> {
+    const data = new Uint8Array(totalBytes(parts));
+    let at = 0;
+    for (const p of parts) {
+      data.set(p, at);
+      at += p.byteLength;
+    }
+    this.byName.set(name, { data, savedAt });
   }
 
   load(name: string): Checkpoint | undefined {

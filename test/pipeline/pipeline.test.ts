@@ -155,4 +155,30 @@ describe('pipeline', () => {
     expect(second.pipeline.watermark).toBe(300 * MIN);
     expect(second.incidents.restored).toHaveLength(1);
   });
+
+  it('pauses batches while the checkpoint is written from the live state, then catches up', async () => {
+    const store = createMemoryStore();
+    let release!: () => void;
+    const written: number[][] = [];
+    store.checkpoints.save = async (_name, parts) => {
+      // The parts are views over live state: copy what they hold at write time.
+      written.push(parts.flatMap((p) => [...p]));
+      await new Promise<void>((r) => (release = r));
+    };
+    const { pipeline, detectors } = make(store);
+    pipeline.enqueue([pm(100 * MIN)]);
+    await pipeline.whenIdle();
+    detectors.state = new Uint8Array([1, 1]);
+    const saving = pipeline.checkpoint();
+    pipeline.enqueue([pm(200 * MIN)]);
+    await new Promise((r) => setTimeout(r, 20));
+    // The batch waits: the detector has not seen the new event, the state on disk is unchanged.
+    expect(detectors.calls).not.toContain(`observe:pm:${200 * MIN}`);
+    expect(pipeline.pending).toBe(1);
+    release();
+    await saving;
+    await pipeline.whenIdle();
+    expect(detectors.calls).toContain(`observe:pm:${200 * MIN}`);
+    expect(written).toEqual([[1, 1]]);
+  });
 });

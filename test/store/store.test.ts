@@ -85,10 +85,10 @@ describe.each(implementations)('%s store', (_name, make) => {
     expect(list[0]!.error).toBe('e24');
   });
 
-  it('saves and loads checkpoints, and cells', () => {
+  it('saves and loads checkpoints, and cells', async () => {
     const s = make();
-    s.checkpoints.save('detectors', new Uint8Array([1, 2, 3]), 99);
-    s.checkpoints.save('detectors', new Uint8Array([4, 5]), 100);
+    await s.checkpoints.save('detectors', [new Uint8Array([1, 2, 3])], 99);
+    await s.checkpoints.save('detectors', [new Uint8Array([4]), new Uint8Array([5])], 100);
     const cp = s.checkpoints.load('detectors')!;
     expect([...cp.data]).toEqual([4, 5]);
     expect(cp.savedAt).toBe(100);
@@ -131,8 +131,9 @@ describe('checkpoint files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nocwatch-ckpt-'));
     const s = openSqliteStore(dir);
     const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251);
-    s.checkpoints.save('detectors', big, 1);
-    await s.checkpoints.saveInBackground('detectors', new Uint8Array([9, 8, 7]), 2);
+    await s.checkpoints.save('detectors', [big, big.subarray(0, 10)], 1);
+    expect(s.checkpoints.load('detectors')!.data.byteLength).toBe(big.byteLength + 10);
+    await s.checkpoints.save('detectors', [new Uint8Array([9, 8, 7])], 2);
     expect([...s.checkpoints.load('detectors')!.data]).toEqual([9, 8, 7]);
     expect(readdirSync(join(dir, 'checkpoints'))).toHaveLength(1);
     s.close();
@@ -142,10 +143,10 @@ describe('checkpoint files', () => {
     again.close();
   });
 
-  it('refuses a damaged checkpoint file rather than restoring garbage', () => {
+  it('refuses a damaged checkpoint file rather than restoring garbage', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nocwatch-ckpt-'));
     const s = openSqliteStore(dir);
-    s.checkpoints.save('detectors', new Uint8Array([1, 2, 3, 4]), 1);
+    await s.checkpoints.save('detectors', [new Uint8Array([1, 2, 3, 4])], 1);
     const [file] = readdirSync(join(dir, 'checkpoints'));
     writeFileSync(join(dir, 'checkpoints', file!), new Uint8Array([1, 2, 3]));
     expect(() => s.checkpoints.load('detectors')).toThrow(/damaged/);
