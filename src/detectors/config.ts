@@ -213,3 +213,8 @@ export const detectorsConfigSchema = z.strictObject({
 export type DetectorsConfig = z.infer<typeof detectorsConfigSchema>;
 /** The configuration as written (every field optional). */
 export type DetectorsConfigInput = z.input<typeof detectorsConfigSchema>;
+
+/** Parses a detectors configuration as written (`{}` gives every default). Parse once: see `Detectors`. */
+export function detectorsConfig(input: DetectorsConfigInput = {}): DetectorsConfig {
+  return detectorsConfigSchema.parse(input);
+}

@@ -17,7 +17,7 @@ import { AlarmDetector } from './alarm-detector.js';
 import { AnomalyTracker } from './anomaly-tracker.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import { ComplaintDetector } from './complaint-detector.js';
-import { detectorsConfigSchema, type DetectorsConfig, type DetectorsConfigInput } from './config.js';
+import type { DetectorsConfig } from './config.js';
 import { DialTestDetector } from './dialtest-detector.js';
 import { Interner } from './interner.js';
 import { KpiDetector } from './kpi-detector.js';
@@ -40,8 +40,13 @@ export class Detectors implements DetectorStage {
   private complaints!: ComplaintDetector;
   private watermark = -Infinity;
 
-  constructor(cfg: DetectorsConfigInput | DetectorsConfig, private readonly topology: Topology) {
-    this.cfg = detectorsConfigSchema.parse(cfg);
+  /**
+   * `cfg` is the parsed configuration (the root config's `detectors`, or `detectorsConfig(input)`).
+   * It is not parsed again: a parsed duration is milliseconds, and read again as written it would be
+   * taken for seconds — every hold, window and history requirement a thousand times too long.
+   */
+  constructor(cfg: DetectorsConfig, private readonly topology: Topology) {
+    this.cfg = cfg;
     this.build();
   }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Detectors } from '../../src/detectors/detectors.js';
+import { detectorsConfig } from '../../src/detectors/config.js';
 import type { AlarmEvent, AnomalyTransition, ComplaintEvent, DialTestEvent, NetworkEvent } from '../../src/model/index.js';
+import { configSchema } from '../../src/config/schema.js';
 import { DAY, HOUR, MIN, PM_PERIOD_MS, T0, feed, firings, network, rng } from './network.js';
 
 const inv = network(2, 4);
@@ -23,6 +25,36 @@ const fmt = (ts: AnomalyTransition[]) => ts.map((t) => `${t.from}>${t.to} ${t.an
 
 const alarm = (min: number, alarmId: string, severity: AlarmEvent['severity'], extra: Partial<AlarmEvent> = {}): AlarmEvent => ({
   kind: 'alarm', t: T0 + min * MIN, alarmId, objectType: 'cell', objectId: 'C-0-0-1', severity, probableCause: 'cell_unavailable', ...extra,
+});
+
+describe('built from the root configuration, as the daemon builds it', () => {
+  // The root config hands over parsed durations (milliseconds); the stage must not read them again as
+  // written (seconds), which made every hold and window a thousand times longer in the daemon.
+  const raises = (n: number, spacingMin: number) => Array.from({ length: n }, (_, i) =>
+    alarm(i * spacingMin, `S${i}`, 'minor', { objectType: 'site', objectId: 'S-0-1', probableCause: 'fan_failure' }));
+  it.each<{ name: string; config: object; events: (AlarmEvent | { advance: number })[]; expected: string[] }>([
+    {
+      name: 'defaults: a cleared alarm resolves 30 min after its clear',
+      config: {},
+      events: [alarm(0, 'A1', 'critical'), alarm(10, 'A1', 'cleared'), { advance: T0 + 39 * MIN }, { advance: T0 + 40 * MIN }],
+      expected: ['null>pending cell_unavailable@0', 'pending>firing cell_unavailable@0', 'firing>resolving cell_unavailable@10', 'resolving>resolved cell_unavailable@40'],
+    },
+    {
+      name: 'a configured hold of 10 min',
+      config: { detectors: { stateMachine: { resolveAfter: '10m' } } },
+      events: [alarm(0, 'A1', 'critical'), alarm(10, 'A1', 'cleared'), { advance: T0 + 20 * MIN }],
+      expected: ['null>pending cell_unavailable@0', 'pending>firing cell_unavailable@0', 'firing>resolving cell_unavailable@10', 'resolving>resolved cell_unavailable@20'],
+    },
+    {
+      name: 'raises spread over hours are no storm (the storm window is 5 min)',
+      config: { detectors: { alarms: { stormRaises: 5, anomalySeverities: ['critical'] } } },
+      events: [...raises(10, 30), { advance: T0 + 300 * MIN }],
+      expected: [],
+    },
+  ])('$name', ({ config, events, expected }) => {
+    const det = new Detectors(configSchema.parse(config).detectors, inv);
+    expect(fmt(drive(det, events)).filter((l) => !l.includes('fan_failure'))).toEqual(expected);
+  });
 });
 
 describe('alarms (X.733)', () => {
@@ -53,11 +85,11 @@ describe('alarms (X.733)', () => {
       expected: [],
     },
   ])('$name', ({ events, expected }) => {
-    expect(fmt(drive(new Detectors({}, inv), events))).toEqual(expected);
+    expect(fmt(drive(new Detectors(detectorsConfig(), inv), events))).toEqual(expected);
   });
 
   it('a flapping alarm is one anomaly that keeps its evidence, and resolves only after a quiet hour', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const events: (AlarmEvent | { advance: number })[] = [];
     for (let k = 0; k < 6; k++) events.push(alarm(k * 10, `F${k}`, 'major', { probableCause: 'vswr_high' }), alarm(k * 10 + 5, `F${k}`, 'cleared', { probableCause: 'vswr_high' }));
     events.push({ advance: T0 + 60 * MIN }, { advance: T0 + 100 * MIN }, { advance: T0 + 116 * MIN });
@@ -70,7 +102,7 @@ describe('alarms (X.733)', () => {
   });
 
   it('a site alarm sets every cell of the site to outage, and a core alarm points at the core', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const ts = drive(det, [
       alarm(0, 'S1', 'critical', { objectType: 'site', objectId: 'S-1-2', probableCause: 'mains_power_failure' }),
       alarm(1, 'M1', 'major', { objectType: 'core', objectId: 'MME-01', probableCause: 'sctp_link_down' }),
@@ -80,7 +112,7 @@ describe('alarms (X.733)', () => {
   });
 
   it('an alarm storm in a region is one region anomaly', () => {
-    const det = new Detectors({ alarms: { stormRaises: 20 } }, inv);
+    const det = new Detectors(detectorsConfig({ alarms: { stormRaises: 20 } }), inv);
     const events = Array.from({ length: 30 }, (_, k) => alarm(k * 0.1, `X${k}`, 'minor', { objectId: CELLS[k % CELLS.length], probableCause: `cause_${k}` }));
     const ts = drive(det, [...events, { advance: T0 + 30 * MIN }, { advance: T0 + 70 * MIN }]);
     const storm = ts.filter((t) => t.anomaly.signal === 'alarm_storm');
@@ -95,7 +127,7 @@ const dial = (min: number, success: boolean, probeId = 'P1', service: DialTestEv
 
 describe('dial tests', () => {
   it('three consecutive failures of one probe fire; a success starts the resolution', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const ts = drive(det, [dial(0, false), dial(5, false), dial(10, true), dial(15, false), dial(20, false), dial(25, false), dial(30, true)]);
     const probe = ts.filter((t) => t.anomaly.id.startsWith('dt|'));
     expect(fmt(probe)).toEqual(['null>pending dialtest.voice@25', 'pending>firing dialtest.voice@25', 'firing>resolving dialtest.voice@30']);
@@ -103,7 +135,7 @@ describe('dial tests', () => {
   });
 
   it('occasional failures at a cell are normal; a burst against its own rate fires', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const events: DialTestEvent[] = [];
     // 200 tests with a failure every 25th (4 %), probes rotating so no probe fails twice in a row.
     for (let k = 0; k < 200; k++) events.push(dial(k * 10, k % 25 !== 7, `P${k % 5}`, 'data_http'));
@@ -122,7 +154,7 @@ const complaint = (min: number, id: string, location: ComplaintEvent['complaint'
 
 describe('complaint spikes', () => {
   it('five complaints from one cell within the hour are a coverage finding; the background is not', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const background = Array.from({ length: 8 }, (_, k) => complaint(k * 24 * 60, `b${k}`, { cellId: CELLS[k] }));
     expect(firings(drive(det, background))).toEqual([]);
     const spike = Array.from({ length: 5 }, (_, k) => complaint(8 * 24 * 60 + k * 7, `s${k}`, { cellId: 'C-1-1-1' }));
@@ -133,7 +165,7 @@ describe('complaint spikes', () => {
   });
 
   it('complaints spread over a district (by district or by location) add up to a district spike', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const c = inv.cell('C-0-2-1')!;
     const events = [
       ...Array.from({ length: 4 }, (_, k) => complaint(k * 5, `d${k}`, { district: 'D0' })),
@@ -146,7 +178,7 @@ describe('complaint spikes', () => {
 
 describe('missing data', () => {
   it('a cell that goes silent while its district reports is an outage within two PM periods; it clears when data returns', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const goneAt = T0 + 3 * DAY + 10 * HOUR;
     const ts = feed(det, CELLS, T0, goneAt + 3 * HOUR, rng(4), { silent: [{ cellId: 'C-0-3-2', from: goneAt, to: goneAt + 2 * HOUR }] });
     const nodata = ts.filter((t) => t.anomaly.signal === 'no_data');
@@ -158,7 +190,7 @@ describe('missing data', () => {
   });
 
   it('when the whole feed stops it is the collector, not every cell', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const gap = T0 + 2 * DAY;
     const ts = feed(det, CELLS, T0, gap + 4 * HOUR, rng(5), { silent: CELLS.map((c) => ({ cellId: c, from: gap, to: gap + 3 * HOUR })) });
     expect(ts.filter((t) => t.anomaly.signal === 'no_data')).toEqual([]);
@@ -167,7 +199,7 @@ describe('missing data', () => {
 
 describe('static thresholds', () => {
   it('availability below 90 % is an outage at once; the hysteresis holds it until back above 95 %', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const at = T0 + DAY;
     const values = [100, 85, 92, 94, 96, 100];
     const ts = feed(det, ['C-0-1-1'], T0, at + values.length * PM_PERIOD_MS, rng(1), {
@@ -180,7 +212,7 @@ describe('static thresholds', () => {
 
   it('`for:` delays firing, and an area class may have its own bound', () => {
     const cfg = { thresholds: { prb_dl_utilization: { above: 90, for: '30m', byAreaClass: { hospital: { above: 80 } } } } };
-    const det = new Detectors(cfg, inv);
+    const det = new Detectors(detectorsConfig(cfg), inv);
     const at = T0 + DAY;
     const edit = (ev: { t: number; kpis: Record<string, number> }) => { if (ev.t > at) ev.kpis.prb_dl_utilization = 85; };
     // C-0-0-1 sits at a hospital site (80 % applies), C-0-1-1 in a residential one (90 %).

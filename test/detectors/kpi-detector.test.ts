@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Detectors } from '../../src/detectors/detectors.js';
+import { detectorsConfig } from '../../src/detectors/config.js';
 import { DAY, HOUR, MIN, PM_PERIOD_MS, T0, feed, firings, network, rng, type Fault } from './network.js';
 
 const inv = network(2, 4);
@@ -34,7 +35,7 @@ const CASES: Case[] = [
 
 describe('KPI detector: series with known answers', () => {
   it.each(CASES)('$name', ({ faults, busy, fires, hint, within }) => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const ts = feed(det, CELLS, T0, FAULT_AT + 6 * HOUR, rng(7), { faults, busy });
     const atCell = firings(ts).filter((t) => t.anomaly.cellId === CELL && t.anomaly.source === 'pm' && !('static' in t.anomaly.evidence));
     if (fires === null) {
@@ -52,7 +53,7 @@ describe('KPI detector: series with known answers', () => {
   });
 
   it('slow drift: a drop rate ramping up to ×5 over 3 hours is caught by the slow scales', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const start = T0 + LEARN_DAYS * DAY + 6 * HOUR;
     const span = 3 * HOUR;
     const ramp: Fault[] = [{ cellId: CELL, from: start, to: start + span + 3 * HOUR, apply: (k, t) => { k.dropRate = 0.004 + 0.016 * Math.min(1, (t - start) / span); } }];
@@ -65,7 +66,7 @@ describe('KPI detector: series with known answers', () => {
   });
 
   it('level shift: a re-configuration that lowers throughput fires, then becomes the new normal', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const shift: Fault[] = [{ cellId: CELL, from: FAULT_AT, to: Infinity, apply: (k) => { k.thr -= 12; } }];
     const ts = feed(det, CELLS, T0, FAULT_AT + 4 * DAY, rng(11), { faults: shift });
     const thr = ts.filter((t) => t.anomaly.cellId === CELL && t.anomaly.signal === 'dl_user_throughput_mbps');
@@ -78,14 +79,14 @@ describe('KPI detector: series with known answers', () => {
   });
 
   it('a fault-free fortnight with daily seasonality and night-time noise fires (almost) nothing', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const ts = feed(det, CELLS, T0, T0 + 14 * DAY, rng(2024), { signaling: true });
     // 24 cells × 14 days = 336 cell-days; the target is < 1 per 1000 cell-days.
     expect(firings(ts).length).toBeLessThanOrEqual(1);
   });
 
   it('suspect values never alarm alone', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     feed(det, CELLS, T0, FAULT_AT - PM_PERIOD_MS, rng(5));
     const ts = feed(det, CELLS, FAULT_AT - PM_PERIOD_MS, FAULT_AT + 2 * HOUR, rng(6), {
       faults: fault((k) => { k.availability = 0; }),
@@ -95,7 +96,7 @@ describe('KPI detector: series with known answers', () => {
   });
 
   it('unknown cells and unknown KPI names are detected with a default (two-sided) baseline', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const r = rng(9);
     const out = [];
     for (let t = T0 + PM_PERIOD_MS; t <= T0 + 5 * DAY; t += PM_PERIOD_MS) {
@@ -110,7 +111,7 @@ describe('KPI detector: series with known answers', () => {
   });
 
   it('cellDetail shows the last day of each KPI with the learned baseline band', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     feed(det, CELLS, T0, T0 + 3 * DAY, rng(1));
     const d = det.cellDetail(CELL);
     expect(d.status).toBe('normal');
