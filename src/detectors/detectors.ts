@@ -26,7 +26,8 @@ import { MissingDataDetector } from './missing-data.js';
 /** What a checkpoint must agree on to be restored into this configuration. */
 function layoutOf(cfg: DetectorsConfig): string {
   const b = cfg.baseline;
-  return JSON.stringify([b.knotsPerDay, b.weekendProfile, b.scaleBucketsPerDay, b.scales, cfg.history.slots, cfg.history.slotMinutes]);
+  // 'counts': the slow scales keep a block's expected bad count (a checkpoint without it is refused).
+  return JSON.stringify(['counts', b.knotsPerDay, b.weekendProfile, b.scaleBucketsPerDay, b.scales, cfg.history.slots, cfg.history.slotMinutes]);
 }
 
 export class Detectors implements DetectorStage {

@@ -80,6 +80,11 @@ describe('alarms (X.733)', () => {
       expected: ['null>pending cell_unavailable@0', 'pending>firing cell_unavailable@0', 'firing>resolving cell_unavailable@5', 'resolving>resolved cell_unavailable@40'],
     },
     {
+      name: 'minor alarms are context too (X.733: non-service-affecting): no anomaly',
+      events: [alarm(0, 'M1', 'minor', { probableCause: 'vswr_over_threshold' }), alarm(5, 'M1', 'cleared', { probableCause: 'vswr_over_threshold' }), alarm(10, 'M2', 'minor', { probableCause: 'vswr_over_threshold' }), { advance: T0 + 90 * MIN }],
+      expected: [],
+    },
+    {
       name: 'warnings alone are context, not findings',
       events: [alarm(0, 'W1', 'warning', { probableCause: 'temperature_high' }), { advance: T0 + 60 * MIN }],
       expected: [],
