@@ -102,6 +102,14 @@ export const kpiFiringConfigSchema = z.strictObject({
   immediateScore: z.number().min(0).max(100).default(8),
   /** A series opens no anomaly before it has this much history (samples × period): its daily profile is not learnt yet. */
   minHistory: zDuration.prefault('2d'),
+  /**
+   * A rate with at least this much history but less than `minHistory` (its first days: a daily
+   * profile learnt once, its tail not calibrated yet) fires only on `youngMinZ` σ sustained over the
+   * confirmation samples — a collapsed success rate, not the subtle shifts a learnt series shows.
+   */
+  youngHistory: zDuration.prefault('1d'),
+  /** Deviation (σ, bad direction) a young rate needs, on the confirmation samples on average (0: off). */
+  youngMinZ: z.number().min(0).max(1000).default(8),
   /** Consecutive good samples after which a firing anomaly starts resolving. */
   clearSamples: z.number().int().min(1).max(1000).default(2),
 });
@@ -161,6 +169,13 @@ export const alarmDetectorConfigSchema = z.strictObject({
   /** A raised alarm with no clear is forgotten after this long (clears are not guaranteed). */
   staleAfter: zDuration.prefault('7d'),
   /**
+   * PM periods in full service, from every cell a service-affecting alarm covers, that resolve its
+   * anomaly when the clear never came (0: wait for the clear or `staleAfter`).
+   */
+  contradictAfterPeriods: z.number().int().min(0).max(1000).default(2),
+  /** Availability (%) of a PM period that counts as full service. */
+  inServiceAvailability: z.number().min(0).max(100).default(99),
+  /**
    * Severities that raise an anomaly. X.733: critical and major mean service is (or is about to be)
    * affected; minor and warning are non-service-affecting conditions — a fan running slow, a
    * marginal VSWR that raises and clears all day — context for the OMC, not findings about network
@@ -170,14 +185,16 @@ export const alarmDetectorConfigSchema = z.strictObject({
 });
 
 export const dialTestConfigSchema = z.strictObject({
-  /** Consecutive failures of one probe and service that fire. */
+  /** Consecutive failures of one probe, whatever the service, that fire. */
   consecutiveFailures: z.number().int().min(1).max(100).default(3),
   /** Prior failure probability of a dial test before the cell's own rate is learned. */
   priorFailureRate: z.number().gt(0).lt(1).default(0.03),
-  /** Evidence (−log10 binomial tail) of the recent failure count per cell and service that fires. */
+  /** Evidence (−log10 binomial tail) of the most unlikely recent run of tests at a cell that fires. */
   failureScore: z.number().min(1).max(50).default(5),
-  /** Tests of one cell and service looked at together. */
-  windowTests: z.number().int().min(3).max(1000).default(10),
+  /** Tests of one cell (all services) looked at together: three cycles of a probe. */
+  windowTests: z.number().int().min(3).max(200).default(12),
+  /** Successes in a row (a probe cycle) after which a cell's finding starts resolving. */
+  clearTests: z.number().int().min(1).max(100).default(4),
 });
 
 export const complaintSpikeConfigSchema = z.strictObject({

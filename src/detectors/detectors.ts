@@ -66,6 +66,7 @@ export class Detectors implements DetectorStage {
       case 'pm': {
         const c = this.cells.id(ev.cellId);
         this.missing.seen('pm', c, ev.t, ev.period);
+        if (!ev.suspect) this.alarms.pmReport(ev.cellId, ev.t, ev.kpis.availability);
         this.kpi.observePm(ev, c);
         return;
       }

@@ -450,6 +450,11 @@ export class KpiBaselines {
     return { expected: b + this.f[fb + F_OFFSET], sigma: mad * MAD_TO_SIGMA };
   }
 
+  /** The series' typical spread (mean absolute deviation from its running median): its scale while young. */
+  spread(i: number): number {
+    return this.f[i * this.fStride + F_SPREAD];
+  }
+
   /** Samples seen (saturating at 65535). */
   samples(i: number): number {
     return this.u[i * this.uStride + U_N];

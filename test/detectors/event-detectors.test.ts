@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Detectors } from '../../src/detectors/detectors.js';
 import { detectorsConfig } from '../../src/detectors/config.js';
-import type { AlarmEvent, AnomalyTransition, ComplaintEvent, DialTestEvent, NetworkEvent } from '../../src/model/index.js';
+import type { AlarmEvent, AnomalyTransition, ComplaintEvent, DialTestEvent, NetworkEvent, PmEvent } from '../../src/model/index.js';
 import { configSchema } from '../../src/config/schema.js';
 import { DAY, HOUR, MIN, PM_PERIOD_MS, T0, feed, firings, network, rng } from './network.js';
 
@@ -116,6 +116,50 @@ describe('alarms (X.733)', () => {
     expect(firings(ts).map((t) => [t.anomaly.objectType, t.anomaly.hint])).toEqual([['site', 'outage'], ['core', 'core']]);
   });
 
+  describe('a missing clear: the PM of the covered cells decides', () => {
+    const SITE = ['C-1-2-1', 'C-1-2-2', 'C-1-2-3'];
+    const pmAt = (min: number, availability: number, cells = SITE): PmEvent[] =>
+      cells.map((cellId) => ({ kind: 'pm', t: T0 + min * MIN, cellId, period: 900, kpis: { availability } }));
+    const power = alarm(0, 'P1', 'critical', { objectType: 'site', objectId: 'S-1-2', probableCause: 'mains_power_failure' });
+    it.each<{ name: string; events: (NetworkEvent | { advance: number })[]; expected: string[]; status: string }>([
+      {
+        name: 'the site comes back (two periods in full service) and the clear never comes: resolves',
+        events: [power, ...pmAt(60, 100), ...pmAt(75, 100), { advance: T0 + 110 * MIN }],
+        expected: ['null>pending mains_power_failure@0', 'pending>firing mains_power_failure@0', 'firing>resolving mains_power_failure@75', 'resolving>resolved mains_power_failure@110'],
+        status: 'normal',
+      },
+      {
+        name: 'one period back is not enough',
+        events: [power, ...pmAt(60, 100), { advance: T0 + 110 * MIN }],
+        expected: ['null>pending mains_power_failure@0', 'pending>firing mains_power_failure@0'],
+        status: 'outage',
+      },
+      {
+        name: 'a cell still partly down keeps it',
+        events: [power, ...pmAt(60, 100), ...pmAt(75, 100, SITE.slice(0, 2)), ...pmAt(75, 40, SITE.slice(2)), ...pmAt(90, 100), { advance: T0 + 130 * MIN }],
+        expected: ['null>pending mains_power_failure@0', 'pending>firing mains_power_failure@0'],
+        status: 'outage',
+      },
+      {
+        name: 'full service before the raise says nothing about it',
+        events: [...pmAt(-30, 100), ...pmAt(-15, 100), power, ...pmAt(15, 100), { advance: T0 + 60 * MIN }],
+        expected: ['null>pending mains_power_failure@0', 'pending>firing mains_power_failure@0'],
+        status: 'outage',
+      },
+    ])('$name', ({ events, expected, status }) => {
+      const det = new Detectors(detectorsConfig(), inv);
+      expect(fmt(drive(det, events)).filter((l) => l.includes('mains_power_failure'))).toEqual(expected);
+      expect(det.cellStatus('C-1-2-1')).toBe(status);
+    });
+
+    it('a new raise after it resolved fires again', () => {
+      const det = new Detectors(detectorsConfig(), inv);
+      const ts = drive(det, [power, ...pmAt(15, 100), ...pmAt(30, 100), { advance: T0 + 70 * MIN },
+        alarm(80, 'P2', 'critical', { objectType: 'site', objectId: 'S-1-2', probableCause: 'mains_power_failure' })]);
+      expect(firings(ts).map((t) => (t.at - T0) / MIN)).toEqual([0, 80]);
+    });
+  });
+
   it('an alarm storm in a region is one region anomaly', () => {
     const det = new Detectors(detectorsConfig({ alarms: { stormRaises: 20 } }), inv);
     const events = Array.from({ length: 30 }, (_, k) => alarm(k * 0.1, `X${k}`, 'minor', { objectId: CELLS[k % CELLS.length], probableCause: `cause_${k}` }));
@@ -131,12 +175,12 @@ const dial = (min: number, success: boolean, probeId = 'P1', service: DialTestEv
 });
 
 describe('dial tests', () => {
-  it('three consecutive failures of one probe fire; a success starts the resolution', () => {
+  it('three consecutive failures of one probe fire, whatever the services; a success starts the resolution', () => {
     const det = new Detectors(detectorsConfig(), inv);
-    const ts = drive(det, [dial(0, false), dial(5, false), dial(10, true), dial(15, false), dial(20, false), dial(25, false), dial(30, true)]);
+    const ts = drive(det, [dial(0, false), dial(5, false), dial(10, true), dial(15, false, 'P1', 'data_http'), dial(15.3, false, 'P1', 'ping'), dial(15.6, false), dial(30, true)]);
     const probe = ts.filter((t) => t.anomaly.id.startsWith('dt|'));
-    expect(fmt(probe)).toEqual(['null>pending dialtest.voice@25', 'pending>firing dialtest.voice@25', 'firing>resolving dialtest.voice@30']);
-    expect(probe[1].anomaly).toMatchObject({ cellId: 'C-0-0-2', startedAt: T0 + 15 * MIN, evidence: { consecutiveFailures: 3, causes: 'no_answer' } });
+    expect(fmt(probe)).toEqual(['null>pending dialtest.data_http@15.6', 'pending>firing dialtest.data_http@15.6', 'firing>resolving dialtest.data_http@30']);
+    expect(probe[1].anomaly).toMatchObject({ cellId: 'C-0-0-2', startedAt: T0 + 15 * MIN, evidence: { consecutiveFailures: 3, services: 'data_http,ping,voice', causes: 'no_answer' } });
   });
 
   it('occasional failures at a cell are normal; a burst against its own rate fires', () => {
@@ -150,7 +194,25 @@ describe('dial tests', () => {
     const hit = firings(drive(det, burst)).find((t) => t.anomaly.id.startsWith('dtr|'));
     expect(hit?.anomaly).toMatchObject({ cellId: 'C-0-0-2', signal: 'dialtest.data_http', source: 'dialtest' });
   });
+
+  it.each<{ name: string; outcomes: string; startsAt: number | null; resolving: number | null }>([
+    // One letter per test, a minute apart: x failed, . succeeded. Probes rotate (no consecutive rule).
+    { name: 'a burst starts at its first failure, not at a stray failure before it', outcomes: 'x.........xxxx', startsAt: 10, resolving: null },
+    { name: 'a cycle of successes (4 in a row) starts the resolution', outcomes: 'xxxxx.x....', startsAt: 0, resolving: 10 },
+    { name: 'stray failures are no finding', outcomes: 'x....x....x....x', startsAt: null, resolving: null },
+  ])('per cell: $name', ({ outcomes, startsAt, resolving }) => {
+    const det = new Detectors(detectorsConfig({ dialTests: { consecutiveFailures: 99 } }), inv);
+    // A cell with a clean history first, so its own rate is learned low.
+    const events: DialTestEvent[] = Array.from({ length: 60 }, (_, k) => dial(k - 100, true, `Q${k % 4}`, 'voice'));
+    [...outcomes].forEach((o, k) => events.push(dial(k, o === '.', `Q${k % 4}`, 'voice')));
+    const ts = drive(det, events).filter((t) => t.anomaly.id.startsWith('dtr|'));
+    const fired = ts.find((t) => t.to === 'firing');
+    expect(fired ? (fired.anomaly.startedAt - T0) / MIN : null).toBe(startsAt);
+    const res = ts.find((t) => t.to === 'resolving');
+    expect(res ? (res.at - T0) / MIN : null).toBe(resolving);
+  });
 });
+
 
 const complaint = (min: number, id: string, location: ComplaintEvent['complaint']['location']): ComplaintEvent => ({
   kind: 'complaint', t: T0 + min * MIN,

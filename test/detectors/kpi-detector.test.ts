@@ -52,6 +52,27 @@ describe('KPI detector: series with known answers', () => {
     if (hint) expect(first!.anomaly.hint).toBe(hint);
   });
 
+  it.each<{ name: string; apply?: Fault['apply']; fires: string | null }>([
+    { name: 'a collapsed rate fires', apply: (k) => { k.rrcFail = 0.3; }, fires: 'rrc_setup_success_rate' },
+    { name: 'a plain KPI (throughput down to a fifth) waits: its young σ means little', apply: (k) => { k.thr /= 5; }, fires: null },
+    { name: 'a subtle step waits for the calibrated baseline', apply: (k) => { k.rrcFail = 0.012; }, fires: null },
+    { name: 'ordinary traffic stays quiet', fires: null },
+  ])('a young rate (1.5 days of history) fires only on a deviation no noise explains: $name', ({ apply, fires }) => {
+    const det = new Detectors(detectorsConfig(), inv);
+    const at = T0 + DAY + 12 * HOUR;
+    const faults: Fault[] = apply ? [{ cellId: CELL, from: at, to: at + 3 * HOUR, apply }] : [];
+    const ts = feed(det, CELLS, T0, at + 4 * HOUR, rng(21), { faults });
+    const fired = firings(ts).filter((t) => !('static' in t.anomaly.evidence));
+    if (fires === null) {
+      expect(fired.map((t) => `${t.anomaly.cellId} ${t.anomaly.signal}`)).toEqual([]);
+      return;
+    }
+    const hit = fired.find((t) => t.anomaly.cellId === CELL && t.anomaly.signal === fires);
+    expect(hit, `no ${fires} at ${CELL}`).toBeDefined();
+    expect(hit!.at - at).toBeLessThanOrEqual(2 * PM_PERIOD_MS);
+    expect(fired.filter((t) => t.anomaly.cellId !== CELL)).toEqual([]);
+  });
+
   it('slow drift: a drop rate ramping up to ×5 over 3 hours is caught by the slow scales', () => {
     const det = new Detectors(detectorsConfig(), inv);
     const start = T0 + LEARN_DAYS * DAY + 6 * HOUR;
