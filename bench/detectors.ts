@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Detectors } from '../src/detectors/detectors.js';
+import { detectorsConfig } from '../src/detectors/config.js';
 import { SIGNALING_PROCEDURES, type NetworkEvent } from '../src/model/index.js';
 import { DAY, MIN, PM_PERIOD_MS, T0, network, pmEvent, rng, signalingEvent } from '../test/detectors/network.js';
 
@@ -17,7 +18,7 @@ const districts = Math.max(1, Math.round(Number(opts.cells) / 60));
 const inventory = network(districts, 20);
 const cells = [...inventory.allCells()].map((c) => c.cellId);
 const days = Number(opts.days);
-const det = new Detectors({}, inventory);
+const det = new Detectors(detectorsConfig(), inventory);
 const r = rng(1);
 
 let samples = 0;

@@ -8,6 +8,12 @@
  * Flapping (≥ `flapCycles` raise/clear cycles within `flapWindow`) does not open and close an anomaly
  * per cycle: the anomaly stays, holds for `flapQuiet` after the last clear, and counts the cycles.
  * Storms: raises per region within `stormWindow` above `stormRaises` are one region anomaly.
+ *
+ * Clears are not guaranteed (a tenth of them never arrive in real networks), so a missing clear does
+ * not prove a fault persists: the network's own measurements are the evidence. A service-affecting
+ * alarm on a cell, site or transport node whose every cell then reports `contradictAfterPeriods` PM
+ * periods in full service (availability ≥ `inServiceAvailability`) starts resolving as if cleared;
+ * the alarm stays in the active set (the cells still count as alarmed) until its clear or `staleAfter`.
  */
 import type { AlarmEvent } from '../model/index.js';
 import type { Topology } from '../inventory/topology.js';
@@ -32,6 +38,8 @@ interface Condition {
   raises: number;
   firstRaisedAt: number;
   ev: Pick<AlarmEvent, 'objectType' | 'objectId' | 'probableCause' | 'severity' | 'specificProblem' | 'alarmType'>;
+  /** The PM of every covered cell has shown full service since the raise: resolved without a clear. */
+  contradicted?: boolean;
 }
 
 const STORM_SLICES = 10;
@@ -41,6 +49,8 @@ export class AlarmDetector {
   private readonly conditions = new Map<string, Condition>();
   /** Cells with at least one active alarm on the cell, its site or its transport: cell → count. */
   private readonly alarmedCells = new Map<string, number>();
+  /** Alarmed cells: PM periods in full service in a row since the last service-affecting raise over them. */
+  private readonly inService = new Map<string, number>();
   /** Per region: raise counts per slice of the storm window. */
   private readonly storms = new Map<string, { slice: number; counts: number[]; firing: boolean }>();
   orphanClears = 0;
@@ -109,8 +119,37 @@ export class AlarmDetector {
     cond.ev = ev;
     cond.ids.push(ev.alarmId);
     cond.raises++;
-    if (cond.ids.length === 1) for (const c of this.cellsOf(ev.objectType, ev.objectId)) this.alarmedCells.set(c, (this.alarmedCells.get(c) ?? 0) + 1);
+    const cells = this.cellsOf(ev.objectType, ev.objectId);
+    if (cond.ids.length === 1) for (const c of cells) this.alarmedCells.set(c, (this.alarmedCells.get(c) ?? 0) + 1);
+    if (this.serviceAffecting(ev.severity)) {
+      // A new raise claims the service is affected now: earlier good periods say nothing about it.
+      cond.contradicted = false;
+      for (const c of cells) this.inService.set(c, 0);
+    }
     this.report(cond, ev.t);
+  }
+
+  private serviceAffecting(severity: string): boolean {
+    return this.cfg.anomalySeverities.includes(severity as never);
+  }
+
+  /**
+   * A PM report of a cell with its availability (%). While the cell is under an alarm, full service
+   * period after period contradicts a service-affecting alarm whose clear never came.
+   */
+  pmReport(cellId: string, t: number, availability: number | undefined): void {
+    if (availability === undefined || !Number.isFinite(availability) || !this.alarmedCells.has(cellId)) return;
+    const run = availability >= this.cfg.inServiceAvailability ? (this.inService.get(cellId) ?? 0) + 1 : 0;
+    this.inService.set(cellId, run);
+    const need = this.cfg.contradictAfterPeriods;
+    if (need <= 0 || run < need) return;
+    for (const cond of this.conditions.values()) {
+      if (cond.ids.length === 0 || cond.contradicted || !this.tracker.has(cond.key) || cond.ev.objectType === 'core') continue;
+      const cells = this.cellsOf(cond.ev.objectType, cond.ev.objectId);
+      if (!cells.includes(cellId) || !cells.every((c) => (this.inService.get(c) ?? 0) >= need)) continue;
+      cond.contradicted = true;
+      this.tracker.clear(cond.key, t);
+    }
   }
 
   private onClear(ev: AlarmEvent): void {
@@ -139,7 +178,10 @@ export class AlarmDetector {
     for (const c of this.cellsOf(cond.ev.objectType, cond.ev.objectId)) {
       const n = (this.alarmedCells.get(c) ?? 1) - 1;
       if (n > 0) this.alarmedCells.set(c, n);
-      else this.alarmedCells.delete(c);
+      else {
+        this.alarmedCells.delete(c);
+        this.inService.delete(c);
+      }
     }
     cond.clears.push(t);
     const windowStart = t - this.cfg.flapWindow;
@@ -151,7 +193,7 @@ export class AlarmDetector {
     }
     if (this.tracker.has(cond.key)) {
       // Refresh the hold: a flapping alarm waits `flapQuiet` before it resolves.
-      if (this.flapping(cond)) this.report(cond, t, true);
+      if (this.flapping(cond) && !cond.contradicted) this.report(cond, t, true);
       this.tracker.clear(cond.key, t);
     }
   }
@@ -227,12 +269,20 @@ export class AlarmDetector {
   }
 
   toJSON(): unknown {
-    return { active: [...this.active.values()], conditions: [...this.conditions.values()], storms: [...this.storms], orphanClears: this.orphanClears };
+    return {
+      active: [...this.active.values()], conditions: [...this.conditions.values()], storms: [...this.storms], orphanClears: this.orphanClears,
+      inService: [...this.inService],
+    };
   }
 
   restore(json: unknown): void {
-    const j = json as { active: ActiveAlarm[]; conditions: Condition[]; storms: [string, { slice: number; counts: number[]; firing: boolean }][]; orphanClears: number };
+    const j = json as {
+      active: ActiveAlarm[]; conditions: Condition[]; storms: [string, { slice: number; counts: number[]; firing: boolean }][]; orphanClears: number;
+      inService?: [string, number][];
+    };
     this.active.clear();
+    this.inService.clear();
+    for (const [c, n] of j.inService ?? []) this.inService.set(c, n);
     this.conditions.clear();
     this.alarmedCells.clear();
     this.storms.clear();

@@ -52,6 +52,12 @@ export const baselineConfigSchema = z.strictObject({
   levelShiftAfter: zDuration.prefault('24h'),
   /** Samples aggregated by the slow scales (block means of standardised residuals): drift detection. */
   scales: z.array(z.number().int().min(2).max(1024)).max(4).default([8, 32]),
+  /**
+   * A rate's slow-scale block speaks only when it holds at least this many expected bad counts
+   * (failures of a failure rate, non-successes of a success rate): below it the block mean of
+   * discrete low-count samples is far from Gaussian and its tail is not a σ away.
+   */
+  slowMinCount: z.number().min(0).max(1e6).default(5),
   /** Quantile above which the tail of the evidence is modelled (peaks over threshold). */
   tailQuantile: z.number().min(0.5).max(0.999).default(0.98),
   /** Step of the tail threshold tracker. */
@@ -85,10 +91,25 @@ export const kpiFiringConfigSchema = z.strictObject({
   slowMinZ: z.number().min(0).max(100).default(6.5),
   /** Consecutive bad samples that make a pending anomaly fire. */
   confirmSamples: z.number().int().min(1).max(100).default(2),
+  /**
+   * Evidence (sum of the scores of the run's samples) a confirmation needs besides the mean
+   * deviation: two samples each about 1e-3 unlikely. A network makes ~1.5 million PM samples a day
+   * per 2,000 cells, so a weaker pair happens somewhere every day; on a heavy-tailed series a 5σ then
+   * 3σ pair is ordinary, and the calibrated scores know it where the mean z does not.
+   */
+  confirmScore: z.number().min(0).max(100).default(6),
   /** Evidence that fires at once, without confirmation. */
   immediateScore: z.number().min(0).max(100).default(8),
   /** A series opens no anomaly before it has this much history (samples × period): its daily profile is not learnt yet. */
   minHistory: zDuration.prefault('2d'),
+  /**
+   * A rate with at least this much history but less than `minHistory` (its first days: a daily
+   * profile learnt once, its tail not calibrated yet) fires only on `youngMinZ` σ sustained over the
+   * confirmation samples — a collapsed success rate, not the subtle shifts a learnt series shows.
+   */
+  youngHistory: zDuration.prefault('1d'),
+  /** Deviation (σ, bad direction) a young rate needs, on the confirmation samples on average (0: off). */
+  youngMinZ: z.number().min(0).max(1000).default(8),
   /** Consecutive good samples after which a firing anomaly starts resolving. */
   clearSamples: z.number().int().min(1).max(1000).default(2),
 });
@@ -147,19 +168,33 @@ export const alarmDetectorConfigSchema = z.strictObject({
   stormWindow: zDuration.prefault('5m'),
   /** A raised alarm with no clear is forgotten after this long (clears are not guaranteed). */
   staleAfter: zDuration.prefault('7d'),
-  /** Severities that raise an anomaly (warnings alone are context, not findings). */
-  anomalySeverities: z.array(z.enum(['critical', 'major', 'minor', 'warning', 'indeterminate'])).default(['critical', 'major', 'minor']),
+  /**
+   * PM periods in full service, from every cell a service-affecting alarm covers, that resolve its
+   * anomaly when the clear never came (0: wait for the clear or `staleAfter`).
+   */
+  contradictAfterPeriods: z.number().int().min(0).max(1000).default(2),
+  /** Availability (%) of a PM period that counts as full service. */
+  inServiceAvailability: z.number().min(0).max(100).default(99),
+  /**
+   * Severities that raise an anomaly. X.733: critical and major mean service is (or is about to be)
+   * affected; minor and warning are non-service-affecting conditions — a fan running slow, a
+   * marginal VSWR that raises and clears all day — context for the OMC, not findings about network
+   * quality. They still mark the cell as alarmed (detector hints) and name their object in the evidence.
+   */
+  anomalySeverities: z.array(z.enum(['critical', 'major', 'minor', 'warning', 'indeterminate'])).default(['critical', 'major']),
 });
 
 export const dialTestConfigSchema = z.strictObject({
-  /** Consecutive failures of one probe and service that fire. */
+  /** Consecutive failures of one probe, whatever the service, that fire. */
   consecutiveFailures: z.number().int().min(1).max(100).default(3),
   /** Prior failure probability of a dial test before the cell's own rate is learned. */
   priorFailureRate: z.number().gt(0).lt(1).default(0.03),
-  /** Evidence (−log10 binomial tail) of the recent failure count per cell and service that fires. */
+  /** Evidence (−log10 binomial tail) of the most unlikely recent run of tests at a cell that fires. */
   failureScore: z.number().min(1).max(50).default(5),
-  /** Tests of one cell and service looked at together. */
-  windowTests: z.number().int().min(3).max(1000).default(10),
+  /** Tests of one cell (all services) looked at together: three cycles of a probe. */
+  windowTests: z.number().int().min(3).max(200).default(12),
+  /** Successes in a row (a probe cycle) after which a cell's finding starts resolving. */
+  clearTests: z.number().int().min(1).max(100).default(4),
 });
 
 export const complaintSpikeConfigSchema = z.strictObject({
@@ -213,3 +248,8 @@ export const detectorsConfigSchema = z.strictObject({
 export type DetectorsConfig = z.infer<typeof detectorsConfigSchema>;
 /** The configuration as written (every field optional). */
 export type DetectorsConfigInput = z.input<typeof detectorsConfigSchema>;
+
+/** Parses a detectors configuration as written (`{}` gives every default). Parse once: see `Detectors`. */
+export function detectorsConfig(input: DetectorsConfigInput = {}): DetectorsConfig {
+  return detectorsConfigSchema.parse(input);
+}

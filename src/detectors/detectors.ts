@@ -17,7 +17,7 @@ import { AlarmDetector } from './alarm-detector.js';
 import { AnomalyTracker } from './anomaly-tracker.js';
 import { decodeCheckpoint, encodeCheckpoint, encodeCheckpointParts, type CheckpointParts } from './checkpoint-codec.js';
 import { ComplaintDetector } from './complaint-detector.js';
-import { detectorsConfigSchema, type DetectorsConfig, type DetectorsConfigInput } from './config.js';
+import type { DetectorsConfig } from './config.js';
 import { DialTestDetector } from './dialtest-detector.js';
 import { Interner } from './interner.js';
 import { KpiDetector } from './kpi-detector.js';
@@ -26,7 +26,8 @@ import { MissingDataDetector } from './missing-data.js';
 /** What a checkpoint must agree on to be restored into this configuration. */
 function layoutOf(cfg: DetectorsConfig): string {
   const b = cfg.baseline;
-  return JSON.stringify([b.knotsPerDay, b.weekendProfile, b.scaleBucketsPerDay, b.scales, cfg.history.slots, cfg.history.slotMinutes]);
+  // 'counts': the slow scales keep a block's expected bad count (a checkpoint without it is refused).
+  return JSON.stringify(['counts', b.knotsPerDay, b.weekendProfile, b.scaleBucketsPerDay, b.scales, cfg.history.slots, cfg.history.slotMinutes]);
 }
 
 export class Detectors implements DetectorStage {
@@ -40,8 +41,13 @@ export class Detectors implements DetectorStage {
   private complaints!: ComplaintDetector;
   private watermark = -Infinity;
 
-  constructor(cfg: DetectorsConfigInput | DetectorsConfig, private readonly topology: Topology) {
-    this.cfg = detectorsConfigSchema.parse(cfg);
+  /**
+   * `cfg` is the parsed configuration (the root config's `detectors`, or `detectorsConfig(input)`).
+   * It is not parsed again: a parsed duration is milliseconds, and read again as written it would be
+   * taken for seconds — every hold, window and history requirement a thousand times too long.
+   */
+  constructor(cfg: DetectorsConfig, private readonly topology: Topology) {
+    this.cfg = cfg;
     this.build();
   }
 
@@ -60,6 +66,7 @@ export class Detectors implements DetectorStage {
       case 'pm': {
         const c = this.cells.id(ev.cellId);
         this.missing.seen('pm', c, ev.t, ev.period);
+        if (!ev.suspect) this.alarms.pmReport(ev.cellId, ev.t, ev.kpis.availability);
         this.kpi.observePm(ev, c);
         return;
       }

@@ -1,9 +1,18 @@
 /**
- * Dial tests (active probes): consecutive failures per probe and service, and the failure count of
- * the last `windowTests` tests per cell and service judged against the cell's own failure rate with a
- * binomial tail — a probe that fails once in a while is normal, three in a row is not.
+ * Dial tests (active probes). Every service a probe tests shares its radio and core path, so the
+ * evidence is pooled across services:
+ *
+ * - consecutive failures per probe: `consecutiveFailures` failed tests in a row, whatever the
+ *   service (a probe tests voice, HTTP and ping within a minute, so a broken path shows in one cycle);
+ * - the failure count per cell against the cell's own failure rate: over the last `windowTests`
+ *   tests, the most unlikely recent run (a scan over the runs that start at a failure, binomial tail)
+ *   — so a fresh burst fires as soon as it is significant, and the anomaly starts at the burst's
+ *   first failure, not at a stray failure an hour before it.
+ *
+ * A cycle of successes (`clearTests` in a row) is the evidence that the fault is gone: the finding
+ * starts resolving and its failures are forgotten, so they cannot hold it open for hours.
  */
-import type { DialTestEvent } from '../model/index.js';
+import type { DialTestEvent, Severity } from '../model/index.js';
 import type { AnomalyTracker } from './anomaly-tracker.js';
 import type { DetectorsConfig } from './config.js';
 import { binomialTailScore, wilsonInterval } from './stats.js';
@@ -13,24 +22,31 @@ interface ProbeState {
   firstFailAt: number;
   cellId?: string;
   causes: string[];
+  services: string[];
 }
 
-interface CellServiceState {
-  /** Outcomes of the last tests, newest in bit 0 (1 = failure). */
-  bits: number;
-  n: number;
-  /** Learned failure probability. */
+interface CellState {
+  /** The last tests, oldest first: time, failed, service. */
+  t: number[];
+  failed: boolean[];
+  services: string[];
+  /** Learned failure probability per test. */
   p: number;
-  firstFailAt: number;
+  /** Successes in a row since the last failure. */
+  okRun: number;
   firing: boolean;
 }
 
 /** Learning rate of a cell's dial-test failure probability. */
 const RATE_ALPHA = 0.02;
 
+function severityOf(score: number, fires: number): Severity {
+  return score >= 4 * fires ? 'critical' : score >= 2 * fires ? 'major' : 'minor';
+}
+
 export class DialTestDetector {
   private readonly probes = new Map<string, ProbeState>();
-  private readonly cells = new Map<string, CellServiceState>();
+  private readonly cells = new Map<string, CellState>();
 
   constructor(private readonly cfg: DetectorsConfig['dialTests'], private readonly tracker: AnomalyTracker) {}
 
@@ -40,7 +56,7 @@ export class DialTestDetector {
   }
 
   private consecutive(ev: DialTestEvent): void {
-    const key = `dt|${ev.probeId}|${ev.service}`;
+    const key = `dt|${ev.probeId}`;
     let st = this.probes.get(key);
     if (ev.success) {
       if (st) {
@@ -49,47 +65,74 @@ export class DialTestDetector {
       }
       return;
     }
-    if (!st) this.probes.set(key, (st = { fails: 0, firstFailAt: ev.t, causes: [] }));
+    if (!st) this.probes.set(key, (st = { fails: 0, firstFailAt: ev.t, causes: [], services: [] }));
     st.fails++;
     st.cellId = ev.cellId ?? st.cellId;
     if (ev.failureCause && !st.causes.includes(ev.failureCause) && st.causes.length < 5) st.causes.push(ev.failureCause);
-    if (st.fails < this.cfg.consecutiveFailures) return;
+    if (!st.services.includes(ev.service)) st.services.push(ev.service);
+    const n = this.cfg.consecutiveFailures;
+    if (st.fails < n) return;
     const cellId = st.cellId;
     this.tracker.bad(key, ev.t, st.firstFailAt, true, {
       source: 'dialtest', objectType: 'cell', objectId: cellId ?? ev.probeId, ...(cellId !== undefined ? { cellId } : {}),
-      signal: `dialtest.${ev.service}`, hint: 'degradation', severity: st.fails >= 2 * this.cfg.consecutiveFailures ? 'major' : 'minor',
-      score: st.fails, evidence: { probeId: ev.probeId, service: ev.service, consecutiveFailures: st.fails, causes: st.causes.join(',') },
+      signal: `dialtest.${st.services[0]}`, hint: 'degradation',
+      severity: st.fails >= 4 * n ? 'critical' : st.fails >= 2 * n ? 'major' : 'minor',
+      score: st.fails, evidence: { probeId: ev.probeId, services: st.services.join(','), consecutiveFailures: st.fails, causes: st.causes.join(',') },
     });
   }
 
   private rate(ev: DialTestEvent, cellId: string): void {
-    const key = `dtr|${cellId}|${ev.service}`;
-    let st = this.cells.get(key);
-    if (!st) this.cells.set(key, (st = { bits: 0, n: 0, p: this.cfg.priorFailureRate, firstFailAt: ev.t, firing: false }));
+    const key = `dtr|${cellId}`;
     const w = this.cfg.windowTests;
-    const mask = w >= 32 ? 0xffffffff : (1 << w) - 1;
-    // The cell's normal failure rate learns from outcomes as they leave the window (when their verdict
-    // is in), and not while a finding is open: a burst does not teach itself to be normal.
-    if (st.n >= Math.min(w, 32) && !st.firing) st.p += RATE_ALPHA * (((st.bits >>> (Math.min(w, 32) - 1)) & 1) - st.p);
-    st.bits = ((st.bits << 1) | (ev.success ? 0 : 1)) & mask;
-    st.n = Math.min(st.n + 1, Math.min(w, 32));
-    if (!ev.success && (st.bits & 1) === 1 && popcount(st.bits >>> 1) === 0) st.firstFailAt = ev.t;
-    const k = popcount(st.bits);
-    const p = Math.max(st.p, this.cfg.priorFailureRate / 4);
-    const score = binomialTailScore(k, st.n, p);
-    if (score >= this.cfg.failureScore) {
-      st.firing = true;
-      const ci = wilsonInterval(k, st.n);
-      this.tracker.bad(key, ev.t, st.firstFailAt, true, {
-        source: 'dialtest', objectType: 'cell', objectId: cellId, cellId, signal: `dialtest.${ev.service}`, hint: 'degradation',
-        severity: score >= 2 * this.cfg.failureScore ? 'major' : 'minor', score: Math.round(score * 100) / 100,
-        evidence: { failures: k, tests: st.n, expectedFailureRate: Math.round(p * 1e4) / 1e4, failureRateLower: Math.round(ci.lower * 1e4) / 1e4, failureRateUpper: Math.round(ci.upper * 1e4) / 1e4 },
-      });
+    let st = this.cells.get(key);
+    if (!st) this.cells.set(key, (st = { t: [], failed: [], services: [], p: this.cfg.priorFailureRate, okRun: 0, firing: false }));
+    st.t.push(ev.t);
+    st.failed.push(!ev.success);
+    st.services.push(ev.service);
+    if (st.t.length > w) {
+      const leaving = st.failed.shift()!;
+      st.t.shift();
+      st.services.shift();
+      // The cell's normal rate learns from outcomes as they leave the window, and not while a
+      // finding is open: a burst does not teach itself to be normal.
+      if (!st.firing) st.p += RATE_ALPHA * (Number(leaving) - st.p);
+    }
+    st.okRun = ev.success ? st.okRun + 1 : 0;
+    if (st.firing && st.okRun >= this.cfg.clearTests) {
+      // A cycle of successes: the fault is gone. Its failures are forgotten with it.
+      st.firing = false;
+      st.t = [];
+      st.failed = [];
+      st.services = [];
+      this.tracker.clear(key, ev.t);
       return;
     }
-    if (st.firing && score < this.cfg.failureScore / 2) {
-      st.firing = false;
-      this.tracker.clear(key, ev.t);
+    if (ev.success && !st.firing) return;
+    const p = Math.max(st.p, this.cfg.priorFailureRate / 4);
+    // The most unlikely run ending now that starts at a failure.
+    let best = 0;
+    let from = -1;
+    let k = 0;
+    for (let i = st.t.length - 1; i >= 0; i--) {
+      if (!st.failed[i]) continue;
+      k++;
+      const s = binomialTailScore(k, st.t.length - i, p);
+      if (s > best) (best = s, from = i);
+    }
+    if (best >= this.cfg.failureScore) {
+      st.firing = true;
+      const n = st.t.length - from;
+      const failures = st.failed.slice(from).filter(Boolean).length;
+      const ci = wilsonInterval(failures, n);
+      const services = [...new Set(st.services.slice(from).filter((_, j) => st!.failed[from + j]))];
+      this.tracker.bad(key, ev.t, st.t[from]!, true, {
+        source: 'dialtest', objectType: 'cell', objectId: cellId, cellId, signal: `dialtest.${services[0] ?? ev.service}`, hint: 'degradation',
+        severity: severityOf(best, this.cfg.failureScore), score: Math.round(best * 100) / 100,
+        evidence: {
+          failures, tests: n, services: services.join(','), expectedFailureRate: Math.round(p * 1e4) / 1e4,
+          failureRateLower: Math.round(ci.lower * 1e4) / 1e4, failureRateUpper: Math.round(ci.upper * 1e4) / 1e4,
+        },
+      });
     }
   }
 
@@ -98,16 +141,10 @@ export class DialTestDetector {
   }
 
   restore(json: unknown): void {
-    const j = json as { probes: [string, ProbeState][]; cells: [string, CellServiceState][] };
+    const j = json as { probes: [string, ProbeState][]; cells: [string, CellState][] };
     this.probes.clear();
     this.cells.clear();
     for (const [k, v] of j.probes) this.probes.set(k, v);
     for (const [k, v] of j.cells) this.cells.set(k, v);
   }
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

@@ -13,7 +13,10 @@
  * - gating: a sample beyond `gateZ` σ teaches nothing (the baseline is not dragged by the anomalies it
  *   flags), except that a one-sided run lasting `levelShiftAfter` becomes the new level;
  * - slow scales: block means of the standardised residual over `scales` samples catch drifts too
- *   small to see in one sample;
+ *   small to see in one sample. For a rate that is only valid while the block holds enough expected
+ *   bad counts (`slowMinCount`) for its mean to be near Gaussian: a night-time signaling ratio from a
+ *   handful of attempts is mostly 0 with the odd single failure, and averaging such z's makes a
+ *   heavy-tailed block mean that no σ describes — the slow scales stay silent there;
  * - calibration: per scale, the upper tail of the evidence is fitted online (peaks over a tracked
  *   quantile, exponential in log(1+z)), turning "z = 6" into "−log10 P(this or worse) = 4.2" for
  *   this series — so a spiky series and a smooth one are scored on one scale.
@@ -72,7 +75,7 @@ const F_RUNSUM = 2;
 const F_SPREAD = 3;
 const F_MEDIAN = 4;
 const F_LASTX = 5;
-const F_FIXED = 6; // then per scale: ACC, BSCALE; per tail (1 + scales): U, BETA
+const F_FIXED = 6; // then per scale: ACC, BSCALE, COUNT (expected bad count of a rate's block); per tail (1 + scales): U, BETA
 
 // Uint16 scalars per series.
 const U_N = 0;
@@ -117,7 +120,7 @@ export class KpiBaselines {
     this.profiles = cfg.weekendProfile ? 2 : 1;
     this.buckets = cfg.scaleBucketsPerDay;
     this.nScales = cfg.scales.length;
-    this.fStride = F_FIXED + 2 * this.nScales + 2 * (1 + this.nScales);
+    this.fStride = F_FIXED + 3 * this.nScales + 2 * (1 + this.nScales);
     this.uStride = U_FIXED + this.nScales + (1 + this.nScales);
     this.knotMs = DAY_MS / this.knots;
     this.bucketMs = DAY_MS / this.buckets;
@@ -150,7 +153,7 @@ export class KpiBaselines {
   }
 
   private tailOffsetIndex(j: number): number {
-    return F_FIXED + 2 * this.nScales + 2 * j;
+    return F_FIXED + 3 * this.nScales + 2 * j;
   }
 
   private grow(cap: number): void {
@@ -274,18 +277,27 @@ export class KpiBaselines {
     let scale = 1;
     let scaleZ = z;
     const zc = z > BLOCK_CLIP ? BLOCK_CLIP : z < -BLOCK_CLIP ? -BLOCK_CLIP : z;
+    // Expected bad counts behind this sample (failures of a failure rate, non-successes of a success
+    // rate); a sample without attempts is not a count and never holds a block back.
+    const pe = Math.min(1, Math.max(0, expected / 100));
+    const badCount = attempts > 0 ? attempts * (dir === BadDirection.Up ? pe : dir === BadDirection.Down ? 1 - pe : Math.min(pe, 1 - pe)) : Infinity;
     for (let j = 0; j < this.nScales; j++) {
       const ai = fb + F_FIXED + j;
       const si = fb + F_FIXED + this.nScales + j;
+      const cti = fb + F_FIXED + 2 * this.nScales + j;
       const ci = ub + U_FIXED + j;
       f[ai] += zc;
+      f[cti] = Math.min(3e38, f[cti] + badCount);
       const len = this.cfg.scales[j];
       if (++u[ci] < len) continue;
       const m = f[ai] / len;
+      const counts = f[cti];
       f[ai] = 0;
+      f[cti] = 0;
       u[ci] = 0;
       const bs = f[si];
       const zz = (m / bs) * 0.6745;
+      if (counts < cfg.slowMinCount) continue;
       const sc = this.tail(i, 1 + j, bad(zz, dir), warm && n >= this.coarseWarm * len);
       if (sc > score) {
         score = sc;
@@ -437,6 +449,11 @@ export class KpiBaselines {
     const gs = this.f[fb + F_GSCALE];
     const mad = Math.max(bs > 0 ? bs : gs, 0.5 * gs);
     return { expected: b + this.f[fb + F_OFFSET], sigma: mad * MAD_TO_SIGMA };
+  }
+
+  /** The series' typical spread (mean absolute deviation from its running median): its scale while young. */
+  spread(i: number): number {
+    return this.f[i * this.fStride + F_SPREAD];
   }
 
   /** Samples seen (saturating at 65535). */

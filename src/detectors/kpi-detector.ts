@@ -37,6 +37,8 @@ export class KpiDetector {
   private badRun = new Uint8Array(64);
   /** Sum of the bad-direction z over the current bad run: confirmation looks at its mean. */
   private zSum = new Float32Array(64);
+  /** Sum of the scores (−log10 p) over the current bad run: the evidence a confirmation needs. */
+  private sSum = new Float32Array(64);
   private goodRun = new Uint8Array(64);
   /** Samples a slow-scale finding keeps the series bad for (the block it summarised). */
   private hold = new Uint16Array(64);
@@ -103,6 +105,7 @@ export class KpiDetector {
     this.seriesKpi = g(this.seriesKpi, (n) => new Int32Array(n));
     this.badRun = g(this.badRun, (n) => new Uint8Array(n));
     this.zSum = g(this.zSum, (n) => new Float32Array(n));
+    this.sSum = g(this.sSum, (n) => new Float32Array(n));
     this.goodRun = g(this.goodRun, (n) => new Uint8Array(n));
     this.hold = g(this.hold, (n) => new Uint16Array(n));
     this.flags = g(this.flags, (n) => new Uint8Array(n));
@@ -154,8 +157,14 @@ export class KpiDetector {
     const firing = (flags & S_FIRING) !== 0;
     const zb = dir === BadDirection.Down ? -r.z : dir === BadDirection.Up ? r.z : Math.abs(r.z);
     const slow = r.scale > 1;
-    const learnt = r.warm && this.baselines.samples(s) * periodMs >= f.minHistory;
-    const opens = learnt && r.score >= f.badScore && (slow ? Math.abs(r.scaleZ) >= f.slowMinZ : zb >= f.minZ);
+    const history = this.baselines.samples(s) * periodMs;
+    const learnt = r.warm && history >= f.minHistory;
+    // A young rate (its first days: a daily profile learnt once, its tail not calibrated yet) fires
+    // only on a deviation no noise explains, sustained over the confirmation samples. Only rates: their
+    // σ has a binomial part known from the attempts, while a young plain KPI's σ may be far off either
+    // way (static thresholds cover availability and PRB meanwhile).
+    const young = !learnt && f.youngMinZ > 0 && history >= f.youngHistory && !slow && a > 0;
+    const opens = learnt ? r.score >= f.badScore && (slow ? Math.abs(r.scaleZ) >= f.slowMinZ : zb >= f.minZ) : young && zb >= f.youngMinZ;
     const holds = active && (zb >= f.clearZ || (firing && slow && r.score >= f.badScore && Math.abs(r.scaleZ) >= f.clearZ));
     // Suspect values never start an anomaly; they may keep one alive.
     const isBad = (opens && !(suspect && !active)) || holds;
@@ -163,9 +172,12 @@ export class KpiDetector {
       this.goodRun[s] = 0;
       if (this.badRun[s] < 255) this.badRun[s]++;
       this.zSum[s] = (this.badRun[s] === 1 ? 0 : this.zSum[s]) + zb;
+      this.sSum[s] = (this.badRun[s] === 1 ? 0 : this.sSum[s]) + r.score;
       if (slow) this.hold[s] = r.scale;
       const run = this.badRun[s];
-      const confirmed = firing || (!suspect && ((run >= f.confirmSamples && this.zSum[s] / run >= f.minZ) || r.score >= f.immediateScore || (slow && opens)));
+      const confirmed = firing || (!suspect && (learnt
+        ? (run >= f.confirmSamples && this.zSum[s] / run >= f.minZ && this.sSum[s] >= f.confirmScore) || r.score >= f.immediateScore || (slow && opens)
+        : run >= f.confirmSamples && this.zSum[s] / run >= f.youngMinZ));
       const startedAt = t - periodMs * r.scale;
       this.tracker.bad(this.key(s), t, startedAt, confirmed, this.finding(s, ev, name, v, a, r));
       this.flags[s] = flags | S_ACTIVE | (confirmed ? S_FIRING : 0);

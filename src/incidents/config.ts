@@ -75,8 +75,9 @@ export const groupingConfigSchema = z.strictObject({
    */
   sameKindHints: z.array(z.enum(ROOT_CAUSE_CATEGORIES)).default(['congestion']),
   /**
-   * A signaling failure on one cell waits this long for the region-wide picture before it opens a
-   * cell incident of its own, so a core failure seen cell by cell does not open a storm of incidents first.
+   * A signaling or dial-test failure on one cell waits this long for the region-wide picture before
+   * it opens a cell incident of its own, so a core failure seen cell by cell does not open a storm of
+   * incidents first.
    */
   signalingHoldMinutes: minutes.default(10),
   /** Evidence kept per incident; beyond it the oldest resolved anomalies are dropped (counts stay). */

@@ -14,6 +14,32 @@ const isNetwork = (e: { source: string }): boolean => e.source !== 'complaints';
 
 /** Evidence a core fault produces at the cells: failing procedures and failing dial tests. */
 const CORE_SYMPTOM_SOURCES = new Set(['signaling', 'dialtest']);
+/** PM KPIs of setups the core answers (bearer, QoS flow): they fail with it at every cell of the region. */
+const CORE_DEPENDENT_KPIS = new Set(['erab_setup_success_rate', 'nr_qos_flow_setup_success_rate']);
+
+/**
+ * Could this anomaly at a cell be a symptom of a core failure in its region: a failing procedure or
+ * probe, a core-dependent setup rate, or anything the detector already read as core?
+ */
+export function isCoreSymptom(a: Pick<Anomaly, 'source' | 'signal' | 'hint'>): boolean {
+  return CORE_SYMPTOM_SOURCES.has(a.source) || a.hint === 'core' || (a.source === 'pm' && CORE_DEPENDENT_KPIS.has(a.signal));
+}
+
+/**
+ * The core fault is still on: some of its signaling evidence has not resolved (or, before any
+ * signaling evidence arrived, a core element's alarm is active).
+ */
+function failingNow(live: LiveIncident): boolean {
+  let signaling = false;
+  for (const e of live.evidence.values()) {
+    if (e.source !== 'signaling') continue;
+    signaling = true;
+    if (e.resolvedAt === undefined) return true;
+  }
+  if (signaling) return false;
+  for (const a of live.active.values()) if (a.objectType === 'core') return true;
+  return false;
+}
 
 export class CoreGrouping {
   private readonly windowMs: number;
@@ -55,13 +81,18 @@ export class CoreGrouping {
     }
     if (a.objectType === 'region') return a.hint === 'core' ? this.openFor(a.objectId, a.startedAt) : undefined;
     const region = a.cellId !== undefined ? book.topo.cell(a.cellId)?.region : undefined;
-    if (region === undefined || !(CORE_SYMPTOM_SOURCES.has(a.source) || a.hint === 'core')) return undefined;
-    return this.openFor(region, a.startedAt);
+    if (region === undefined || !isCoreSymptom(a)) return undefined;
+    const live = this.openFor(region, a.startedAt);
+    // A probe or a setup rate failing somewhere in the region is the core's symptom only while the
+    // core fails: once its signaling has recovered, it is a problem of its own (and must not keep the
+    // core incident open, or hide a probe-only degradation inside it).
+    if (live && a.source !== 'signaling' && a.hint !== 'core' && !failingNow(live)) return undefined;
+    return live;
   }
 
   /** True when a core incident explains this cell anomaly, so it is no evidence against a site or node. */
   explains(a: Anomaly): boolean {
-    if (a.cellId === undefined || !(CORE_SYMPTOM_SOURCES.has(a.source) || a.hint === 'core')) return false;
+    if (a.cellId === undefined || !isCoreSymptom(a)) return false;
     const region = this.book.topo.cell(a.cellId)?.region;
     return region !== undefined && this.open(region, (l) => a.startedAt >= l.doc.openedAt - this.windowMs) !== undefined;
   }
@@ -106,12 +137,13 @@ export class CoreGrouping {
     live.rootReason = ev.reason;
     live.procedures.add(procedure);
     this.absorbClusters(live);
-    // Cell incidents that are nothing but core symptoms are the core problem seen per cell.
-    for (const a of book.active.signaling(region, procedure)) {
-      const owner = book.get(book.anomalyOwner.get(a.id));
-      if (!owner || owner === live || owner.doc.state !== 'open' || isCoreRoot(owner.doc.rootCause.objectType)) continue;
-      const onlySymptoms = owner.doc.anomalies.every((e) => !isNetwork(e) || CORE_SYMPTOM_SOURCES.has(e.source) || e.hint === 'core');
-      if (onlySymptoms && Math.abs(owner.doc.openedAt - ev.ref) <= this.windowMs) book.absorb(live, owner);
+    // Cell incidents of the region that are nothing but core symptoms (failing procedures, failing
+    // probes) and began with it are the core problem seen per cell.
+    for (const owner of [...book.lives.values()]) {
+      if (owner === live || owner.doc.state !== 'open' || owner.doc.region !== region || owner.doc.rootCause.objectType !== 'cell') continue;
+      const onlySymptoms = owner.doc.anomalies.every((e) => !isNetwork(e) || isCoreSymptom({ source: e.source, signal: e.signal, hint: e.hint ?? 'unknown' }));
+      const together = Math.abs(owner.doc.openedAt - ev.ref) <= this.windowMs || Math.abs(owner.doc.detectedAt - ev.ref) <= this.windowMs;
+      if (onlySymptoms && together) book.absorb(live, owner);
     }
   }
 

@@ -8,7 +8,7 @@
 import { MINUTE } from '../model/index.js';
 import type { Anomaly } from '../model/index.js';
 import { isOutageEvidence } from './assessment.js';
-import { CoreGrouping } from './core-grouping.js';
+import { CoreGrouping, isCoreSymptom } from './core-grouping.js';
 import { siteEvidence, transportEvidence, type Evidence } from './grouping.js';
 import type { IncidentBook } from './incident-book.js';
 import { ROOT_LEVEL, isComplaintCluster, isCoreRoot, rootKey, type LiveIncident, type RootRef } from './live-incident.js';
@@ -70,7 +70,9 @@ export class Grouper {
   private placeOne(a: Anomaly, mayHold: boolean): void {
     const covering = this.covering(a);
     if (covering) return this.attachTo(covering, a);
-    if (mayHold && a.source === 'signaling' && this.book.cfg.grouping.signalingHoldMinutes > 0) {
+    // A failing procedure or probe may be one cell's problem or the first sign of a region-wide core
+    // failure: it waits a little for the region-wide picture before opening an incident of its own.
+    if (mayHold && (a.source === 'signaling' || a.source === 'dialtest') && this.book.cfg.grouping.signalingHoldMinutes > 0) {
       this.held.set(a.id, a);
       return;
     }
@@ -195,7 +197,9 @@ export class Grouper {
     return [...out].filter((l) => {
       const t = l.doc.rootCause.objectType;
       if (l.doc.state !== 'open' || isCoreRoot(t) || ROOT_LEVEL[t] >= level) return false;
-      return complaintsOnly(l) || Math.abs(l.doc.openedAt - ref) <= window;
+      // Detection time too: an incident opened on evidence that began earlier (a probe's first failure)
+      // but found together with the new root's evidence is the same problem.
+      return complaintsOnly(l) || Math.abs(l.doc.openedAt - ref) <= window || Math.abs(l.doc.detectedAt - ref) <= window;
     });
   }
 
@@ -203,8 +207,9 @@ export class Grouper {
   private covering(a: Anomaly): LiveIncident | undefined {
     const { book } = this;
     if (!isNetwork(a)) return this.coveringComplaints(a);
-    // Failing procedures, core alarms and region-wide findings belong to the core incident first.
-    if (a.source === 'signaling' || a.hint === 'core' || a.objectType === 'core' || a.objectType === 'region') {
+    // Failing procedures, core-dependent setup rates, core alarms and region-wide findings belong to
+    // the core incident first.
+    if (a.source === 'signaling' || a.hint === 'core' || a.objectType === 'core' || a.objectType === 'region' || (a.source === 'pm' && isCoreSymptom(a))) {
       const core = this.core.coveringCoreSymptom(a);
       if (core) return core;
     }
@@ -271,6 +276,9 @@ export class Grouper {
     for (const id of ids) {
       const live = book.lives.get(id)!;
       if (!book.reopenable(live) || !sameProblem(live, a)) continue;
+      // A core incident covers the cells its symptoms showed on; one cell failing there later is not
+      // the core failing again (that is for the region-wide check, or the core element's alarm).
+      if (isCoreRoot(live.doc.rootCause.objectType) && a.cellId !== undefined) continue;
       if (!best || live.doc.resolvedAt! > best.doc.resolvedAt!) best = live;
     }
     if (best) book.reopen(best);

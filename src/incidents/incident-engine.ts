@@ -16,7 +16,7 @@ import { ComplaintDesk } from './complaint-desk.js';
 import type { IncidentsConfig } from './config.js';
 import { Grouper } from './grouper.js';
 import { IncidentBook } from './incident-book.js';
-import { fromIncidentAnomaly, newLive, type LiveIncident } from './live-incident.js';
+import { fromIncidentAnomaly, newLive, quietSince, type LiveIncident } from './live-incident.js';
 
 export interface IncidentEngineOptions {
   config: IncidentsConfig;
@@ -106,8 +106,9 @@ export class IncidentEngine implements IncidentStage {
     const hold = this.opts.config.lifecycle.resolveHoldMinutes * MINUTE;
     for (const live of [...book.lives.values()]) {
       const d = live.doc;
-      if (d.state === 'open' && live.active.size === 0 && live.quietSince !== null && book.now - live.quietSince >= hold) {
-        book.resolve(live, live.quietSince);
+      const quiet = d.state === 'open' ? quietSince(live) : null;
+      if (quiet !== null && book.now - quiet >= hold) {
+        book.resolve(live, quiet);
       } else if (d.state === 'resolved' && d.resolvedAt !== null && book.now - d.resolvedAt > this.keepResolvedMs) {
         book.forget(live);
       }

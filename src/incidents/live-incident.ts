@@ -146,6 +146,31 @@ export function resolveEvidence(live: LiveIncident, anomalyId: string, at: numbe
   if (live.active.size === 0 && live.quietSince === null) live.quietSince = at;
 }
 
+/** Evidence the network measures (as opposed to what it reports: alarms; or what customers say). */
+const MEASURED = new Set(['pm', 'signaling', 'dialtest', 'missing_data']);
+
+/**
+ * Event time since which nothing holds the incident open, or null while something does. An active
+ * anomaly holds it — except an alarm raised before the incident's measurements all recovered: clears
+ * get lost, and when PM, signaling, dial tests and data arrival say the service is back, an alarm
+ * nobody cleared does not prove the fault persists (an incident known only from alarms still waits
+ * for their clear).
+ */
+export function quietSince(live: LiveIncident): number | null {
+  if (live.active.size === 0) return live.quietSince;
+  let measured = false;
+  let recoveredAt = -Infinity;
+  for (const e of live.evidence.values()) {
+    if (!MEASURED.has(e.source)) continue;
+    if (e.resolvedAt === undefined) return null;
+    measured = true;
+    recoveredAt = Math.max(recoveredAt, e.resolvedAt);
+  }
+  if (!measured) return null;
+  for (const a of live.active.values()) if (a.source !== 'alarm' || a.startedAt > recoveredAt) return null;
+  return recoveredAt;
+}
+
 export function addComplainant(live: LiveIncident, cls: CustomerClass, repeat: boolean): void {
   const c = (live.doc.complainants ??= {});
   c[cls] = (c[cls] ?? 0) + 1;

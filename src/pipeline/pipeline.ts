@@ -351,6 +351,7 @@ export class Pipeline {
     metrics.batchDuration.observe((done - started) / 1000);
     for (const t of acceptedAt) metrics.processingLatency.observe((done - t) / 1000);
     for (const [f, n] of late) metrics.lateEvents.inc({ feed: f }, n);
+    for (const tr of acc.transitions) metrics.detectorAnomalies.inc({ source: tr.anomaly.source, state: tr.to });
 
     if (!outcome) return;
     this.notify(outcome);

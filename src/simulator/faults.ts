@@ -38,7 +38,12 @@ export interface Fault {
   source: 'scenario' | 'random';
 }
 
-/** Routing: outages and equipment to maintenance, radio quality to optimisation, missing coverage to construction. */
+/**
+ * Routing: outages and equipment to maintenance, radio quality to optimisation. A coverage hole seen
+ * for the first time goes to optimisation too — optimise before you build (issue 6): construction is
+ * for chronic holes that optimisation tickets on the same cells have not fixed over weeks, which a
+ * simulated hole never gets to be.
+ */
 export const FAULT_DEPARTMENT: Record<FaultKind, Department> = {
   cell_outage: 'maintenance',
   site_outage: 'maintenance',
@@ -47,7 +52,7 @@ export const FAULT_DEPARTMENT: Record<FaultKind, Department> = {
   interference: 'optimization',
   congestion: 'optimization',
   dialtest_degradation: 'optimization',
-  coverage_hole: 'construction',
+  coverage_hole: 'optimization',
 };
 
 /**

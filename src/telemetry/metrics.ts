@@ -13,6 +13,7 @@ export class Metrics {
   readonly ingestOverloaded: Counter<'feed'>;
   readonly ingestDuplicates: Counter<'feed'>;
   readonly lateEvents: Counter<'feed'>;
+  readonly detectorAnomalies: Counter<'source' | 'state'>;
   readonly pending: Gauge;
   readonly watermark: Gauge;
   readonly processingLatency: Histogram;
@@ -78,6 +79,12 @@ export class Metrics {
       name: 'nocwatch_pipeline_late_events_total',
       help: 'Events older than the watermark when processed (beyond the allowed lateness)',
       labelNames: ['feed'],
+      registers,
+    });
+    this.detectorAnomalies = new Counter({
+      name: 'nocwatch_detector_anomalies_total',
+      help: 'Anomaly state transitions by detector source and the state entered (pending, firing, resolving, resolved)',
+      labelNames: ['source', 'state'],
       registers,
     });
     this.pending = new Gauge({

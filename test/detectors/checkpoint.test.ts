@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Detectors } from '../../src/detectors/detectors.js';
+import { detectorsConfig } from '../../src/detectors/config.js';
 import type { AlarmEvent } from '../../src/model/index.js';
 import { DAY, HOUR, MIN, T0, feed, firings, network, rng, type Fault } from './network.js';
 
@@ -9,14 +10,14 @@ const CELLS = [...inv.allCells()].map((c) => c.cellId);
 describe('checkpoint and restore', () => {
   it('a restored stage keeps its baselines and open anomalies, and fires no burst after the restart', () => {
     const faults: Fault[] = [{ cellId: 'C-1-2-3', from: T0 + 9 * DAY + 9 * HOUR, to: T0 + 9 * DAY + 20 * HOUR, apply: (k) => { k.rrcFail = 0.06; } }];
-    const original = new Detectors({}, inv);
+    const original = new Detectors(detectorsConfig(), inv);
     feed(original, CELLS, T0, T0 + 9 * DAY + 10 * HOUR, rng(1), { faults, signaling: true });
     const alarm: AlarmEvent = { kind: 'alarm', t: T0 + 9 * DAY + 10 * HOUR, alarmId: 'A1', objectType: 'site', objectId: 'S-0-1', severity: 'critical', probableCause: 'mains_power_failure' };
     original.observe(alarm);
     original.takeTransitions();
     const data = original.checkpoint();
 
-    const restored = new Detectors({}, inv);
+    const restored = new Detectors(detectorsConfig(), inv);
     restored.restore(data);
     // Baselines survive: the same expectation at the same time, the same open anomalies and statuses.
     const t = T0 + 9 * DAY + 11 * HOUR;
@@ -32,18 +33,18 @@ describe('checkpoint and restore', () => {
   });
 
   it('restarting after a gap (the daemon was down for two hours) fires nothing new', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     feed(det, CELLS, T0, T0 + 5 * DAY, rng(3), { signaling: true });
-    const restored = new Detectors({}, inv);
+    const restored = new Detectors(detectorsConfig(), inv);
     restored.restore(det.checkpoint());
     const ts = feed(restored, CELLS, T0 + 5 * DAY + 2 * HOUR, T0 + 5 * DAY + 8 * HOUR, rng(4), { signaling: true });
     expect(firings(ts)).toEqual([]);
   });
 
   it('a checkpoint from another baseline layout is refused, leaving a fresh stage', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     feed(det, CELLS.slice(0, 2), T0, T0 + 6 * HOUR, rng(5));
-    const other = new Detectors({ baseline: { knotsPerDay: 24 } }, inv);
+    const other = new Detectors(detectorsConfig({ baseline: { knotsPerDay: 24 } }), inv);
     expect(() => other.restore(det.checkpoint())).toThrow(/layout/);
     expect(() => other.restore(new Uint8Array([1, 2, 3]))).toThrow();
     expect(other.cellDetail('C-0-0-1').kpis).toEqual({});

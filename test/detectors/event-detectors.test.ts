@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Detectors } from '../../src/detectors/detectors.js';
-import type { AlarmEvent, AnomalyTransition, ComplaintEvent, DialTestEvent, NetworkEvent } from '../../src/model/index.js';
+import { detectorsConfig } from '../../src/detectors/config.js';
+import type { AlarmEvent, AnomalyTransition, ComplaintEvent, DialTestEvent, NetworkEvent, PmEvent } from '../../src/model/index.js';
+import { configSchema } from '../../src/config/schema.js';
 import { DAY, HOUR, MIN, PM_PERIOD_MS, T0, feed, firings, network, rng } from './network.js';
 
 const inv = network(2, 4);
@@ -23,6 +25,36 @@ const fmt = (ts: AnomalyTransition[]) => ts.map((t) => `${t.from}>${t.to} ${t.an
 
 const alarm = (min: number, alarmId: string, severity: AlarmEvent['severity'], extra: Partial<AlarmEvent> = {}): AlarmEvent => ({
   kind: 'alarm', t: T0 + min * MIN, alarmId, objectType: 'cell', objectId: 'C-0-0-1', severity, probableCause: 'cell_unavailable', ...extra,
+});
+
+describe('built from the root configuration, as the daemon builds it', () => {
+  // The root config hands over parsed durations (milliseconds); the stage must not read them again as
+  // written (seconds), which made every hold and window a thousand times longer in the daemon.
+  const raises = (n: number, spacingMin: number) => Array.from({ length: n }, (_, i) =>
+    alarm(i * spacingMin, `S${i}`, 'minor', { objectType: 'site', objectId: 'S-0-1', probableCause: 'fan_failure' }));
+  it.each<{ name: string; config: object; events: (AlarmEvent | { advance: number })[]; expected: string[] }>([
+    {
+      name: 'defaults: a cleared alarm resolves 30 min after its clear',
+      config: {},
+      events: [alarm(0, 'A1', 'critical'), alarm(10, 'A1', 'cleared'), { advance: T0 + 39 * MIN }, { advance: T0 + 40 * MIN }],
+      expected: ['null>pending cell_unavailable@0', 'pending>firing cell_unavailable@0', 'firing>resolving cell_unavailable@10', 'resolving>resolved cell_unavailable@40'],
+    },
+    {
+      name: 'a configured hold of 10 min',
+      config: { detectors: { stateMachine: { resolveAfter: '10m' } } },
+      events: [alarm(0, 'A1', 'critical'), alarm(10, 'A1', 'cleared'), { advance: T0 + 20 * MIN }],
+      expected: ['null>pending cell_unavailable@0', 'pending>firing cell_unavailable@0', 'firing>resolving cell_unavailable@10', 'resolving>resolved cell_unavailable@20'],
+    },
+    {
+      name: 'raises spread over hours are no storm (the storm window is 5 min)',
+      config: { detectors: { alarms: { stormRaises: 5, anomalySeverities: ['critical'] } } },
+      events: [...raises(10, 30), { advance: T0 + 300 * MIN }],
+      expected: [],
+    },
+  ])('$name', ({ config, events, expected }) => {
+    const det = new Detectors(configSchema.parse(config).detectors, inv);
+    expect(fmt(drive(det, events)).filter((l) => !l.includes('fan_failure'))).toEqual(expected);
+  });
 });
 
 describe('alarms (X.733)', () => {
@@ -48,16 +80,21 @@ describe('alarms (X.733)', () => {
       expected: ['null>pending cell_unavailable@0', 'pending>firing cell_unavailable@0', 'firing>resolving cell_unavailable@5', 'resolving>resolved cell_unavailable@40'],
     },
     {
+      name: 'minor alarms are context too (X.733: non-service-affecting): no anomaly',
+      events: [alarm(0, 'M1', 'minor', { probableCause: 'vswr_over_threshold' }), alarm(5, 'M1', 'cleared', { probableCause: 'vswr_over_threshold' }), alarm(10, 'M2', 'minor', { probableCause: 'vswr_over_threshold' }), { advance: T0 + 90 * MIN }],
+      expected: [],
+    },
+    {
       name: 'warnings alone are context, not findings',
       events: [alarm(0, 'W1', 'warning', { probableCause: 'temperature_high' }), { advance: T0 + 60 * MIN }],
       expected: [],
     },
   ])('$name', ({ events, expected }) => {
-    expect(fmt(drive(new Detectors({}, inv), events))).toEqual(expected);
+    expect(fmt(drive(new Detectors(detectorsConfig(), inv), events))).toEqual(expected);
   });
 
   it('a flapping alarm is one anomaly that keeps its evidence, and resolves only after a quiet hour', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const events: (AlarmEvent | { advance: number })[] = [];
     for (let k = 0; k < 6; k++) events.push(alarm(k * 10, `F${k}`, 'major', { probableCause: 'vswr_high' }), alarm(k * 10 + 5, `F${k}`, 'cleared', { probableCause: 'vswr_high' }));
     events.push({ advance: T0 + 60 * MIN }, { advance: T0 + 100 * MIN }, { advance: T0 + 116 * MIN });
@@ -70,7 +107,7 @@ describe('alarms (X.733)', () => {
   });
 
   it('a site alarm sets every cell of the site to outage, and a core alarm points at the core', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const ts = drive(det, [
       alarm(0, 'S1', 'critical', { objectType: 'site', objectId: 'S-1-2', probableCause: 'mains_power_failure' }),
       alarm(1, 'M1', 'major', { objectType: 'core', objectId: 'MME-01', probableCause: 'sctp_link_down' }),
@@ -79,8 +116,52 @@ describe('alarms (X.733)', () => {
     expect(firings(ts).map((t) => [t.anomaly.objectType, t.anomaly.hint])).toEqual([['site', 'outage'], ['core', 'core']]);
   });
 
+  describe('a missing clear: the PM of the covered cells decides', () => {
+    const SITE = ['C-1-2-1', 'C-1-2-2', 'C-1-2-3'];
+    const pmAt = (min: number, availability: number, cells = SITE): PmEvent[] =>
+      cells.map((cellId) => ({ kind: 'pm', t: T0 + min * MIN, cellId, period: 900, kpis: { availability } }));
+    const power = alarm(0, 'P1', 'critical', { objectType: 'site', objectId: 'S-1-2', probableCause: 'mains_power_failure' });
+    it.each<{ name: string; events: (NetworkEvent | { advance: number })[]; expected: string[]; status: string }>([
+      {
+        name: 'the site comes back (two periods in full service) and the clear never comes: resolves',
+        events: [power, ...pmAt(60, 100), ...pmAt(75, 100), { advance: T0 + 110 * MIN }],
+        expected: ['null>pending mains_power_failure@0', 'pending>firing mains_power_failure@0', 'firing>resolving mains_power_failure@75', 'resolving>resolved mains_power_failure@110'],
+        status: 'normal',
+      },
+      {
+        name: 'one period back is not enough',
+        events: [power, ...pmAt(60, 100), { advance: T0 + 110 * MIN }],
+        expected: ['null>pending mains_power_failure@0', 'pending>firing mains_power_failure@0'],
+        status: 'outage',
+      },
+      {
+        name: 'a cell still partly down keeps it',
+        events: [power, ...pmAt(60, 100), ...pmAt(75, 100, SITE.slice(0, 2)), ...pmAt(75, 40, SITE.slice(2)), ...pmAt(90, 100), { advance: T0 + 130 * MIN }],
+        expected: ['null>pending mains_power_failure@0', 'pending>firing mains_power_failure@0'],
+        status: 'outage',
+      },
+      {
+        name: 'full service before the raise says nothing about it',
+        events: [...pmAt(-30, 100), ...pmAt(-15, 100), power, ...pmAt(15, 100), { advance: T0 + 60 * MIN }],
+        expected: ['null>pending mains_power_failure@0', 'pending>firing mains_power_failure@0'],
+        status: 'outage',
+      },
+    ])('$name', ({ events, expected, status }) => {
+      const det = new Detectors(detectorsConfig(), inv);
+      expect(fmt(drive(det, events)).filter((l) => l.includes('mains_power_failure'))).toEqual(expected);
+      expect(det.cellStatus('C-1-2-1')).toBe(status);
+    });
+
+    it('a new raise after it resolved fires again', () => {
+      const det = new Detectors(detectorsConfig(), inv);
+      const ts = drive(det, [power, ...pmAt(15, 100), ...pmAt(30, 100), { advance: T0 + 70 * MIN },
+        alarm(80, 'P2', 'critical', { objectType: 'site', objectId: 'S-1-2', probableCause: 'mains_power_failure' })]);
+      expect(firings(ts).map((t) => (t.at - T0) / MIN)).toEqual([0, 80]);
+    });
+  });
+
   it('an alarm storm in a region is one region anomaly', () => {
-    const det = new Detectors({ alarms: { stormRaises: 20 } }, inv);
+    const det = new Detectors(detectorsConfig({ alarms: { stormRaises: 20 } }), inv);
     const events = Array.from({ length: 30 }, (_, k) => alarm(k * 0.1, `X${k}`, 'minor', { objectId: CELLS[k % CELLS.length], probableCause: `cause_${k}` }));
     const ts = drive(det, [...events, { advance: T0 + 30 * MIN }, { advance: T0 + 70 * MIN }]);
     const storm = ts.filter((t) => t.anomaly.signal === 'alarm_storm');
@@ -94,16 +175,16 @@ const dial = (min: number, success: boolean, probeId = 'P1', service: DialTestEv
 });
 
 describe('dial tests', () => {
-  it('three consecutive failures of one probe fire; a success starts the resolution', () => {
-    const det = new Detectors({}, inv);
-    const ts = drive(det, [dial(0, false), dial(5, false), dial(10, true), dial(15, false), dial(20, false), dial(25, false), dial(30, true)]);
+  it('three consecutive failures of one probe fire, whatever the services; a success starts the resolution', () => {
+    const det = new Detectors(detectorsConfig(), inv);
+    const ts = drive(det, [dial(0, false), dial(5, false), dial(10, true), dial(15, false, 'P1', 'data_http'), dial(15.3, false, 'P1', 'ping'), dial(15.6, false), dial(30, true)]);
     const probe = ts.filter((t) => t.anomaly.id.startsWith('dt|'));
-    expect(fmt(probe)).toEqual(['null>pending dialtest.voice@25', 'pending>firing dialtest.voice@25', 'firing>resolving dialtest.voice@30']);
-    expect(probe[1].anomaly).toMatchObject({ cellId: 'C-0-0-2', startedAt: T0 + 15 * MIN, evidence: { consecutiveFailures: 3, causes: 'no_answer' } });
+    expect(fmt(probe)).toEqual(['null>pending dialtest.data_http@15.6', 'pending>firing dialtest.data_http@15.6', 'firing>resolving dialtest.data_http@30']);
+    expect(probe[1].anomaly).toMatchObject({ cellId: 'C-0-0-2', startedAt: T0 + 15 * MIN, evidence: { consecutiveFailures: 3, services: 'data_http,ping,voice', causes: 'no_answer' } });
   });
 
   it('occasional failures at a cell are normal; a burst against its own rate fires', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const events: DialTestEvent[] = [];
     // 200 tests with a failure every 25th (4 %), probes rotating so no probe fails twice in a row.
     for (let k = 0; k < 200; k++) events.push(dial(k * 10, k % 25 !== 7, `P${k % 5}`, 'data_http'));
@@ -113,7 +194,25 @@ describe('dial tests', () => {
     const hit = firings(drive(det, burst)).find((t) => t.anomaly.id.startsWith('dtr|'));
     expect(hit?.anomaly).toMatchObject({ cellId: 'C-0-0-2', signal: 'dialtest.data_http', source: 'dialtest' });
   });
+
+  it.each<{ name: string; outcomes: string; startsAt: number | null; resolving: number | null }>([
+    // One letter per test, a minute apart: x failed, . succeeded. Probes rotate (no consecutive rule).
+    { name: 'a burst starts at its first failure, not at a stray failure before it', outcomes: 'x.........xxxx', startsAt: 10, resolving: null },
+    { name: 'a cycle of successes (4 in a row) starts the resolution', outcomes: 'xxxxx.x....', startsAt: 0, resolving: 10 },
+    { name: 'stray failures are no finding', outcomes: 'x....x....x....x', startsAt: null, resolving: null },
+  ])('per cell: $name', ({ outcomes, startsAt, resolving }) => {
+    const det = new Detectors(detectorsConfig({ dialTests: { consecutiveFailures: 99 } }), inv);
+    // A cell with a clean history first, so its own rate is learned low.
+    const events: DialTestEvent[] = Array.from({ length: 60 }, (_, k) => dial(k - 100, true, `Q${k % 4}`, 'voice'));
+    [...outcomes].forEach((o, k) => events.push(dial(k, o === '.', `Q${k % 4}`, 'voice')));
+    const ts = drive(det, events).filter((t) => t.anomaly.id.startsWith('dtr|'));
+    const fired = ts.find((t) => t.to === 'firing');
+    expect(fired ? (fired.anomaly.startedAt - T0) / MIN : null).toBe(startsAt);
+    const res = ts.find((t) => t.to === 'resolving');
+    expect(res ? (res.at - T0) / MIN : null).toBe(resolving);
+  });
 });
+
 
 const complaint = (min: number, id: string, location: ComplaintEvent['complaint']['location']): ComplaintEvent => ({
   kind: 'complaint', t: T0 + min * MIN,
@@ -122,7 +221,7 @@ const complaint = (min: number, id: string, location: ComplaintEvent['complaint'
 
 describe('complaint spikes', () => {
   it('five complaints from one cell within the hour are a coverage finding; the background is not', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const background = Array.from({ length: 8 }, (_, k) => complaint(k * 24 * 60, `b${k}`, { cellId: CELLS[k] }));
     expect(firings(drive(det, background))).toEqual([]);
     const spike = Array.from({ length: 5 }, (_, k) => complaint(8 * 24 * 60 + k * 7, `s${k}`, { cellId: 'C-1-1-1' }));
@@ -133,7 +232,7 @@ describe('complaint spikes', () => {
   });
 
   it('complaints spread over a district (by district or by location) add up to a district spike', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const c = inv.cell('C-0-2-1')!;
     const events = [
       ...Array.from({ length: 4 }, (_, k) => complaint(k * 5, `d${k}`, { district: 'D0' })),
@@ -146,7 +245,7 @@ describe('complaint spikes', () => {
 
 describe('missing data', () => {
   it('a cell that goes silent while its district reports is an outage within two PM periods; it clears when data returns', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const goneAt = T0 + 3 * DAY + 10 * HOUR;
     const ts = feed(det, CELLS, T0, goneAt + 3 * HOUR, rng(4), { silent: [{ cellId: 'C-0-3-2', from: goneAt, to: goneAt + 2 * HOUR }] });
     const nodata = ts.filter((t) => t.anomaly.signal === 'no_data');
@@ -158,7 +257,7 @@ describe('missing data', () => {
   });
 
   it('when the whole feed stops it is the collector, not every cell', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const gap = T0 + 2 * DAY;
     const ts = feed(det, CELLS, T0, gap + 4 * HOUR, rng(5), { silent: CELLS.map((c) => ({ cellId: c, from: gap, to: gap + 3 * HOUR })) });
     expect(ts.filter((t) => t.anomaly.signal === 'no_data')).toEqual([]);
@@ -167,7 +266,7 @@ describe('missing data', () => {
 
 describe('static thresholds', () => {
   it('availability below 90 % is an outage at once; the hysteresis holds it until back above 95 %', () => {
-    const det = new Detectors({}, inv);
+    const det = new Detectors(detectorsConfig(), inv);
     const at = T0 + DAY;
     const values = [100, 85, 92, 94, 96, 100];
     const ts = feed(det, ['C-0-1-1'], T0, at + values.length * PM_PERIOD_MS, rng(1), {
@@ -180,7 +279,7 @@ describe('static thresholds', () => {
 
   it('`for:` delays firing, and an area class may have its own bound', () => {
     const cfg = { thresholds: { prb_dl_utilization: { above: 90, for: '30m', byAreaClass: { hospital: { above: 80 } } } } };
-    const det = new Detectors(cfg, inv);
+    const det = new Detectors(detectorsConfig(cfg), inv);
     const at = T0 + DAY;
     const edit = (ev: { t: number; kpis: Record<string, number> }) => { if (ev.t > at) ev.kpis.prb_dl_utilization = 85; };
     // C-0-0-1 sits at a hospital site (80 % applies), C-0-1-1 in a residential one (90 %).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Anomaly, Incident } from '../../src/model/index.js';
 import { MINUTE } from '../../src/model/index.js';
-import { T0, anomaly, cellsOf, engine, firing, pending } from './fixtures.js';
+import { T0, anomaly, cellsOf, engine, firing, pending, resolved } from './fixtures.js';
 
 const at = (m: number) => T0 + m * MINUTE;
 const open = (e: ReturnType<typeof engine>): Incident[] => [...e.live()].filter((i) => i.state === 'open');
@@ -160,6 +160,72 @@ describe('grouping along the topology', () => {
     expect(e.takeChanges().filter((c) => c.type === 'opened')).toHaveLength(1);
   });
 
+  it.each<{ name: string; dialAt: number; cell: string; joins: boolean }>([
+    { name: 'a probe failing while the core fails is the core\'s symptom', dialAt: 10, cell: 'S9-3', joins: true },
+    { name: 'a probe failing after the core\'s signaling recovered is a problem of its own', dialAt: 90, cell: 'S9-3', joins: false },
+    { name: 'a probe failing later at a cell the core incident covered does not reopen it', dialAt: 90, cell: 'S1-2', joins: false },
+  ])('$name', ({ dialAt, cell, joins }) => {
+    const e = engine();
+    const failing = [...cellsOf('S1'), ...cellsOf('S4'), 'S7-1', 'S8-1'].map((cellId) =>
+      anomaly({ source: 'signaling', cellId, signal: 'attach', hint: 'core', severity: 'major', at: 1 }));
+    e.onTransitions(failing.map((a) => firing(a)), at(5));
+    // The core's signaling recovers at 60; its alarm's clear never comes.
+    e.onTransitions([firing(anomaly({ source: 'alarm', objectType: 'core', objectId: 'MME-01', signal: 'signaling_failure_rate_high', hint: 'core', severity: 'major', at: 2 }))], at(6));
+    if (dialAt > 60) {
+      // A probe failed with the core and recovered with it: the core incident has dial-test evidence.
+      const probe = anomaly({ source: 'dialtest', cellId: 'S4-1', signal: 'dialtest.voice', hint: 'degradation', severity: 'major', at: 10 });
+      e.onTransitions([firing(probe)], at(11));
+      e.advance(at(22));
+      e.onTransitions([...failing, probe].map((a) => resolved(a, at(60))), at(60));
+      e.advance(at(80));
+    }
+    e.onTransitions([firing(anomaly({ source: 'dialtest', cellId: cell, signal: 'dialtest.voice', hint: 'degradation', severity: 'major', at: dialAt }))], at(dialAt + 1));
+    e.advance(at(dialAt + 12));
+    // After the recovery the core incident resolves (its alarm's missing clear does not hold it).
+    expect(roots(e)).toEqual(joins ? ['core:MME-01'] : [`cell:${cell}`]);
+    const core = [...e.live()].find((i) => i.rootCause.objectId === 'MME-01')!;
+    expect(core.anomalies.some((a) => a.source === 'dialtest' && a.cellId === cell)).toBe(joins);
+    expect(core.state).toBe(joins ? 'open' : 'resolved');
+  });
+
+  it('a core failure seen first by probes across the region, then by signaling, is one incident', () => {
+    const e = engine();
+    // Probes fail at once (held a while for the region-wide picture); one waits past the hold.
+    e.onTransitions(['S1-1', 'S4-2'].map((cellId, i) => firing(anomaly({ source: 'dialtest', cellId, signal: 'dialtest.data_http', hint: 'degradation', severity: 'major', at: i }))), at(2));
+    e.advance(at(3));
+    e.onTransitions([firing(anomaly({ source: 'dialtest', cellId: 'S9-1', signal: 'dialtest.voice', hint: 'degradation', severity: 'major', at: 0 }))], at(1));
+    e.advance(at(12));
+    expect(roots(e)).toEqual(['cell:S1-1', 'cell:S4-2', 'cell:S9-1']);
+    const failing = [...cellsOf('S1'), ...cellsOf('S4'), 'S7-1', 'S8-1'].map((cellId) =>
+      anomaly({ source: 'signaling', cellId, signal: 'service_request', hint: 'core', severity: 'major', at: 4 }));
+    e.onTransitions(failing.map((a) => firing(a)), at(14));
+    e.advance(at(14));
+    expect(roots(e)).toEqual(['region:R1']);
+    expect(open(e)[0]!.anomalies.filter((a) => a.source === 'dialtest').map((a) => a.cellId).sort()).toEqual(['S1-1', 'S4-2', 'S9-1']);
+  });
+
+  it.each<{ signal: string; joins: boolean }>([
+    { signal: 'erab_setup_success_rate', joins: true },
+    { signal: 'nr_qos_flow_setup_success_rate', joins: true },
+    { signal: 'erab_drop_rate', joins: false },
+  ])('while the core fails, $signal dropping at a cell of the region is its symptom: $joins', ({ signal, joins }) => {
+    const e = engine();
+    const failing = [...cellsOf('S1'), ...cellsOf('S4'), 'S7-1', 'S8-1'].map((cellId) =>
+      anomaly({ source: 'signaling', cellId, signal: 'service_request', hint: 'core', severity: 'major', at: 1 }));
+    e.onTransitions(failing.map((a) => firing(a)), at(5));
+    e.onTransitions([firing(anomaly({ cellId: 'S9-2', signal, hint: signal === 'erab_drop_rate' ? 'interference' : 'degradation', severity: 'minor', at: 3 }))], at(20));
+    expect(roots(e)).toEqual(joins ? ['region:R1'] : ['cell:S9-2', 'region:R1']);
+  });
+
+  it('a probe failing just before the transport node goes down is part of its incident', () => {
+    // The probe's burst began 30 min before the link failed (a stray failure then), but it was found
+    // together with the node's alarm: one problem, not two.
+    const e = engine();
+    e.onTransitions([firing(anomaly({ source: 'dialtest', cellId: 'S4-1', signal: 'dialtest.voice', hint: 'degradation', severity: 'major', at: 0 }))], at(31));
+    e.onTransitions([firing(anomaly({ source: 'alarm', objectType: 'transport', objectId: 'TR-2', signal: 'link_down', severity: 'critical', at: 30 }))], at(34));
+    expect(roots(e)).toEqual(['transport:TR-2']);
+  });
+
   it('signaling failing on a handful of cells waits for the region-wide picture, then opens cell incidents', () => {
     const e = engine({ grouping: { signalingHoldMinutes: 10 } });
     e.onTransitions([firing(anomaly({ source: 'signaling', cellId: 'S7-1', signal: 'attach', hint: 'degradation', severity: 'major' }))], at(1));
@@ -215,6 +281,8 @@ describe('confidence from independent feeds', () => {
     it(`${c.name} → ${c.confirmed ? 'confirmed' : 'not confirmed'}`, () => {
       const e = engine();
       e.onTransitions(c.evidence.map((p) => firing(anomaly({ cellId: 'S7-1', ...p }))), at(5));
+      // A lone probe failure waits for the region-wide picture before it opens an incident.
+      e.advance(at(16));
       const [inc] = open(e);
       expect(inc!.confirmed).toBe(c.confirmed);
     });

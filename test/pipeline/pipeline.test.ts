@@ -99,6 +99,18 @@ describe('pipeline', () => {
     expect(await metrics.registry.getSingleMetricAsString('nocwatch_pipeline_late_events_total')).toContain('feed="pm"} 1');
   });
 
+  it('counts anomaly transitions per detector source and state entered (nocwatch_detector_anomalies_total)', async () => {
+    const { pipeline, metrics, outcomes } = make();
+    // The recording detector fires one pm anomaly per advance.
+    pipeline.enqueue([pm(10 * MIN)]);
+    await pipeline.whenIdle();
+    pipeline.enqueue([pm(20 * MIN)]);
+    await pipeline.whenIdle();
+    const fired = outcomes.flatMap((o) => o.transitions).length;
+    expect(fired).toBeGreaterThanOrEqual(2);
+    expect(await metrics.registry.getSingleMetricAsString('nocwatch_detector_anomalies_total')).toContain(`nocwatch_detector_anomalies_total{source="pm",state="firing"} ${fired}`);
+  });
+
   it('advances the stages along a batch that spans hours, so incidents carry the data\'s times', async () => {
     const { pipeline, incidents } = make();
     pipeline.enqueue(Array.from({ length: 9 }, (_, i) => pm(i * 60 * MIN)));

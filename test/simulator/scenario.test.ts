@@ -99,7 +99,8 @@ describe('scenario resolution', () => {
     const faults = resolveScenario(s, ctx(), ZERO);
     expect(faults).toHaveLength(FAULT_KINDS.length);
     const byKind = Object.fromEntries(faults.map((f) => [f.kind, f]));
-    expect(byKind.coverage_hole.department).toBe('construction');
+    // A first-seen coverage hole goes to optimisation: optimise before you build (issue 6).
+    expect(byKind.coverage_hole.department).toBe('optimization');
     expect(byKind.core_signaling_failure.root.type).toBe('core');
     expect(byKind.core_signaling_failure.alsoAccept).toContainEqual({ type: 'region', id: 'Changsha' });
     // Faults left to chance do not land on each other's cells.

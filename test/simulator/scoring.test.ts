@@ -12,7 +12,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 type FaultIn = GroundTruthJson['faults'][number];
 function fault(id: string, kind: FaultIn['kind'], root: FaultIn['root'], cells: string[], start: number, end: number, extra: Partial<FaultIn> = {}): FaultIn {
-  const department = kind.endsWith('outage') || kind === 'core_signaling_failure' ? 'maintenance' : kind === 'coverage_hole' ? 'construction' : 'optimization';
+  const department = kind.endsWith('outage') || kind === 'core_signaling_failure' ? 'maintenance' : 'optimization';
   return {
     id, kind, source: 'scenario', root, alsoAccept: [], cells, region: 'Changsha', start: iso(start), end: iso(end), severity: 1,
     department, complaintIds: [], firstComplaintAt: null, ...extra,
@@ -129,6 +129,17 @@ describe('scoreRun', () => {
   it('counts a fault proactive when its ticket predates its first complaint', () => {
     expect(s.perFault.map((p) => p.proactive)).toEqual([true, false, true, false]);
     expect(s.proactive).toEqual({ num: 2, den: 4, value: 0.5 });
+    // Issue 6's measure: among the faults that drew complaints (site, intf, hole), only the site's.
+    expect(s.proactiveWithComplaints).toEqual({ num: 1, den: 3, value: 1 / 3 });
+  });
+
+  it('an incident merged into a bigger one counts for detection, not for precision or fragmentation', () => {
+    const withMerged = [...incidents.filter((i) => i.id !== 'I2'), { ...incidents.find((i) => i.id === 'I2')!, mergedInto: 'I1' }];
+    const m = scoreRun(truth, withMerged, complaints, tickets);
+    expect(m.incidents).toBe(4);
+    expect(m.precision).toEqual({ num: 3, den: 4, value: 0.75 });
+    expect(m.incidentsPerFault).toBeCloseTo(1);
+    expect(m.perFault.find((p) => p.id === 'site')).toMatchObject({ detected: true, ttdMs: 20 * M, complaintsLinkedRight: 2 });
   });
 
   it('checks routing among faults with a ticket', () => {

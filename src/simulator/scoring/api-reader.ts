@@ -92,6 +92,7 @@ export class ApiReader {
         rootCause: (i.rootCause as IncidentView['rootCause']) ?? { objectType: 'unknown', objectId: '' },
         ticketId: (i.ticketId as string | null) ?? null,
         complaintIds: (i.complaintIds as string[]) ?? [],
+        ...(typeof i.mergedInto === 'string' ? { mergedInto: i.mergedInto } : {}),
         anomalies: ((i.anomalies as Json[]) ?? []).map((a) => ({
           cellId: typeof a.cellId === 'string' ? a.cellId : undefined,
           startedAt: ms(a.startedAt),

@@ -23,6 +23,8 @@ export interface IncidentView {
   complaintIds: string[];
   /** The evidence under the incident (API `anomalies`), when known. */
   anomalies?: { cellId?: string; startedAt: number }[];
+  /** Set when the daemon found the incident to be part of a bigger one and merged it there. */
+  mergedInto?: string;
 }
 
 export interface MatchOptions {

@@ -57,6 +57,7 @@ function rows(s: RunScore, t: Thresholds): Row[] {
     { metric: '  fault complaints linked to their incident', value: pct(s.linkage.fault), threshold: '', ok: null },
     { metric: '  background complaints left unlinked', value: pct(s.linkage.background), threshold: '', ok: null },
     { metric: 'proactive ratio', value: pct(s.proactive), ...atLeast(s.proactive, t.minProactive) },
+    { metric: '  of faults that drew complaints', value: pct(s.proactiveWithComplaints), threshold: '', ok: null },
     { metric: 'department routing accuracy', value: pct(s.routing), ...atLeast(s.routing, t.minRouting) },
   ];
 }

@@ -70,6 +70,8 @@ export interface RunScore {
   ttdP90Ms: number | null;
   linkage: Ratio & { fault: Ratio; background: Ratio; missing: number };
   proactive: Ratio;
+  /** Issue 6's measure: faults whose ticket predates their first complaint, among the faults that drew complaints. */
+  proactiveWithComplaints: Ratio;
   routing: Ratio;
   perFault: FaultScore[];
 }
@@ -95,7 +97,9 @@ export function scoreRun(
   // precision — but one of them may still absorb a later fault, so all are matched.
   const from = Math.min(truth.scoreFrom, ...truth.faults.map((f) => f.start - o.earlyMs));
   const known = incidents.filter((i) => i.detectedAt <= truth.until + o.graceMs);
-  const scored = known.filter((i) => i.detectedAt >= from);
+  // An incident merged into a bigger one is that one's evidence, not an incident of its own: it still
+  // counts for detection (time, tickets, complaint links), not for precision or fragmentation.
+  const scored = known.filter((i) => i.detectedAt >= from && i.mergedInto === undefined);
   const matches = matchIncidents(truth.faults, known, o);
   const linkOf = new Map(complaints.map((c) => [c.complaintId, c.incidentId]));
   const ticketById = new Map(tickets.map((t) => [t.id, t]));
@@ -163,6 +167,8 @@ export function scoreRun(
   const matched = new Set<string>();
   for (const m of matches.values()) for (const i of [...m.assigned, ...m.absorbed]) matched.add(i.id);
   const ttds = detected.map((p) => p.ttdMs as number);
+  const merged = new Set(known.filter((i) => i.mergedInto !== undefined).map((i) => i.id));
+  const drewComplaints = perFault.filter((p) => p.complaints > 0);
   const withTicket = perFault.filter((p) => p.ticketId !== null);
   return {
     faults: eligible.length,
@@ -171,7 +177,7 @@ export function scoreRun(
     recall: ratio(seen.length, eligible.length),
     absorbedOnly: seen.length - detected.length,
     precision: ratio(scored.filter((i) => matched.has(i.id)).length, scored.length),
-    incidentsPerFault: detected.length > 0 ? detected.reduce((s, p) => s + p.incidentIds.length, 0) / detected.length : null,
+    incidentsPerFault: detected.length > 0 ? detected.reduce((s, p) => s + Math.max(1, p.incidentIds.filter((id) => !merged.has(id)).length), 0) / detected.length : null,
     rootCause: ratio(seen.filter((p) => p.rootCorrect).length, seen.length),
     ttdMedianMs: quantile(ttds, 0.5),
     ttdP90Ms: quantile(ttds, 0.9),
@@ -182,6 +188,7 @@ export function scoreRun(
       missing,
     },
     proactive: ratio(perFault.filter((p) => p.proactive).length, perFault.length),
+    proactiveWithComplaints: ratio(drewComplaints.filter((p) => p.proactive).length, drewComplaints.length),
     routing: ratio(withTicket.filter((p) => p.routingCorrect).length, withTicket.length),
     perFault,
   };
