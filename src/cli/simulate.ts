@@ -12,6 +12,7 @@ import { HttpFeeder } from '../simulator/http-feeder.js';
 import { generateNetwork } from '../simulator/inventory-generator.js';
 import { networkFromCells } from '../simulator/network-from-cells.js';
 import { PM_PERIOD_MS } from '../simulator/network-simulator.js';
+import { HUNAN_UTC_OFFSET_MINUTES } from '../simulator/place-names.js';
 import { loadScenario, ScenarioError } from '../simulator/scenario.js';
 import { ApiReader } from '../simulator/scoring/api-reader.js';
 import { createSimulation } from '../simulator/simulation.js';
@@ -24,7 +25,8 @@ export const SIMULATE_USAGE = `usage: nocwatch simulate --target URL [options]
   --inventory FILE      simulate this inventory CSV instead of generating one
   --days D              simulated days after warm-up (default 1)
   --warmup D            fault-free days fed first, so detectors learn baselines (default 1)
-  --start TIME          event time to start at (default: so that the run ends now)
+  --start TIME          event time to start at (default: the scored days begin at the network's local
+                        midnight, the latest one that lets the run end by now)
   --speed X|max         simulated seconds per wall second after warm-up (default max)
   --scenario FILE       faults to inject (YAML or JSON); offsets count from the end of warm-up
   --faults-per-day N    random faults per simulated day (default 0 with --scenario, else 24)
@@ -65,7 +67,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     const warmup = numberOption('warmup', values.warmup, 0, 365) ?? 1;
     const speed = values.speed === undefined || values.speed === 'max' ? Infinity : numberOption('speed', values.speed, 0.001, 1e7) as number;
     const batch = intOption('batch', values.batch, 5000, 1, 100_000);
-    let start = Date.now() - (warmup + days) * DAY;
+    let start = defaultStart(Date.now(), days, warmup);
     if (values.start !== undefined) {
       start = parseTime(values.start);
       if (Number.isNaN(start)) throw new UsageError(`--start: expected an RFC 3339 time, got ${JSON.stringify(values.start)}`);
@@ -176,4 +178,15 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     if (!idle) console.error('the daemon still has records pending after 120 s');
   }
   return s.rejected > 0 ? 1 : 0;
+}
+
+/**
+ * Where a run starts when `--start` is not given: the scored days begin at the simulated network's
+ * local midnight — the latest one that lets the run end by `now` — so a scenario's offsets (`7h`…)
+ * fall at the same local hours, with the same traffic, whenever the command is run.
+ */
+export function defaultStart(now: number, days: number, warmupDays: number, utcOffsetMinutes = HUNAN_UTC_OFFSET_MINUTES): number {
+  const offset = utcOffsetMinutes * 60_000;
+  const scoredFrom = Math.floor((now - days * DAY + offset) / DAY) * DAY - offset;
+  return scoredFrom - warmupDays * DAY;
 }
