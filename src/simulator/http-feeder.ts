@@ -59,6 +59,8 @@ export function retryAfterMs(header: string | null, now: number): number | null 
 export class HttpFeeder implements TickSink {
   readonly stats: FeederStats = { requests: 0, records: 0, accepted: 0, rejected: 0, duplicates: 0, overloaded: 0, retries: 0, rejectSamples: [] };
   private readonly buffers = new Map<Feed, object[]>();
+  /** Feeds with buffered records, in the order their buffers were started. */
+  private filled: Feed[] = [];
   private readonly chains = new Map<Feed, Promise<void>>();
   private queued = 0;
   private waiters: (() => void)[] = [];
@@ -79,7 +81,10 @@ export class HttpFeeder implements TickSink {
   add(feed: Feed, records: object[]): void | Promise<void> {
     let buf = this.buffers.get(feed);
     if (!buf) this.buffers.set(feed, (buf = []));
+    if (records.length > 0 && !this.filled.includes(feed)) this.filled.push(feed);
     for (const r of records) buf.push(r);
+    // Records go out in the order they were made: what other feeds were given earlier is sent first.
+    if (buf.length >= this.o.batchSize) this.sendBuffered(feed);
     while (buf.length >= this.o.batchSize) this.enqueue(feed, buf.splice(0, this.o.batchSize));
     if (this.queued > this.o.maxQueued || this.failure) return this.waitBelow(this.o.maxQueued);
   }
@@ -89,7 +94,7 @@ export class HttpFeeder implements TickSink {
    * every feed of tick n is in before any record of tick n + 2 is generated (lag ≤ 5 simulated minutes).
    */
   async endTick(): Promise<void> {
-    for (const [feed, buf] of this.buffers) if (buf.length > 0) this.enqueue(feed, buf.splice(0, buf.length));
+    this.sendBuffered();
     this.tickTails.push(Promise.all(this.chains.values()));
     if (this.tickTails.length > 1) await this.tickTails.shift();
     if (this.failure) throw this.failure;
@@ -101,6 +106,18 @@ export class HttpFeeder implements TickSink {
     await Promise.all(this.chains.values());
     this.tickTails = [];
     if (this.failure) throw this.failure;
+  }
+
+  /** Sends the buffered records of every feed but `except`, in the order the feeds were given records. */
+  private sendBuffered(except?: Feed): void {
+    const order = this.filled;
+    this.filled = [];
+    for (const f of order) {
+      const buf = this.buffers.get(f)!;
+      if (f === except) {
+        if (buf.length > 0) this.filled.push(f);
+      } else if (buf.length > 0) this.enqueue(f, buf.splice(0, buf.length));
+    }
   }
 
   private async waitBelow(limit: number): Promise<void> {

@@ -200,16 +200,6 @@ export class NetworkSimulator {
       if (!this.activated.has(f.id)) this.activate(f);
       if (f.end > a) active.push(f);
     }
-    if (this.feedsOn.pm && b % PM_PERIOD_MS === 0) {
-      yield* this.perCell('pm', b, effectsFor(active, b - PM_PERIOD_MS, b), this.pm);
-    }
-    if (this.feedsOn.signaling) yield* this.perCell('signaling', b, effectsFor(active, a, b), this.signaling);
-    if (this.feedsOn.dialtest) {
-      const out: DialTestRecordOut[] = [];
-      this.dialtests.generate(a, b, (ci, t) => this.effectAt(active, ci, t), (t) => this.fmt.format(t), out);
-      out.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
-      yield* this.chunk('dialtest', out);
-    }
     if (this.feedsOn.alarms) {
       const raised: TimedAlarm[] = [];
       this.alarms.background(a, b, raised, raised);
@@ -222,7 +212,20 @@ export class NetworkSimulator {
       for (const c of pending) this.queue.push(c.t, { feed: 'complaints', c });
       for (const f of active) if (f.end <= a) this.complaints.release(f.id);
     }
+    // What happened inside the tick goes out before the aggregates stamped at its end, as in a live
+    // network: an alarm at 14:15:30 reaches the daemon before the 14:15–14:20 signaling counts.
+    // Alarms first: they are what an OSS forwards within seconds.
     yield* this.flush(b);
+    if (this.feedsOn.dialtest) {
+      const out: DialTestRecordOut[] = [];
+      this.dialtests.generate(a, b, (ci, t) => this.effectAt(active, ci, t), (t) => this.fmt.format(t), out);
+      out.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
+      yield* this.chunk('dialtest', out);
+    }
+    if (this.feedsOn.pm && b % PM_PERIOD_MS === 0) {
+      yield* this.perCell('pm', b, effectsFor(active, b - PM_PERIOD_MS, b), this.pm);
+    }
+    if (this.feedsOn.signaling) yield* this.perCell('signaling', b, effectsFor(active, a, b), this.signaling);
   }
 
   /** A fault's alarms are raised (and their clears scheduled) once, when its start comes up. */

@@ -48,6 +48,23 @@ function feeder(fetchFn: typeof fetch, clock = new FakeClock(), batchSize = 10) 
 }
 
 describe('HttpFeeder', () => {
+  it('sends records in the order they were made: a feed given records earlier goes out before a later full batch', async () => {
+    const d = fakeDaemon(() => null);
+    const f = feeder(d.fetchFn);
+    f.add('alarms', records(0, 1));
+    f.add('complaints', records(10, 2));
+    f.add('signaling', records(100, 25));
+    f.add('dialtest', records(200, 3));
+    await f.drain();
+    const feedOf = (c: Call) => c.url.split('/').pop();
+    const order = d.calls.map(feedOf);
+    // Each feed keeps its own order; across feeds, what was made first is sent first.
+    expect(order.slice(0, 3)).toEqual(['alarms', 'complaints', 'signaling']);
+    expect(order.filter((x) => x === 'signaling')).toHaveLength(3);
+    expect(order.indexOf('dialtest')).toBeGreaterThan(2);
+    expect(d.calls.find((c) => feedOf(c) === 'dialtest')!.lines).toEqual([200, 201, 202]);
+  });
+
   it('posts NDJSON batches per feed, in order, with the token', async () => {
     const d = fakeDaemon(() => null);
     const f = feeder(d.fetchFn);
