@@ -308,6 +308,13 @@ export class Pipeline {
             late.set(f, (late.get(f) ?? 0) + 1);
           }
           if (this._watermark === null || ev.t > this._watermark) {
+            // Before time jumps ahead, what the events so far found reaches the stages at their own
+            // time: an alarm at 07:00:51 followed in the batch by a dial test at 07:05:40 opens its
+            // incident (and ticket) at 07:00:51, not at 07:05:40.
+            if (this._watermark !== null && this._watermark > advancedTo && ev.t - advancedTo >= step) {
+              this.advanceStages(this._watermark, acc);
+              advancedTo = this._watermark;
+            }
             this._watermark = ev.t;
             // A batch may span hours of event time (a replay): move the stages along as it goes,
             // so detection and incident times are those of the data, not of the batch's end.

@@ -120,6 +120,34 @@ describe('pipeline', () => {
     expect(incidents.seen[0]).toBeLessThan(2 * 60 * MIN);
   });
 
+  it('hands what an event found to the stages at its own time, before the next event jumps the watermark ahead', async () => {
+    const seconds = (n: number) => n * 1000;
+    // A detector that finds something on every event of cell X (an alarm, say).
+    class AlarmDetectors extends RecordingDetectors {
+      private found: AnomalyTransition[] = [];
+      override observe(ev: NetworkEvent) {
+        super.observe(ev);
+        if (ev.kind === 'pm' && ev.cellId === 'X') this.found.push({ from: null, to: 'firing', at: ev.t, anomaly: { id: `x${ev.t}`, source: 'alarm', objectType: 'cell', objectId: 'X', signal: 'cell_unavailable', hint: 'outage', severity: 'critical', score: 1, state: 'firing', startedAt: ev.t, updatedAt: ev.t, evidence: {} } });
+      }
+      override advance() {}
+      override takeTransitions() {
+        const t = this.found;
+        this.found = [];
+        return t;
+      }
+    }
+    const detectors = new AlarmDetectors();
+    const { pipeline, incidents, outcomes } = make(createMemoryStore(), {
+      detectors, config: pipelineConfigSchema.parse({ allowedLatenessS: 600, advanceStepS: 60, maxBatchEvents: 1000 }),
+    });
+    // One batch: the alarm at 07:00:51, then a dial test of the next tick at 07:05:40.
+    pipeline.enqueue([pm(seconds(7 * 3600), 'A'), pm(seconds(7 * 3600 + 51), 'X'), pm(seconds(7 * 3600 + 340), 'A')]);
+    await pipeline.whenIdle();
+    expect(outcomes).toHaveLength(1);
+    expect(incidents.seen).toEqual([seconds(7 * 3600 + 51)]);
+    expect(outcomes[0]!.incidentChanges[0]!.incident.detectedAt).toBe(seconds(7 * 3600 + 51));
+  });
+
   it('links complaints through the incident stage and gives unlinked ones to the detectors', async () => {
     const { pipeline, detectors, store, outcomes } = make();
     const c = (id: string, category: Complaint['category']): Complaint => ({ complaintId: id, channel: 'app', receivedAt: 1000 * MIN, customer: { id: id, class: 'regular' }, category, location: { district: 'D' } });
