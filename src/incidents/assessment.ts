@@ -35,13 +35,26 @@ export interface ConfidenceResult {
 /** Per feed: the strength of its strongest anomaly and on how many objects (up to 5) it sees the problem. */
 export type FeedEvidence = Map<AnomalySource, { strength: number; objects: number }>;
 
+const SEVERITY_STEPS: readonly Severity[] = ['warning', 'minor', 'major', 'critical'];
+
+/**
+ * The severity an anomaly's evidence is weighed at: an alarm on a core element or a transport node
+ * counts one step graver than it is raised — it speaks for every cell behind the object (a major
+ * alarm on a region's MME is worth a ticket on its own; a major alarm on one cell is not).
+ */
+function weighedSeverity(a: IncidentAnomaly): Severity {
+  const sev = a.severity ?? 'major';
+  if (a.source !== 'alarm' || (a.objectType !== 'core' && a.objectType !== 'transport')) return sev;
+  return SEVERITY_STEPS[Math.min(SEVERITY_STEPS.length - 1, SEVERITY_STEPS.indexOf(sev) + 1)]!;
+}
+
 /** Summarises the evidence per feed; recomputed only when the evidence changes. */
 export function feedEvidence(anomalies: readonly IncidentAnomaly[], cfg: ConfidenceConfig): FeedEvidence {
   const perFeed = new Map<AnomalySource, { strength: number; objects: Set<string> }>();
   for (const a of anomalies) {
     let f = perFeed.get(a.source);
     if (!f) perFeed.set(a.source, (f = { strength: 0, objects: new Set() }));
-    f.strength = Math.max(f.strength, cfg.severityStrength[a.severity ?? 'major']);
+    f.strength = Math.max(f.strength, cfg.severityStrength[weighedSeverity(a)]);
     if (f.objects.size < 5) f.objects.add(a.cellId ?? `${a.objectType}:${a.objectId}`);
   }
   const out: FeedEvidence = new Map();

@@ -288,11 +288,14 @@ export class IncidentEngine implements IncidentStage {
       live.rootReason, cat.reason,
       `evidence from ${conf.feeds.join(', ') || 'nothing yet'}: confidence ${conf.confidence.toFixed(2)}${conf.confirmed ? ', confirmed' : ', not yet confirmed'}`,
     ].filter((s) => s !== '');
-    const perComplaint = this.opts.triage.returnOnInvestment.subscribersPerComplaint;
+    const roi = this.opts.triage.returnOnInvestment;
+    // A core element (MME, AMF…) serves a whole pool; before its symptoms show on cells its reach is
+    // unknown to the inventory, so it is weighed at full impact rather than at none.
+    const coreReach = doc.rootCause.objectType === 'core' ? roi.subscribersForFullImpact : 0;
     doc.triage = triage({
       category: cat.category,
       severity: doc.severity,
-      subscribers: Math.max(live.subscribers, doc.complaintIds.length * perComplaint),
+      subscribers: Math.max(live.subscribers, doc.complaintIds.length * roi.subscribersPerComplaint, coreReach),
       complainants: doc.complainants ?? {},
       areaClasses: agg.areaClasses,
       repeatCustomers: doc.repeatComplainants ?? 0,

@@ -144,6 +144,21 @@ describe('grouping along the topology', () => {
     expect(open(e)[0]).toMatchObject({ region: 'R1', rootCause: { category: 'core' } });
   });
 
+  it.each<{ objectType: Anomaly['objectType']; objectId: string; severity: Anomaly['severity']; confirmed: boolean; ticketed?: boolean }>([
+    // An alarm on a core element or transport node speaks for everything behind it: one step graver.
+    { objectType: 'core', objectId: 'MME-01', severity: 'major', confirmed: true, ticketed: true },
+    { objectType: 'transport', objectId: 'TR-2', severity: 'major', confirmed: true },
+    { objectType: 'site', objectId: 'S4', severity: 'major', confirmed: false },
+    { objectType: 'transport', objectId: 'TR-2', severity: 'minor', confirmed: false },
+  ])('a lone $severity alarm on $objectType $objectId → confirmed: $confirmed', ({ objectType, objectId, severity, confirmed, ticketed }) => {
+    const e = engine();
+    e.onTransitions([firing(anomaly({ source: 'alarm', objectType, objectId, signal: 'signaling_failure_rate_high', hint: 'degradation', severity, at: 1 }))], at(1));
+    const [inc] = open(e);
+    expect(inc!.confirmed).toBe(confirmed);
+    // Its cells are not known yet, but a core element serves a pool: the ticket must not wait for them.
+    if (ticketed) expect(inc!.triage.class).not.toBe('defer');
+  });
+
   it('a core failure seen first by its alarm, then cell by cell, stays one incident', () => {
     const e = engine();
     e.onTransitions([firing(anomaly({ source: 'alarm', objectType: 'core', objectId: 'AMF-02', signal: 'signaling_failure_rate_high', hint: 'core', severity: 'major' }))], at(2));
