@@ -3,6 +3,8 @@
  * last `window` judged against the series' own hourly baseline with a Poisson tail. Only about 1–2 %
  * of affected subscribers complain, so a handful from one place with no network signal is still a
  * finding (it points at coverage). Buckets with no complaints teach the baseline too (lazily).
+ * The same detector over `slowWindow` (key prefix `cmps`, signal `complaint_trickle`) finds chronic
+ * trickles that never make a spike.
  */
 import type { ComplaintEvent } from '../model/index.js';
 import type { Topology } from '../inventory/topology.js';
@@ -10,8 +12,10 @@ import type { AnomalyTracker } from './anomaly-tracker.js';
 import type { DetectorsConfig } from './config.js';
 import { poissonTailScore } from './stats.js';
 
+type SpikeObject = 'cell' | 'site' | 'district';
+
 interface SpikeSeries {
-  objectType: 'cell' | 'district';
+  objectType: SpikeObject;
   objectId: string;
   /** Bucket number of `counts[0]`'s newest slot. */
   bucket: number;
@@ -24,12 +28,38 @@ interface SpikeSeries {
   categories: Record<string, number>;
 }
 
+/** What one detector instance counts: its window, the smallest finding, and how its findings are named. */
+export interface ComplaintWindow {
+  window: number;
+  minCount: number;
+  keyPrefix: string;
+  signal: string;
+  /** Also count per site (a trickle around a hole between cells spreads over a site's sectors). */
+  perSite?: boolean;
+}
+
+/** Learning rate, per bucket, of the network-wide complaint rate per cell (about a day at 1 h buckets). */
+const NETWORK_ALPHA = 1 / 24;
+
 export class ComplaintDetector {
   private readonly series = new Map<string, SpikeSeries>();
   private readonly windowBuckets: number;
+  private readonly w: ComplaintWindow;
+  /**
+   * Complaints per cell and bucket across the network, learned: what a place with no history of its
+   * own is judged against (the configured prior until complaints teach it).
+   */
+  private networkRate: number;
+  private networkBucket = -1;
+  private networkCount = 0;
 
-  constructor(private readonly cfg: DetectorsConfig['complaints'], private readonly topology: Topology, private readonly tracker: AnomalyTracker) {
-    this.windowBuckets = Math.max(1, Math.round(cfg.window / cfg.bucket));
+  constructor(
+    private readonly cfg: DetectorsConfig['complaints'], private readonly topology: Topology, private readonly tracker: AnomalyTracker,
+    w?: ComplaintWindow,
+  ) {
+    this.w = w ?? { window: cfg.window, minCount: cfg.minCount, keyPrefix: 'cmp', signal: 'complaint_spike' };
+    this.windowBuckets = Math.max(1, Math.round(this.w.window / cfg.bucket));
+    this.networkRate = (cfg.priorPerCellHour * cfg.bucket) / 3_600_000;
   }
 
   observe(ev: ComplaintEvent): void {
@@ -37,18 +67,41 @@ export class ComplaintDetector {
     let cellId = loc.cellId;
     if (cellId === undefined && loc.lat !== undefined && loc.lon !== undefined) cellId = this.topology.nearestCells(loc.lat, loc.lon, 1)[0]?.cellId;
     const district = loc.district ?? (cellId !== undefined ? this.topology.cell(cellId)?.district : undefined);
+    this.learnNetwork(Math.floor(ev.t / this.cfg.bucket), 1);
     if (cellId !== undefined) this.count('cell', cellId, ev);
+    if (cellId !== undefined && this.w.perSite) {
+      const siteId = this.topology.cell(cellId)?.siteId;
+      if (siteId !== undefined) this.count('site', siteId, ev);
+    }
     if (district !== undefined) this.count('district', district, ev);
   }
 
-  /** Baseline complaints per bucket before a series has its own: per cell, or per district's cells. */
-  private prior(objectType: 'cell' | 'district', objectId: string): number {
-    const perCell = (this.cfg.priorPerCellHour * this.cfg.bucket) / 3_600_000;
-    return objectType === 'cell' ? perCell : perCell * Math.max(1, this.topology.cellsInDistrict(objectId).length);
+  /** Counts complaints per bucket network-wide; each bucket that closes teaches the per-cell rate. */
+  private learnNetwork(b: number, n: number): void {
+    if (this.networkBucket < 0) this.networkBucket = b;
+    if (b > this.networkBucket) {
+      const cells = Math.max(1, this.topology.size);
+      const steps = Math.min(b - this.networkBucket, 24 * 7);
+      for (let k = 0; k < steps; k++) {
+        this.networkRate += NETWORK_ALPHA * ((k === 0 ? this.networkCount : 0) / cells - this.networkRate);
+      }
+      this.networkBucket = b;
+      this.networkCount = 0;
+    }
+    if (b === this.networkBucket) this.networkCount += n;
   }
 
-  private count(objectType: 'cell' | 'district', objectId: string, ev: ComplaintEvent): void {
-    const key = `cmp|${objectType}|${objectId}`;
+  /** Baseline complaints per bucket before a series has its own: the network's rate per cell, times its cells. */
+  private prior(objectType: SpikeObject, objectId: string): number {
+    // Never below a tenth of the configured prior: a quiet network must not make one complaint news.
+    const perCell = Math.max(this.networkRate, (this.cfg.priorPerCellHour * this.cfg.bucket) / 3_600_000 / 10);
+    if (objectType === 'cell') return perCell;
+    const cells = objectType === 'site' ? this.topology.site(objectId)?.cellIds.length ?? 1 : this.topology.cellsInDistrict(objectId).length;
+    return perCell * Math.max(1, cells);
+  }
+
+  private count(objectType: SpikeObject, objectId: string, ev: ComplaintEvent): void {
+    const key = `${this.w.keyPrefix}|${objectType}|${objectId}`;
     const b = Math.floor(ev.t / this.cfg.bucket);
     let s = this.series.get(key);
     if (!s) {
@@ -84,14 +137,15 @@ export class ComplaintDetector {
     const k = s.counts.reduce((x, y) => x + y, 0);
     const mean = s.rate * this.windowBuckets;
     const score = poissonTailScore(k, mean);
-    if (k >= this.cfg.minCount && score >= this.cfg.score) {
+    if (k >= this.w.minCount && score >= this.cfg.score) {
       s.firing = true;
       s.firedCount = Math.max(s.firedCount, k);
       const windowStart = (s.bucket - this.windowBuckets + 1) * this.cfg.bucket;
       this.tracker.bad(key, t, windowStart, true, {
         source: 'complaints', objectType: s.objectType, objectId: s.objectId, ...(s.objectType === 'cell' ? { cellId: s.objectId } : {}),
-        signal: 'complaint_spike', hint: 'coverage', severity: k >= 3 * this.cfg.minCount ? 'major' : 'minor', score: Math.round(score * 100) / 100,
-        evidence: { complaints: k, expected: Math.round(mean * 1000) / 1000, windowS: this.cfg.window / 1000, categories: Object.entries(s.categories).map(([c, n]) => `${c}:${n}`).join(',') },
+        ...(s.objectType === 'site' ? { cells: [...(this.topology.site(s.objectId)?.cellIds ?? [])] } : {}),
+        signal: this.w.signal, hint: 'coverage', severity: k >= 3 * this.w.minCount ? 'major' : 'minor', score: Math.round(score * 100) / 100,
+        evidence: { complaints: k, expected: Math.round(mean * 1000) / 1000, windowS: this.w.window / 1000, categories: Object.entries(s.categories).map(([c, n]) => `${c}:${n}`).join(',') },
       });
     } else if (s.firing && k < this.cfg.clearFraction * s.firedCount) {
       s.firing = false;
@@ -102,6 +156,7 @@ export class ComplaintDetector {
 
   advance(watermark: number): void {
     const b = Math.floor(watermark / this.cfg.bucket);
+    this.learnNetwork(b, 0);
     for (const [key, s] of this.series) {
       if (b <= s.bucket) continue;
       this.roll(s, b);
@@ -112,11 +167,18 @@ export class ComplaintDetector {
   }
 
   toJSON(): unknown {
-    return [...this.series];
+    return { series: [...this.series], networkRate: this.networkRate, networkBucket: this.networkBucket, networkCount: this.networkCount };
   }
 
   restore(json: unknown): void {
     this.series.clear();
-    for (const [k, v] of json as [string, SpikeSeries][]) this.series.set(k, v);
+    // Checkpoints written before the network rate was learned hold the series alone.
+    const j = Array.isArray(json) ? { series: json as [string, SpikeSeries][] } : json as { series: [string, SpikeSeries][]; networkRate: number; networkBucket: number; networkCount: number };
+    for (const [k, v] of j.series) this.series.set(k, v);
+    if ('networkRate' in j) {
+      this.networkRate = j.networkRate;
+      this.networkBucket = j.networkBucket;
+      this.networkCount = j.networkCount;
+    }
   }
 }

@@ -212,6 +212,13 @@ export const complaintSpikeConfigSchema = z.strictObject({
   score: z.number().min(1).max(50).default(4),
   /** A spike resolves when the window count falls back under this fraction of the count that fired. */
   clearFraction: z.number().min(0).max(1).default(0.5),
+  /**
+   * A second, slow window for chronic trickles — a coverage hole draws a complaint every hour or two,
+   * never three within `window` — judged the same way (`0s` turns it off).
+   */
+  slowWindow: zDuration.prefault('24h'),
+  /** Fewer complaints than this within `slowWindow` never make a finding. */
+  slowMinCount: z.number().int().min(1).default(5),
 });
 
 export const stateMachineConfigSchema = z.strictObject({

@@ -39,6 +39,7 @@ export class Detectors implements DetectorStage {
   private alarms!: AlarmDetector;
   private dialTests!: DialTestDetector;
   private complaints!: ComplaintDetector;
+  private slowComplaints!: ComplaintDetector | null;
   private watermark = -Infinity;
 
   /**
@@ -59,6 +60,11 @@ export class Detectors implements DetectorStage {
     this.missing = new MissingDataDetector(cfg.missingData, this.cells, this.topology, this.tracker);
     this.dialTests = new DialTestDetector(cfg.dialTests, this.tracker);
     this.complaints = new ComplaintDetector(cfg.complaints, this.topology, this.tracker);
+    this.slowComplaints = cfg.complaints.slowWindow > 0
+      ? new ComplaintDetector(cfg.complaints, this.topology, this.tracker, {
+        window: cfg.complaints.slowWindow, minCount: cfg.complaints.slowMinCount, keyPrefix: 'cmps', signal: 'complaint_trickle', perSite: true,
+      })
+      : null;
   }
 
   observe(ev: NetworkEvent): void {
@@ -84,6 +90,7 @@ export class Detectors implements DetectorStage {
         return;
       case 'complaint':
         this.complaints.observe(ev);
+        this.slowComplaints?.observe(ev);
         return;
     }
   }
@@ -94,6 +101,7 @@ export class Detectors implements DetectorStage {
     this.missing.advance(watermark);
     this.alarms.advance(watermark);
     this.complaints.advance(watermark);
+    this.slowComplaints?.advance(watermark);
     this.tracker.advance(watermark);
   }
 
@@ -141,6 +149,7 @@ export class Detectors implements DetectorStage {
         alarms: this.alarms.toJSON(),
         dialTests: this.dialTests.toJSON(),
         complaints: this.complaints.toJSON(),
+        slowComplaints: this.slowComplaints?.toJSON() ?? [],
         tracker: this.tracker.toJSON(),
       },
       blobs: [...this.kpi.snapshot(), ...this.missing.snapshot(cellCount)],
@@ -152,7 +161,7 @@ export class Detectors implements DetectorStage {
     const { header, blobs } = decodeCheckpoint(data);
     const h = header as {
       layout: string; watermark: number | null; cells: string[]; series: number;
-      kpi: unknown; missing: unknown; alarms: unknown; dialTests: unknown; complaints: unknown; tracker: unknown;
+      kpi: unknown; missing: unknown; alarms: unknown; dialTests: unknown; complaints: unknown; slowComplaints?: unknown; tracker: unknown;
     };
     this.cells = new Interner();
     this.build();
@@ -167,6 +176,8 @@ export class Detectors implements DetectorStage {
       this.alarms.restore(h.alarms);
       this.dialTests.restore(h.dialTests);
       this.complaints.restore(h.complaints);
+      // Checkpoints from before the slow window have none: it starts empty.
+      this.slowComplaints?.restore(h.slowComplaints ?? []);
       this.tracker.restore(h.tracker);
       this.watermark = h.watermark ?? -Infinity;
     } catch (e) {

@@ -231,6 +231,30 @@ describe('complaint spikes', () => {
     expect(cell[1].anomaly).toMatchObject({ hint: 'coverage', signal: 'complaint_spike', evidence: { complaints: 3 } });
   });
 
+  it('a trickle around one site — a complaint every few hours, never a spike — is a chronic finding against the network\'s learned rate', () => {
+    const det = new Detectors(detectorsConfig(), inv);
+    // A week of background: one complaint a day somewhere in the network teaches a low rate per cell.
+    const background = Array.from({ length: 7 }, (_, k) => complaint(k * 24 * 60 + 600, `b${k}`, { cellId: CELLS[(k * 5) % CELLS.length] }));
+    const bg = drive(det, background);
+    expect(firings(bg)).toEqual([]);
+    // Then six complaints over 20 hours from the cells of one site (by cell and by location).
+    const c = inv.cell('C-1-2-2')!;
+    const trickle = Array.from({ length: 6 }, (_, k) => complaint(8 * 24 * 60 + k * 4 * 60, `t${k}`,
+      k % 2 ? { cellId: `C-1-2-${(k % 3) + 1}` } : { lat: c.lat + 0.0002, lon: c.lon }));
+    const ts = drive(det, trickle);
+    // No fast spike (never three within three hours)…
+    expect(firings(ts).filter((t) => t.anomaly.signal === 'complaint_spike')).toEqual([]);
+    // …but the site's day adds up.
+    const site = firings(ts).find((t) => t.anomaly.signal === 'complaint_trickle' && t.anomaly.objectType === 'site');
+    expect(site?.anomaly).toMatchObject({ objectId: inv.cell('C-1-2-2')!.siteId, hint: 'coverage', source: 'complaints' });
+  });
+
+  it('the trickle window can be turned off', () => {
+    const det = new Detectors(detectorsConfig({ complaints: { slowWindow: '0s' } }), inv);
+    const trickle = Array.from({ length: 8 }, (_, k) => complaint(k * 4 * 60, `t${k}`, { cellId: 'C-1-2-1' }));
+    expect(firings(drive(det, trickle)).filter((t) => t.anomaly.signal === 'complaint_trickle')).toEqual([]);
+  });
+
   it('complaints spread over a district (by district or by location) add up to a district spike', () => {
     const det = new Detectors(detectorsConfig(), inv);
     const c = inv.cell('C-0-2-1')!;
