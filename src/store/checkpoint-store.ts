@@ -5,7 +5,7 @@
  * complete save. A save writes a new file, fsyncs it, records it, then removes the old one, so a crash
  * at any moment leaves the previous checkpoint intact. The recorded size catches a damaged file.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from './database.js';
@@ -70,11 +70,30 @@ export class SqliteCheckpointStore implements CheckpointStore {
   load(name: string): Checkpoint | undefined {
     const r = this.stmts.load.get(name) as { saved_at: number; file: string; bytes: number } | undefined;
     if (!r) return undefined;
-    const buf = readFileSync(join(this.dir, r.file));
-    // A file is recorded only after it was written and fsynced, so a short one means damage on disk.
-    // (A checksum over a gigabyte costs seconds per save and load; the codec checks its own framing.)
-    if (buf.byteLength !== r.bytes) throw new Error(`checkpoint file ${r.file} is damaged: ${buf.byteLength} bytes, ${r.bytes} recorded`);
-    return { data: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), savedAt: r.saved_at };
+    return { data: readWhole(join(this.dir, r.file), r.bytes, r.file), savedAt: r.saved_at };
+  }
+}
+
+/**
+ * Reads a checkpoint file in slices into one array: a province's state is over 2 GiB, which
+ * `readFileSync` refuses. A file is recorded only after it was written and fsynced, so a size other
+ * than the recorded one means damage on disk. (A checksum over gigabytes costs seconds per save and
+ * load; the codec checks its own framing.)
+ */
+function readWhole(path: string, expected: number, name: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size !== expected) throw new Error(`checkpoint file ${name} is damaged: ${size} bytes, ${expected} recorded`);
+    const data = new Uint8Array(size);
+    for (let at = 0; at < size;) {
+      const n = readSync(fd, data, at, Math.min(SLICE, size - at), at);
+      if (n === 0) throw new Error(`checkpoint file ${name} is damaged: ended at ${at} of ${size} bytes`);
+      at += n;
+    }
+    return data;
+  } finally {
+    closeSync(fd);
   }
 }
 
