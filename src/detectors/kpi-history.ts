@@ -23,7 +23,9 @@ export class KpiHistory {
   private ensure(series: number): void {
     if (series < this.capacity) return;
     const cap = Math.max(series + 1, grownCapacity(this.capacity));
-    const v = new Float32Array(cap * this.slots).fill(NaN);
+    // Not filled: a series' first `put` writes its whole ring, and pages no series has touched stay
+    // zero and are not resident.
+    const v = new Float32Array(cap * this.slots);
     v.set(this.values);
     const n = new Int32Array(cap).fill(-1);
     n.set(this.newest);
