@@ -89,6 +89,11 @@ export const kpiFiringConfigSchema = z.strictObject({
   clearZ: z.number().min(0).max(100).default(2.5),
   /** Deviation a slow scale (a block mean) needs to open: it summarises many samples, so it must be clear. */
   slowMinZ: z.number().min(0).max(100).default(6.5),
+  /**
+   * …and its newest sample must still be this far on the bad side (σ): a block whose mean was lifted
+   * by a burst that is already over (the core failed for 45 minutes an hour ago) is history, not news.
+   */
+  slowOpenLastZ: z.number().min(-100).max(100).default(1),
   /** Consecutive bad samples that make a pending anomaly fire. */
   confirmSamples: z.number().int().min(1).max(100).default(2),
   /**

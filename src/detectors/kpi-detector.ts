@@ -164,7 +164,9 @@ export class KpiDetector {
     // σ has a binomial part known from the attempts, while a young plain KPI's σ may be far off either
     // way (static thresholds cover availability and PRB meanwhile).
     const young = !learnt && f.youngMinZ > 0 && history >= f.youngHistory && !slow && a > 0;
-    const opens = learnt ? r.score >= f.badScore && (slow ? Math.abs(r.scaleZ) >= f.slowMinZ : zb >= f.minZ) : young && zb >= f.youngMinZ;
+    const opens = learnt
+      ? r.score >= f.badScore && (slow ? Math.abs(r.scaleZ) >= f.slowMinZ && (active || zb >= f.slowOpenLastZ) : zb >= f.minZ)
+      : young && zb >= f.youngMinZ;
     const holds = active && (zb >= f.clearZ || (firing && slow && r.score >= f.badScore && Math.abs(r.scaleZ) >= f.clearZ));
     // Suspect values never start an anomaly; they may keep one alive.
     const isBad = (opens && !(suspect && !active)) || holds;

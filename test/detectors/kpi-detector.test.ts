@@ -73,6 +73,16 @@ describe('KPI detector: series with known answers', () => {
     expect(fired.filter((t) => t.anomaly.cellId !== CELL)).toEqual([]);
   });
 
+  it('a burst that is already over when its slow block completes opens nothing new', () => {
+    const det = new Detectors(detectorsConfig(), inv);
+    // 45 minutes of doubled RRC failures on a busy cell, then normal again.
+    const ts = feed(det, CELLS, T0, FAULT_AT + 4 * HOUR, rng(7), {
+      busy: (c) => (c === CELL ? 10 : 1), faults: fault((k) => { k.rrcFail = 0.012; }, 0.75),
+    });
+    const late = firings(ts).filter((t) => t.anomaly.cellId === CELL && t.at > FAULT_AT + HOUR + PM_PERIOD_MS && !('static' in t.anomaly.evidence));
+    expect(late.map((t) => `${t.anomaly.signal} scale ${t.anomaly.evidence.scale} at +${(t.at - FAULT_AT) / MIN} min`)).toEqual([]);
+  });
+
   it('slow drift: a drop rate ramping up to ×5 over 3 hours is caught by the slow scales', () => {
     const det = new Detectors(detectorsConfig(), inv);
     const start = T0 + LEARN_DAYS * DAY + 6 * HOUR;
