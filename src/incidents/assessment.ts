@@ -115,6 +115,13 @@ export function assessCategory(rootType: ObjectType, anomalies: readonly Inciden
     const signals = [...new Set(outage.map((a) => `${a.signal} (${a.source})`))].slice(0, 3);
     return { category: 'outage', reason: `outage evidence: ${signals.join(', ')}` };
   }
+  // A complaint cluster is not re-explained by a weak sign the network gives beside it (a warning on
+  // one procedure of one cell): only firm evidence (major or critical) says what it is.
+  const clustered = anomalies.some((a) => a.source === 'complaints' && a.hint === 'coverage');
+  if (clustered && network.every((a) => SEVERITY_RANK[a.severity ?? 'major'] < SEVERITY_RANK.major)) {
+    const signals = [...new Set(network.map((a) => a.signal))].slice(0, 3);
+    return { category: 'coverage', reason: `complaints cluster; the network shows only weak signs (${signals.join(', ')}): likely a coverage problem` };
+  }
   const weight = new Map<RootCauseCategory, number>();
   for (const a of network) {
     const hint = a.hint ?? 'unknown';

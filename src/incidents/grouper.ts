@@ -19,6 +19,9 @@ const JOIN_COMPLAINT_CLUSTER_MS = 60 * MINUTE;
 const isNetwork = (a: { source: string }): boolean => a.source !== 'complaints';
 const complaintsOnly = isComplaintCluster;
 
+/** Major or critical: evidence that may explain (and re-root) a complaint cluster. */
+const isFirm = (a: Anomaly): boolean => a.severity === 'major' || a.severity === 'critical';
+
 export class Grouper {
   private readonly core: CoreGrouping;
   /** Signaling anomalies waiting for the region-wide picture before opening incidents of their own. */
@@ -80,8 +83,9 @@ export class Grouper {
   }
 
   private attachTo(live: LiveIncident, a: Anomaly): void {
-    if (isNetwork(a) && complaintsOnly(live) && !isCoreRoot(live.doc.rootCause.objectType)) {
-      // A complaint cluster that network evidence now explains takes that evidence's object as root.
+    if (isNetwork(a) && isFirm(a) && complaintsOnly(live) && !isCoreRoot(live.doc.rootCause.objectType)) {
+      // A complaint cluster that firm network evidence now explains takes that evidence's object as
+      // root; a warning beside it is evidence, not the explanation.
       this.book.promote(live, this.naturalRoot(a));
     }
     this.book.attach(live, a);

@@ -269,6 +269,17 @@ describe('grouping along the topology', () => {
     expect(open(e)[0]).toMatchObject({ id, rootCause: { objectType: 'cell', objectId: 'S7-2', category: 'degradation' } });
   });
 
+  it('a weak sign beside a complaint cluster joins it as evidence but neither re-roots nor re-explains it', () => {
+    const e = engine();
+    e.onTransitions([firing(anomaly({ source: 'complaints', objectType: 'district', objectId: 'D2', signal: 'complaint_trickle', hint: 'coverage', severity: 'minor' }))], at(30));
+    const id = open(e)[0]!.id;
+    e.onTransitions([firing(anomaly({ source: 'signaling', cellId: 'S7-2', signal: 'service_request', hint: 'core', severity: 'warning', at: 20 }))], at(40));
+    e.advance(at(60));
+    expect(open(e)).toHaveLength(1);
+    expect(open(e)[0]).toMatchObject({ id, rootCause: { objectType: 'district', objectId: 'D2', category: 'coverage' } });
+    expect(open(e)[0]!.anomalies.map((a) => a.signal).sort()).toEqual(['complaint_trickle', 'service_request']);
+  });
+
   it('a complaint spike where an incident is already open joins it as evidence', () => {
     const e = engine();
     e.onTransitions(outages([...cellsOf('S1'), ...cellsOf('S2')]).map((a) => firing(a)), at(5));
