@@ -83,6 +83,17 @@ describe('KPI detector: series with known answers', () => {
     expect(late.map((t) => `${t.anomaly.signal} scale ${t.anomaly.evidence.scale} at +${(t.at - FAULT_AT) / MIN} min`)).toEqual([]);
   });
 
+  it('a finding that fired in a burst starts resolving soon after it, not when the slow blocks roll over', () => {
+    const det = new Detectors(detectorsConfig(), inv);
+    const ts = feed(det, CELLS, T0, FAULT_AT + 4 * HOUR, rng(7), {
+      busy: (c) => (c === CELL ? 10 : 1), faults: fault((k) => { k.rrcFail = 0.05; }, 0.75),
+    });
+    const mine = ts.filter((t) => t.anomaly.cellId === CELL && t.anomaly.signal === 'rrc_setup_success_rate');
+    expect(mine.some((t) => t.to === 'firing')).toBe(true);
+    const resolving = mine.find((t) => t.to === 'resolving');
+    expect((resolving!.at - FAULT_AT) / MIN).toBeLessThanOrEqual(45 + 3 * 15);
+  });
+
   it('slow drift: a drop rate ramping up to ×5 over 3 hours is caught by the slow scales', () => {
     const det = new Detectors(detectorsConfig(), inv);
     const start = T0 + LEARN_DAYS * DAY + 6 * HOUR;
