@@ -20,7 +20,13 @@ it('the daemon takes in PM XML files dropped into collectors.pmXml.dir', async (
   const status = (await app.server.inject({ method: 'GET', url: '/api/v1/status' })).json();
   expect(status.feeds.pm.accepted).toBe(2);
   expect(status.watermark).not.toBeNull();
-  const metrics = (await app.server.inject({ method: 'GET', url: '/metrics' })).body;
+  // The file reaches done/ a moment before its outcome is counted: wait for the count too.
+  let metrics = '';
+  for (let i = 0; i < 100; i++) {
+    metrics = (await app.server.inject({ method: 'GET', url: '/metrics' })).body;
+    if (metrics.includes('nocwatch_pm_xml_files_total{result="done"} 1')) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
   expect(metrics).toContain('nocwatch_pm_xml_files_total{result="done"} 1');
   expect(app.store.processedFiles.get(SAMPLE)).toMatchObject({ state: 'done', events: 2 });
 });
