@@ -80,11 +80,9 @@ export class ComplaintDetector {
   private learnNetwork(b: number, n: number): void {
     if (this.networkBucket < 0) this.networkBucket = b;
     if (b > this.networkBucket) {
-      const cells = Math.max(1, this.topology.size);
-      const steps = Math.min(b - this.networkBucket, 24 * 7);
-      for (let k = 0; k < steps; k++) {
-        this.networkRate += NETWORK_ALPHA * ((k === 0 ? this.networkCount : 0) / cells - this.networkRate);
-      }
+      // The closed bucket teaches its count; each empty one after it decays the rate.
+      this.networkRate += NETWORK_ALPHA * (this.networkCount / Math.max(1, this.topology.size) - this.networkRate);
+      this.networkRate *= Math.pow(1 - NETWORK_ALPHA, b - this.networkBucket - 1);
       this.networkBucket = b;
       this.networkCount = 0;
     }

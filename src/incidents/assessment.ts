@@ -35,7 +35,8 @@ export interface ConfidenceResult {
 /** Per feed: the strength of its strongest anomaly and on how many objects (up to 5) it sees the problem. */
 export type FeedEvidence = Map<AnomalySource, { strength: number; objects: number }>;
 
-const SEVERITY_STEPS: readonly Severity[] = ['warning', 'minor', 'major', 'critical'];
+/** Severities by rank, the inverse of SEVERITY_RANK. */
+const BY_RANK: readonly Severity[] = ['warning', 'minor', 'major', 'critical'];
 
 /**
  * The severity an anomaly's evidence is weighed at: an alarm on a core element or a transport node
@@ -45,7 +46,7 @@ const SEVERITY_STEPS: readonly Severity[] = ['warning', 'minor', 'major', 'criti
 function weighedSeverity(a: IncidentAnomaly): Severity {
   const sev = a.severity ?? 'major';
   if (a.source !== 'alarm' || (a.objectType !== 'core' && a.objectType !== 'transport')) return sev;
-  return SEVERITY_STEPS[Math.min(SEVERITY_STEPS.length - 1, SEVERITY_STEPS.indexOf(sev) + 1)]!;
+  return BY_RANK[Math.min(SEVERITY_RANK.critical, SEVERITY_RANK[sev] + 1)]!;
 }
 
 /** Summarises the evidence per feed; recomputed only when the evidence changes. */
