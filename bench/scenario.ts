@@ -96,8 +96,9 @@ const inject: typeof fetch = async (url) => {
   const res = await app.server.inject({ method: 'GET', url: String(url).replace('http://in-process', '') });
   return new Response(res.body, { status: res.statusCode, headers: { 'content-type': 'application/json' } });
 };
-const data = await new ApiReader({ target: 'http://in-process', fetch: inject }).readAll();
-if (values.incidents) writeFileSync(values.incidents, JSON.stringify(data.incidents, null, 1));
+const reader = new ApiReader({ target: 'http://in-process', fetch: inject });
+const data = await reader.readAll();
+if (values.incidents) writeFileSync(values.incidents, JSON.stringify(await reader.list('/api/v1/incidents?state=all'), null, 1));
 const score = scoreRun(truth, data.incidents, data.complaints, data.tickets, DEFAULT_SCORE_OPTIONS);
 const cellDays = network.cells.length * days;
 const summary = {

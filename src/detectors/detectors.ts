@@ -167,6 +167,8 @@ export class Detectors implements DetectorStage {
     this.build();
     this.watermark = -Infinity;
     if (h.layout !== layoutOf(this.cfg)) throw new Error('detector checkpoint was written with another baseline or history layout');
+    // A checkpoint from before the KPI detector's last array (`afterFiring`) has one fewer: an empty one stands in.
+    if (blobs.length === KpiDetector.BLOBS + 5) blobs.splice(KpiDetector.BLOBS - 1, 0, new Uint8Array(0));
     if (blobs.length !== KpiDetector.BLOBS + 6) throw new Error('detector checkpoint has an unexpected number of arrays');
     try {
       this.cells = Interner.from(h.cells);

@@ -21,6 +21,8 @@ const SIGNALING_INFO: Omit<KpiInfo, 'name'> = { dir: BadDirection.Up, isRate: tr
 
 const S_ACTIVE = 1;
 const S_FIRING = 2;
+/** The finding was opened or confirmed by a slow scale (a drift no single sample shows). */
+const S_SLOW = 4;
 
 export class KpiDetector {
   readonly kpis = new Interner();
@@ -42,6 +44,13 @@ export class KpiDetector {
   private goodRun = new Uint8Array(64);
   /** Samples a slow-scale finding keeps the series bad for (the block it summarised). */
   private hold = new Uint16Array(64);
+  /**
+   * 1 + samples since the series' last firing finding cleared, while that is within the longest slow
+   * scale; 0 otherwise. A slow-scale block still holding that reported excursion must not report it
+   * again after it has cleared (a 45-minute failure would come back 2 hours later as a new finding).
+   */
+  private afterFiring = new Uint16Array(64);
+  private readonly maxScale: number;
   private flags = new Uint8Array(64);
   /** Static threshold conditions currently bad: series → since (event time). */
   private readonly thresholdSince = new Map<number, number>();
@@ -54,6 +63,7 @@ export class KpiDetector {
     private readonly alarmedCell: (cellId: string) => boolean,
   ) {
     this.catalogue = kpiCatalogue(cfg);
+    this.maxScale = Math.max(1, ...cfg.baseline.scales);
     this.baselines = new KpiBaselines(cfg.baseline, cfg.timezoneOffsetMinutes, 1024);
     this.history = new KpiHistory(cfg.history.slots, cfg.history.slotMinutes);
   }
@@ -108,6 +118,7 @@ export class KpiDetector {
     this.sSum = g(this.sSum, (n) => new Float32Array(n));
     this.goodRun = g(this.goodRun, (n) => new Uint8Array(n));
     this.hold = g(this.hold, (n) => new Uint16Array(n));
+    this.afterFiring = g(this.afterFiring, (n) => new Uint16Array(n));
     this.flags = g(this.flags, (n) => new Uint8Array(n));
   }
 
@@ -164,8 +175,11 @@ export class KpiDetector {
     // σ has a binomial part known from the attempts, while a young plain KPI's σ may be far off either
     // way (static thresholds cover availability and PRB meanwhile).
     const young = !learnt && f.youngMinZ > 0 && history >= f.youngHistory && !slow && a > 0;
+    const since = this.afterFiring[s];
     const opens = learnt
-      ? r.score >= f.badScore && (slow ? Math.abs(r.scaleZ) >= f.slowMinZ && (active || zb >= f.slowOpenLastZ) : zb >= f.minZ)
+      ? r.score >= f.badScore && (slow
+        ? Math.abs(r.scaleZ) >= f.slowMinZ && (active || (zb >= f.slowOpenLastZ && (since === 0 || since > r.scale)))
+        : zb >= f.minZ)
       : young && zb >= f.youngMinZ;
     const holds = active && (zb >= f.clearZ || (firing && slow && r.score >= f.badScore && Math.abs(r.scaleZ) >= f.clearZ));
     // Suspect values never start an anomaly; they may keep one alive.
@@ -175,18 +189,24 @@ export class KpiDetector {
       if (this.badRun[s] < 255) this.badRun[s]++;
       this.zSum[s] = (this.badRun[s] === 1 ? 0 : this.zSum[s]) + zb;
       this.sSum[s] = (this.badRun[s] === 1 ? 0 : this.sSum[s]) + r.score;
-      if (slow) this.hold[s] = r.scale;
+      // A slow scale's finding stands until its next block: the samples one by one do not show a drift.
+      // A finding the samples themselves confirmed clears on them, even while blocks still hold its past.
+      const slowBorn = (flags & S_SLOW) !== 0 || (slow && !firing);
+      if (slow && slowBorn) this.hold[s] = r.scale;
       const run = this.badRun[s];
       const confirmed = firing || (!suspect && (learnt
         ? (run >= f.confirmSamples && this.zSum[s] / run >= f.minZ && this.sSum[s] >= f.confirmScore) || r.score >= f.immediateScore || (slow && opens)
         : run >= f.confirmSamples && this.zSum[s] / run >= f.youngMinZ));
       const startedAt = t - periodMs * r.scale;
       this.tracker.bad(this.key(s), t, startedAt, confirmed, this.finding(s, ev, name, v, a, r));
-      this.flags[s] = flags | S_ACTIVE | (confirmed ? S_FIRING : 0);
+      this.flags[s] = flags | S_ACTIVE | (confirmed ? S_FIRING : 0) | (slowBorn ? S_SLOW : 0);
       return;
     }
     this.badRun[s] = 0;
-    if (!active) return;
+    if (!active) {
+      if (since > 0) this.afterFiring[s] = since > this.maxScale ? 0 : since + 1;
+      return;
+    }
     if (this.hold[s] > 0) {
       this.hold[s]--;
       return;
@@ -195,7 +215,8 @@ export class KpiDetector {
     // A pending anomaly that is not kept up dies at once; a firing one after `clearSamples`.
     if (!firing || this.goodRun[s] >= f.clearSamples || !this.tracker.has(this.key(s))) {
       this.tracker.clear(this.key(s), t);
-      this.flags[s] = flags & ~(S_ACTIVE | S_FIRING);
+      if (firing) this.afterFiring[s] = 1;
+      this.flags[s] = flags & ~(S_ACTIVE | S_FIRING | S_SLOW);
       this.goodRun[s] = 0;
     }
   }
@@ -299,12 +320,12 @@ export class KpiDetector {
     const { arrays } = this.baselines.snapshot();
     return [
       triples, this.badRun.subarray(0, n), this.goodRun.subarray(0, n), this.hold.subarray(0, n), this.flags.subarray(0, n),
-      ...arrays, ...this.history.snapshot(n),
+      ...arrays, ...this.history.snapshot(n), this.afterFiring.subarray(0, n),
     ];
   }
 
-  /** Number of blobs `snapshot` writes. */
-  static readonly BLOBS = 5 + 7 + 2;
+  /** Number of blobs `snapshot` writes (checkpoints before `afterFiring` had one fewer: see `restore`). */
+  static readonly BLOBS = 5 + 7 + 2 + 1;
 
   restore(json: unknown, blobs: Uint8Array[], count: number): void {
     const j = json as { kpis: string[]; thresholdSince: [number, number][] };
@@ -331,6 +352,8 @@ export class KpiDetector {
     this.goodRun.set(blobs[2]);
     this.hold.set(new Uint16Array(blobs[3].buffer, blobs[3].byteOffset, blobs[3].byteLength / 2));
     this.flags.set(blobs[4]);
+    // Older checkpoints have no `afterFiring`: no finding counts as recently cleared.
+    if (blobs[14] && blobs[14].byteLength > 0) this.afterFiring.set(new Uint16Array(blobs[14].buffer, blobs[14].byteOffset, blobs[14].byteLength / 2));
     this.history.restore(count, new Float32Array(blobs[12].buffer, blobs[12].byteOffset, blobs[12].byteLength / 4), new Int32Array(blobs[13].buffer, blobs[13].byteOffset, blobs[13].byteLength / 4));
     this.thresholdSince.clear();
     for (const [s, since] of j.thresholdSince) this.thresholdSince.set(s, since);

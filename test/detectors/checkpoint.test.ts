@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/detectors/checkpoint-codec.js';
 import { Detectors } from '../../src/detectors/detectors.js';
+import { KpiDetector } from '../../src/detectors/kpi-detector.js';
 import { detectorsConfig } from '../../src/detectors/config.js';
 import type { AlarmEvent } from '../../src/model/index.js';
 import { DAY, HOUR, MIN, T0, feed, firings, network, rng, type Fault } from './network.js';
@@ -39,6 +41,19 @@ describe('checkpoint and restore', () => {
     restored.restore(det.checkpoint());
     const ts = feed(restored, CELLS, T0 + 5 * DAY + 2 * HOUR, T0 + 5 * DAY + 8 * HOUR, rng(4), { signaling: true });
     expect(firings(ts)).toEqual([]);
+  });
+
+  it('a checkpoint written before the KPI detector kept `afterFiring` (one array fewer) still restores', () => {
+    const det = new Detectors(detectorsConfig(), inv);
+    feed(det, CELLS, T0, T0 + 3 * DAY, rng(6), { signaling: true });
+    const { header, blobs } = decodeCheckpoint(det.checkpoint());
+    blobs.splice(KpiDetector.BLOBS - 1, 1);
+    const restored = new Detectors(detectorsConfig(), inv);
+    restored.restore(encodeCheckpoint({ header, blobs }));
+    expect(restored.cellDetail('C-0-0-1').kpis.rrc_setup_success_rate).toEqual(det.cellDetail('C-0-0-1').kpis.rrc_setup_success_rate);
+    // One array fewer than that is still refused.
+    blobs.splice(0, 1);
+    expect(() => new Detectors(detectorsConfig(), inv).restore(encodeCheckpoint({ header, blobs }))).toThrow(/number of arrays/);
   });
 
   it('a checkpoint from another baseline layout is refused, leaving a fresh stage', () => {

@@ -83,15 +83,32 @@ describe('KPI detector: series with known answers', () => {
     expect(late.map((t) => `${t.anomaly.signal} scale ${t.anomaly.evidence.scale} at +${(t.at - FAULT_AT) / MIN} min`)).toEqual([]);
   });
 
-  it('a finding that fired in a burst starts resolving soon after it, not when the slow blocks roll over', () => {
+  it.each([0.05, 0.4])('a finding that fired in a burst (RRC failures %s) starts resolving soon after it, not when the slow blocks roll over', (rrcFail) => {
     const det = new Detectors(detectorsConfig(), inv);
     const ts = feed(det, CELLS, T0, FAULT_AT + 4 * HOUR, rng(7), {
-      busy: (c) => (c === CELL ? 10 : 1), faults: fault((k) => { k.rrcFail = 0.05; }, 0.75),
+      busy: (c) => (c === CELL ? 10 : 1), faults: fault((k) => { k.rrcFail = rrcFail; }, 0.75),
     });
     const mine = ts.filter((t) => t.anomaly.cellId === CELL && t.anomaly.signal === 'rrc_setup_success_rate');
-    expect(mine.some((t) => t.to === 'firing')).toBe(true);
+    expect(mine.filter((t) => t.to === 'firing').length).toBe(1);
     const resolving = mine.find((t) => t.to === 'resolving');
     expect((resolving!.at - FAULT_AT) / MIN).toBeLessThanOrEqual(45 + 3 * 15);
+  });
+
+  it('a 45-minute signaling failure is one finding per cell: it resolves within minutes of the end and its slow blocks do not report it again', () => {
+    const det = new Detectors(detectorsConfig(), inv);
+    // A core failure seen from every cell: 40 % of attaches fail for 45 minutes (5-minute counts).
+    const failing = (_c: string, t: number) => (t > FAULT_AT && t <= FAULT_AT + 45 * MIN ? 0.4 : 0.01);
+    // The series start so that a 32-sample block ends 35 minutes after the failure, still holding all of it
+    // (and a week before, so that the slow scales are calibrated).
+    const ts = feed(det, CELLS, T0 + DAY - 2 * HOUR, FAULT_AT + 5 * HOUR, rng(5), { signaling: true, signalingFail: failing });
+    for (const cell of CELLS) {
+      const mine = ts.filter((t) => t.anomaly.cellId === cell && t.anomaly.source === 'signaling');
+      const fired = mine.filter((t) => t.to === 'firing');
+      expect(fired.map((t) => `${cell} +${(t.at - FAULT_AT) / MIN} min, scale ${t.anomaly.evidence.scale}`)).toHaveLength(1);
+      expect(fired[0].at - FAULT_AT).toBeLessThanOrEqual(10 * MIN);
+      const resolving = mine.find((t) => t.to === 'resolving');
+      expect((resolving!.at - FAULT_AT) / MIN).toBeLessThanOrEqual(45 + 3 * 5);
+    }
   });
 
   it('slow drift: a drop rate ramping up to ×5 over 3 hours is caught by the slow scales', () => {

@@ -119,6 +119,8 @@ export interface FeedOptions {
   /** Cells that do not report PM in (from, to]. */
   silent?: { cellId: string; from: number; to: number }[];
   signaling?: boolean;
+  /** Failure probability of a cell's signaling at a time (default 1 %). */
+  signalingFail?: (cellId: string, t: number) => number;
   /** Changes a PM record before it is observed. */
   edit?: (ev: PmEvent) => void;
 }
@@ -135,7 +137,7 @@ export function feed(
   const out: AnomalyTransition[] = [];
   const step = opts.signaling ? 5 * MIN : PM_PERIOD_MS;
   for (let t = from + step; t <= to; t += step) {
-    if (opts.signaling) for (const c of cells) det.observe(signalingEvent(c, t, r));
+    if (opts.signaling) for (const c of cells) det.observe(signalingEvent(c, t, r, opts.signalingFail?.(c, t) ?? 0.01));
     if ((t - T0) % PM_PERIOD_MS === 0) {
       for (const c of cells) {
         if (opts.silent?.some((s) => s.cellId === c && t > s.from && t <= s.to)) continue;
