@@ -15,8 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { defaultStart } from '../src/cli/simulate.js';
-import { validateConfig } from '../src/config/load.js';
-import { parseYaml } from '../src/config/load.js';
+import { loadConfig, parseYaml } from '../src/config/load.js';
 import { parseGroundTruth } from '../src/simulator/ground-truth.js';
 import { generateNetwork } from '../src/simulator/inventory-generator.js';
 import { PM_PERIOD_MS } from '../src/simulator/network-simulator.js';
@@ -55,8 +54,8 @@ const start = values.start ? Date.parse(values.start) : defaultStart(Date.now(),
 const sim = createSimulation({ network, seed, start, warmupMs: warmup * DAY, scenario, scenarioSource: values.scenario, faultsPerDay });
 const until = sim.scoreFrom + Math.round((days * DAY) / PM_PERIOD_MS) * PM_PERIOD_MS;
 
-const raw = values.config ? parseYaml(readFileSync(values.config, 'utf8'), values.config) : {};
-const config = validateConfig({ ...raw, simulator: { enabled: false }, log: { level: 'silent' } }, values.config ?? 'defaults');
+// The daemon's configuration (config/nocwatch.yaml unless --config), without its built-in simulator.
+const { config } = loadConfig({ file: values.config, cli: { simulator: false } });
 const app = await buildApp({ config, store: createMemoryStore(), logger: silentLogger() });
 await app.start();
 app.store.transaction(() => app.store.cells.upsert(network.cells));

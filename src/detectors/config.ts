@@ -108,6 +108,13 @@ export const kpiFiringConfigSchema = z.strictObject({
   /** A series opens no anomaly before it has this much history (samples × period): its daily profile is not learnt yet. */
   minHistory: zDuration.prefault('2d'),
   /**
+   * Nor while the profile knots around the sample have learnt from less than this many days of
+   * samples: the first weekday after a history of weekends only (or the first weekend) is judged
+   * against a profile that has not seen that kind of day — Monday's morning rush would look like
+   * congestion on every busy cell. Rates still fire meanwhile on a young rate's `youngMinZ`.
+   */
+  minProfileDays: z.number().min(0).max(7).default(1),
+  /**
    * A rate with at least this much history but less than `minHistory` (its first days: a daily
    * profile learnt once, its tail not calibrated yet) fires only on `youngMinZ` σ sustained over the
    * confirmation samples — a collapsed success rate, not the subtle shifts a learnt series shows.

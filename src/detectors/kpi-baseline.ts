@@ -236,6 +236,18 @@ export class KpiBaselines {
   private readonly weights = new Float64Array(2);
 
   /**
+   * Days of samples the profile knots around the last `update` (of whichever series) have learnt
+   * from, for samples `periodMs` apart (Infinity once both are saturated: the count stops at 255 units).
+   */
+  lastProfileDays(periodMs: number): number {
+    const c0 = this.kcnt[this.slots[0]];
+    const c1 = this.kcnt[this.slots[1]];
+    if (c0 === 255 && c1 === 255) return Infinity;
+    const weight = (this.weights[0] * c0 + this.weights[1] * c1) / COUNT_UNIT;
+    return (weight * periodMs) / this.knotMs;
+  }
+
+  /**
    * Scores and learns one sample of series `i` at event time `t`. `attempts` > 0 makes it a rate
    * (0..100 %) judged with its binomial variance; NaN or 0 means "no attempts known". `learn` false
    * (suspect values) scores without teaching the baseline.

@@ -169,7 +169,8 @@ export class KpiDetector {
     const zb = dir === BadDirection.Down ? -r.z : dir === BadDirection.Up ? r.z : Math.abs(r.z);
     const slow = r.scale > 1;
     const history = this.baselines.samples(s) * periodMs;
-    const learnt = r.warm && history >= f.minHistory;
+    // `fire` runs right after the series' `update`: the baseline still knows which knots it used.
+    const learnt = r.warm && history >= f.minHistory && (f.minProfileDays === 0 || this.baselines.lastProfileDays(periodMs) >= f.minProfileDays);
     // A young rate (its first days: a daily profile learnt once, its tail not calibrated yet) fires
     // only on a deviation no noise explains, sustained over the confirmation samples. Only rates: their
     // σ has a binomial part known from the attempts, while a young plain KPI's σ may be far off either

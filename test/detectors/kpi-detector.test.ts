@@ -111,6 +111,27 @@ describe('KPI detector: series with known answers', () => {
     }
   });
 
+  it.each([
+    { name: 'default: the weekday profile waits for a day of weekdays', minProfileDays: undefined, quietMonday: true },
+    { name: 'without it Monday is judged against a profile that never saw a weekday', minProfileDays: 0, quietMonday: false },
+  ])('history that starts on a Saturday: the first Monday morning is not a network-wide anomaly — $name', ({ minProfileDays, quietMonday }) => {
+    const det = new Detectors(detectorsConfig(minProfileDays === undefined ? {} : { firing: { minProfileDays } }), inv);
+    // Saturday 00:00 to Tuesday 18:00; weekday traffic is 25 % above the weekend's. A congestion
+    // fault on Tuesday at 10:00 must still be found once the weekday profile has a day behind it.
+    const tuesday = T0 + 8 * DAY + 10 * HOUR;
+    const faults: Fault[] = [{ cellId: CELL, from: tuesday, to: tuesday + 4 * HOUR, apply: (k) => { k.prb = 99; k.thr = 6; } }];
+    const ts = feed(det, CELLS, T0 + 5 * DAY, tuesday + 8 * HOUR, rng(9), { busy: () => 1.3, faults });
+    const fired = firings(ts).filter((t) => !('static' in t.anomaly.evidence));
+    const monday = fired.filter((t) => t.at > T0 + 7 * DAY && t.at <= T0 + 8 * DAY && t.anomaly.cellId !== CELL);
+    if (quietMonday) expect(monday.map((t) => `${t.anomaly.cellId} ${t.anomaly.signal}`)).toEqual([]);
+    else expect(monday.length).toBeGreaterThan(0);
+    if (quietMonday) {
+      const hit = fired.find((t) => t.anomaly.cellId === CELL && t.at > tuesday);
+      expect(hit, 'the Tuesday congestion').toBeDefined();
+      expect(hit!.at - tuesday).toBeLessThanOrEqual(2 * PM_PERIOD_MS);
+    }
+  });
+
   it('slow drift: a drop rate ramping up to ×5 over 3 hours is caught by the slow scales', () => {
     const det = new Detectors(detectorsConfig(), inv);
     const start = T0 + LEARN_DAYS * DAY + 6 * HOUR;
@@ -167,7 +188,7 @@ describe('KPI detector: series with known answers', () => {
       out.push(...det.takeTransitions());
     }
     const n = firings(out).length;
-    if (fires) expect(n).toBeGreaterThan(3);
+    if (fires) expect(n).toBeGreaterThanOrEqual(2);
     else expect(n).toBe(0);
   });
 
