@@ -98,11 +98,13 @@ export const kpiFiringConfigSchema = z.strictObject({
   confirmSamples: z.number().int().min(1).max(100).default(2),
   /**
    * Evidence (sum of the scores of the run's samples) a confirmation needs besides the mean
-   * deviation: two samples each about 1e-3 unlikely. A network makes ~1.5 million PM samples a day
-   * per 2,000 cells, so a weaker pair happens somewhere every day; on a heavy-tailed series a 5σ then
-   * 3σ pair is ordinary, and the calibrated scores know it where the mean z does not.
+   * deviation: two samples together about 1e-7 unlikely. A network makes ~1.5 million PM samples a
+   * day per 2,000 cells, so a weaker pair happens somewhere every day (at 6, a fault-free simulated
+   * week fired 2.1 findings per 1,000 cell-days; at 7, 1.4); on a heavy-tailed series a 5σ then 3σ
+   * pair is ordinary, and the calibrated scores know it where the mean z does not. A real fault
+   * keeps going: a third sample confirms what two could not.
    */
-  confirmScore: z.number().min(0).max(100).default(6),
+  confirmScore: z.number().min(0).max(100).default(7),
   /** Evidence that fires at once, without confirmation. */
   immediateScore: z.number().min(0).max(100).default(8),
   /** A series opens no anomaly before it has this much history (samples × period): its daily profile is not learnt yet. */

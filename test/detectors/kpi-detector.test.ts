@@ -115,7 +115,8 @@ describe('KPI detector: series with known answers', () => {
     { name: 'default: the weekday profile waits for a day of weekdays', minProfileDays: undefined, quietMonday: true },
     { name: 'without it Monday is judged against a profile that never saw a weekday', minProfileDays: 0, quietMonday: false },
   ])('history that starts on a Saturday: the first Monday morning is not a network-wide anomaly — $name', ({ minProfileDays, quietMonday }) => {
-    const det = new Detectors(detectorsConfig(minProfileDays === undefined ? {} : { firing: { minProfileDays } }), inv);
+    // confirmScore 6 (a pair about 1e-6 unlikely): the rule under test is the profile's, not the confirmation's.
+    const det = new Detectors(detectorsConfig({ firing: { confirmScore: 6, ...(minProfileDays === undefined ? {} : { minProfileDays }) } }), inv);
     // Saturday 00:00 to Tuesday 18:00; weekday traffic is 25 % above the weekend's. A congestion
     // fault on Tuesday at 10:00 must still be found once the weekday profile has a day behind it.
     const tuesday = T0 + 8 * DAY + 10 * HOUR;
