@@ -38,6 +38,8 @@ export type FeedEvidence = Map<AnomalySource, { strength: number; objects: numbe
 /** Severities by rank, the inverse of SEVERITY_RANK. */
 const BY_RANK: readonly Severity[] = ['warning', 'minor', 'major', 'critical'];
 
+const graver = (sev: Severity, steps: number): Severity => BY_RANK[Math.min(SEVERITY_RANK.critical, SEVERITY_RANK[sev] + steps)]!;
+
 /**
  * The severity an anomaly's evidence is weighed at: an alarm on a core element or a transport node
  * counts one step graver than it is raised — it speaks for every cell behind the object (a major
@@ -46,21 +48,101 @@ const BY_RANK: readonly Severity[] = ['warning', 'minor', 'major', 'critical'];
 function weighedSeverity(a: IncidentAnomaly): Severity {
   const sev = a.severity ?? 'major';
   if (a.source !== 'alarm' || (a.objectType !== 'core' && a.objectType !== 'transport')) return sev;
-  return BY_RANK[Math.min(SEVERITY_RANK.critical, SEVERITY_RANK[sev] + 1)]!;
+  return graver(sev, 1);
 }
 
-/** Summarises the evidence per feed; recomputed only when the evidence changes. */
-export function feedEvidence(anomalies: readonly IncidentAnomaly[], cfg: ConfidenceConfig): FeedEvidence {
+/** What an incident's evidence is worth per feed, and when that may change with time alone. */
+export interface WeighedEvidence {
+  feeds: FeedEvidence;
+  /** Event time at which an anomaly still going becomes sustained (Infinity: never, as it stands). */
+  nextChangeAt: number;
+  /** Why some evidence weighs more than it was raised at, in words (for the reasoning). */
+  notes: string[];
+}
+
+const objectKey = (a: IncidentAnomaly): string => a.cellId ?? `${a.objectType}:${a.objectId}`;
+
+/** The detectors' reading for "worse, cause not told" (the default of most KPIs and probes). */
+const GENERIC_READING = 'degradation';
+
+/**
+ * Whether two anomalies of one feed on one object back each other up. Probe services (voice call,
+ * ping, HTTP) are separate end-to-end tests: two failing together are two witnesses. A cell's counters
+ * share its traffic, so an oddity of the traffic moves several of them together (RRC and E-RAB setup
+ * success drift as one); two of them corroborate only when together they name a specific problem —
+ * PRB utilisation up (congestion) with user throughput down beside it (the throughput drop reads as
+ * generic degradation until a PRB sample shows the cell full) — not when both merely say "worse".
+ */
+function backsUp(a: IncidentAnomaly, b: IncidentAnomaly): boolean {
+  if (a.signal === b.signal) return false;
+  if (a.source === 'dialtest') return true;
+  const ha = a.hint ?? 'unknown';
+  const hb = b.hint ?? 'unknown';
+  if (ha === 'unknown' || hb === 'unknown' || (ha === GENERIC_READING && hb === GENERIC_READING)) return false;
+  return ha === hb || ha === GENERIC_READING || hb === GENERIC_READING;
+}
+
+/**
+ * Anomalies another measurement of the same object backs up (see `backsUp`) while both deviate:
+ * two instruments agreeing on one cell is no longer one number that might be noise.
+ */
+function corroborated(anomalies: readonly IncidentAnomaly[], now: number): Set<IncidentAnomaly> {
+  const groups = new Map<string, IncidentAnomaly[]>();
+  for (const a of anomalies) {
+    if (a.source === 'complaints') continue;
+    const key = `${a.source}|${objectKey(a)}`;
+    const g = groups.get(key);
+    if (g) g.push(a);
+    else groups.set(key, [a]);
+  }
+  const out = new Set<IncidentAnomaly>();
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    for (const a of g) {
+      for (const b of g) {
+        if (backsUp(a, b) && a.startedAt <= (b.resolvedAt ?? now) && b.startedAt <= (a.resolvedAt ?? now)) {
+          out.add(a);
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Summarises the evidence per feed at event time `now`; recomputed when the evidence changes or
+ * `nextChangeAt` passes. Besides its raised severity, an anomaly counts one step graver when it is
+ * sustained (deviating for `sustainedMinutes` or more: a glitch does not last, a fault does) and one
+ * more when corroborated (see above). A lone short blip still weighs what it was raised at.
+ */
+export function weighEvidence(anomalies: readonly IncidentAnomaly[], cfg: ConfidenceConfig, now: number): WeighedEvidence {
+  const sustainMs = cfg.sustainedMinutes * 60_000;
+  const backed = cfg.corroboration ? corroborated(anomalies, now) : new Set<IncidentAnomaly>();
   const perFeed = new Map<AnomalySource, { strength: number; objects: Set<string> }>();
+  let nextChangeAt = Infinity;
+  let sustainedN = 0;
   for (const a of anomalies) {
     let f = perFeed.get(a.source);
     if (!f) perFeed.set(a.source, (f = { strength: 0, objects: new Set() }));
-    f.strength = Math.max(f.strength, cfg.severityStrength[weighedSeverity(a)]);
-    if (f.objects.size < 5) f.objects.add(a.cellId ?? `${a.objectType}:${a.objectId}`);
+    let steps = 0;
+    if (a.source !== 'complaints' && sustainMs > 0) {
+      const due = a.startedAt + sustainMs;
+      if ((a.resolvedAt ?? now) >= due) {
+        steps++;
+        sustainedN++;
+      } else if (a.resolvedAt === undefined) nextChangeAt = Math.min(nextChangeAt, due);
+    }
+    if (backed.has(a)) steps++;
+    f.strength = Math.max(f.strength, cfg.severityStrength[graver(weighedSeverity(a), steps)]);
+    if (f.objects.size < 5) f.objects.add(objectKey(a));
   }
-  const out: FeedEvidence = new Map();
-  for (const [source, f] of perFeed) out.set(source, { strength: f.strength, objects: f.objects.size });
-  return out;
+  const feeds: FeedEvidence = new Map();
+  for (const [source, f] of perFeed) feeds.set(source, { strength: f.strength, objects: f.objects.size });
+  const notes: string[] = [];
+  if (sustainedN > 0) notes.push(`${sustainedN} anomal${sustainedN === 1 ? 'y' : 'ies'} sustained ${cfg.sustainedMinutes} min or more`);
+  if (backed.size > 0) notes.push(`corroborated on one object: ${[...new Set([...backed].map((a) => a.signal))].slice(0, 3).join(' + ')}`);
+  return { feeds, nextChangeAt, notes };
 }
 
 /**

@@ -107,6 +107,18 @@ export const confidenceConfigSchema = z.strictObject({
   breadthBonus: fraction.default(0.15),
   /** Each linked complaint adds this much to the complaints feed (on top of a spike anomaly). */
   complaintStep: fraction.default(0.12),
+  /**
+   * Network evidence deviating this long (event time, from its start) counts one severity step
+   * graver: a glitch does not last, a fault does (0: off). Long enough that a noise blip rarely gets
+   * there, short enough to ticket a fault before most of its complaints arrive.
+   */
+  sustainedMinutes: minutes.default(30),
+  /**
+   * Two signals of one feed deviating on the same object at the same time that back each other up
+   * (PRB up and throughput down on a cell; a probe's voice and data tests failing) each count one
+   * step graver.
+   */
+  corroboration: z.boolean().default(true),
   /** An incident at or above this confidence is confirmed: the ticket stage may act on it. */
   confirmAt: fraction.default(0.6),
 });

@@ -11,7 +11,7 @@ import type { IncidentChange, IncidentStage } from '../pipeline/stages.js';
 import type { TriageConfig } from '../triage/config.js';
 import { RepeatHistory } from '../triage/repeat-history.js';
 import { triage } from '../triage/triage.js';
-import { assessCategory, assessConfidence, assessSeverity, feedEvidence, type CategoryResult, type FeedEvidence } from './assessment.js';
+import { assessCategory, assessConfidence, assessSeverity, weighEvidence, type CategoryResult, type WeighedEvidence } from './assessment.js';
 import { ComplaintDesk } from './complaint-desk.js';
 import type { IncidentsConfig } from './config.js';
 import { Grouper } from './grouper.js';
@@ -31,10 +31,13 @@ interface CellAggregates {
   pastCellComplaints: number;
 }
 
-/** Cached per incident, recomputed when its evidence changes (not when a complaint joins). */
+/**
+ * Cached per incident, recomputed when its evidence changes or time makes some of it sustained (not
+ * when a complaint joins).
+ */
 interface EvidenceAssessment {
   version: number;
-  feeds: FeedEvidence;
+  weighed: WeighedEvidence;
   category: CategoryResult;
   severity: Severity;
 }
@@ -107,6 +110,9 @@ export class IncidentEngine implements IncidentStage {
     for (const live of [...book.lives.values()]) {
       const d = live.doc;
       const quiet = d.state === 'open' ? quietSince(live) : null;
+      // Evidence that lasted weighs more: an open incident not yet confirmed is looked at again when
+      // an anomaly of it becomes sustained (it may be confirmed now), and reported if that changed it.
+      if (d.state === 'open' && !d.confirmed && this.sustainDue(live)) book.dirty.add(live);
       if (quiet !== null && book.now - quiet >= hold) {
         book.resolve(live, quiet);
       } else if (d.state === 'resolved' && d.resolvedAt !== null && book.now - d.resolvedAt > this.keepResolvedMs) {
@@ -235,6 +241,34 @@ export class IncidentEngine implements IncidentStage {
     }
   }
 
+  /** The incident's evidence assessment at the current event time: cached until evidence or time changes it. */
+  private assessment(live: LiveIncident): EvidenceAssessment {
+    const { doc } = live;
+    let ev = this.assessments.get(live);
+    if (!ev || ev.version !== live.evidenceVersion || this.book.now >= ev.weighed.nextChangeAt) {
+      const category = ev && ev.version === live.evidenceVersion ? ev.category : assessCategory(doc.rootCause.objectType, doc.anomalies);
+      ev = {
+        version: live.evidenceVersion,
+        weighed: weighEvidence(doc.anomalies, this.opts.config.confidence, this.book.now),
+        category,
+        severity: assessSeverity(doc.rootCause.objectType, category.category, doc.anomalies),
+      };
+      this.assessments.set(live, ev);
+    }
+    return ev;
+  }
+
+  /**
+   * An anomaly of the incident has become sustained since it was last weighed (or it was never
+   * weighed since a restart) and that changes its confidence.
+   */
+  private sustainDue(live: LiveIncident): boolean {
+    const ev = this.assessments.get(live);
+    if (ev && ev.version === live.evidenceVersion && this.book.now < ev.weighed.nextChangeAt) return false;
+    const conf = assessConfidence(this.assessment(live).weighed.feeds, live.doc.complaintIds.length, this.opts.config.confidence);
+    return conf.confidence !== live.doc.confidence;
+  }
+
   /** Recomputes an incident's derived fields: cells, confidence, root cause, severity, triage. */
   private refresh(live: LiveIncident): void {
     const { doc } = live;
@@ -266,27 +300,18 @@ export class IncidentEngine implements IncidentStage {
     let most = 0;
     for (const [d, n] of live.districtCells) if (n > most) (district = d, most = n);
     if (district !== undefined) doc.district = district;
-    let ev = this.assessments.get(live);
-    if (!ev || ev.version !== live.evidenceVersion) {
-      const category = assessCategory(doc.rootCause.objectType, doc.anomalies);
-      ev = {
-        version: live.evidenceVersion,
-        feeds: feedEvidence(doc.anomalies, this.opts.config.confidence),
-        category,
-        severity: assessSeverity(doc.rootCause.objectType, category.category, doc.anomalies),
-      };
-      this.assessments.set(live, ev);
-    }
-    const conf = assessConfidence(ev.feeds, doc.complaintIds.length, this.opts.config.confidence);
+    const ev = this.assessment(live);
+    const conf = assessConfidence(ev.weighed.feeds, doc.complaintIds.length, this.opts.config.confidence);
     doc.confidence = conf.confidence;
     doc.confirmed = conf.confirmed;
     doc.feeds = conf.feeds;
     const cat = ev.category;
     doc.rootCause.category = cat.category;
     doc.severity = ev.severity;
+    const weighed = ev.weighed.notes.length > 0 ? ` (${ev.weighed.notes.join('; ')})` : '';
     doc.rootCause.reasoning = [
       live.rootReason, cat.reason,
-      `evidence from ${conf.feeds.join(', ') || 'nothing yet'}: confidence ${conf.confidence.toFixed(2)}${conf.confirmed ? ', confirmed' : ', not yet confirmed'}`,
+      `evidence from ${conf.feeds.join(', ') || 'nothing yet'}: confidence ${conf.confidence.toFixed(2)}${conf.confirmed ? ', confirmed' : ', not yet confirmed'}${weighed}`,
     ].filter((s) => s !== '');
     const roi = this.opts.triage.returnOnInvestment;
     // A core element (MME, AMF…) serves a whole pool; before its symptoms show on cells its reach is

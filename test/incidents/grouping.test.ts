@@ -314,6 +314,76 @@ describe('confidence from independent feeds', () => {
     });
   }
 
+  /**
+   * One feed alone, judged at `now` minutes: evidence that lasts (≥ 30 min from its start) or that a
+   * second signal of the same feed backs up on the same cell weighs more than a short lone blip.
+   */
+  type Ev = Partial<Anomaly> & { at?: number; endAt?: number };
+  const kpi = (signal: string, hint: Anomaly['hint'], severity: Anomaly['severity'], more: Ev = {}): Ev => ({ signal, hint, severity, ...more });
+  const probe = (signal: string, more: Ev = {}): Ev => ({ source: 'dialtest', signal: `dialtest.${signal}`, hint: 'degradation', severity: 'major', ...more });
+  const prb = kpi('prb_dl_utilization', 'congestion', 'minor');
+  const oneFeed: { name: string; evidence: Ev[]; now: number; confirmed: boolean }[] = [
+    { name: 'congestion: PRB up and throughput down on one cell for 35 min', evidence: [prb, kpi('dl_user_throughput_mbps', 'congestion', 'warning')], now: 35, confirmed: true },
+    { name: 'the same congestion pair only 10 min old', evidence: [prb, kpi('dl_user_throughput_mbps', 'congestion', 'warning')], now: 10, confirmed: false },
+    {
+      name: 'PRB up for 35 min, throughput down beside it read as degradation',
+      evidence: [prb, kpi('dl_user_throughput_mbps', 'degradation', 'warning', { at: 20 })], now: 35, confirmed: true,
+    },
+    {
+      name: 'a minor deviation for 35 min beside another on a different cell',
+      evidence: [prb, kpi('dl_user_throughput_mbps', 'congestion', 'warning', { cellId: 'S8-1' })], now: 35, confirmed: false,
+    },
+    { name: 'a lone minor KPI deviation lasting an hour', evidence: [prb], now: 60, confirmed: false },
+    { name: 'a lone warning lasting four hours', evidence: [kpi('erab_drop_rate', 'degradation', 'warning')], now: 240, confirmed: false },
+    { name: 'a major KPI deviation that cleared after 10 min', evidence: [kpi('erab_drop_rate', 'degradation', 'major', { endAt: 10 })], now: 40, confirmed: false },
+    { name: 'a major KPI deviation going on for 35 min', evidence: [kpi('erab_drop_rate', 'degradation', 'major')], now: 35, confirmed: true },
+    {
+      name: 'RRC and E-RAB setup success both down on one cell for 2 h (they drift as one)',
+      evidence: [kpi('rrc_setup_success_rate', 'degradation', 'warning'), kpi('erab_setup_success_rate', 'degradation', 'minor')], now: 120, confirmed: false,
+    },
+    { name: 'a major probe failure going on for 35 min', evidence: [probe('voice')], now: 35, confirmed: true },
+    { name: 'two probe services failing at one cell at once', evidence: [probe('voice'), probe('ping', { at: 2 })], now: 16, confirmed: true },
+    { name: 'two probe services failing at one cell hours apart', evidence: [probe('voice', { endAt: 5 }), probe('ping', { at: 120 })], now: 130, confirmed: false },
+  ];
+  for (const c of oneFeed) {
+    it(`one feed: ${c.name} → ${c.confirmed ? 'confirmed' : 'not confirmed'}`, () => {
+      const e = engine();
+      const made = c.evidence.map(({ endAt, ...p }) => ({ a: anomaly({ cellId: 'S7-1', ...p }), endAt }));
+      // Event time moves on minute by minute, as batches arrive: firings and clears at their time.
+      for (let m = 0; m <= c.now; m++) {
+        const tr = made.flatMap(({ a, endAt }) => [
+          ...(a.startedAt === at(m) ? [firing(a)] : []),
+          ...(endAt === m ? [resolved(a, at(m))] : []),
+        ]);
+        if (tr.length > 0) e.onTransitions(tr, at(m));
+        e.advance(at(m));
+      }
+      const inc = [...e.live()].find((i) => i.rootCause.objectId === 'S7-1');
+      expect(inc?.confirmed).toBe(c.confirmed);
+    });
+  }
+
+  it('time alone confirms a sustained finding, reported once as an update; a restart does not repeat it', () => {
+    const e = engine();
+    e.onTransitions([firing(anomaly({ source: 'dialtest', cellId: 'S7-1', signal: 'dialtest.voice', hint: 'degradation', severity: 'major' }))], at(0));
+    e.advance(at(12));
+    const opened = e.takeChanges();
+    expect(opened.map((c) => [c.type, c.incident.confirmed])).toEqual([['opened', false]]);
+    e.advance(at(29));
+    expect(e.takeChanges()).toEqual([]);
+    e.advance(at(30));
+    const later = e.takeChanges();
+    expect(later.map((c) => [c.type, c.incident.confirmed])).toEqual([['updated', true]]);
+    expect(later[0]!.incident.rootCause.reasoning!.join(' ')).toMatch(/sustained 30 min/);
+    e.advance(at(45));
+    expect(e.takeChanges()).toEqual([]);
+    // Restored from what was stored, the engine finds nothing new to say at the same or a later time.
+    const e2 = engine();
+    e2.restore([later[0]!.incident]);
+    e2.advance(at(60));
+    expect(e2.takeChanges()).toEqual([]);
+  });
+
   it('rises as more feeds agree', () => {
     const e = engine();
     const seen: number[] = [];
