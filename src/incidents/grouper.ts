@@ -195,8 +195,10 @@ export class Grouper {
       for (const id of book.index.atCell(c)) out.add(book.lives.get(id)!);
     }
     for (const d of districts) {
+      // A district cluster that knows where its complaints come from is taken in above only when the
+      // new root covers those cells (found above); one known only by its district may be anywhere in it.
       const cluster = book.rootedAt({ objectType: 'district', objectId: d });
-      if (cluster) out.add(cluster);
+      if (cluster && cluster.cellSet.size === 0) out.add(cluster);
     }
     return [...out].filter((l) => {
       const t = l.doc.rootCause.objectType;
@@ -256,6 +258,7 @@ export class Grouper {
       }
       return best;
     }
+    if (a.objectType === 'site') return this.coveringSiteComplaints(a.objectId);
     if (a.objectType !== 'district') return this.openRoot(a);
     const cluster = this.openRoot(a);
     if (cluster) return cluster;
@@ -272,10 +275,29 @@ export class Grouper {
     return best;
   }
 
+  /**
+   * A site's complaint finding joins the incident rooted at the site, else the highest open incident
+   * on its cells, else the complaint cluster of its district (where it would root on its own).
+   */
+  private coveringSiteComplaints(siteId: string): LiveIncident | undefined {
+    const { book } = this;
+    const site = book.topo.site(siteId);
+    let best = this.openRoot({ objectType: 'site', objectId: siteId });
+    for (const cellId of site?.cellIds ?? []) {
+      for (const id of book.index.atCell(cellId)) {
+        const live = book.lives.get(id)!;
+        if (live.doc.state === 'open' && (!best || ROOT_LEVEL[live.doc.rootCause.objectType] > ROOT_LEVEL[best.doc.rootCause.objectType])) best = live;
+      }
+    }
+    if (best || !site) return best;
+    const cluster = this.openRoot({ objectType: 'district', objectId: site.district });
+    return cluster && complaintsOnly(cluster) ? cluster : undefined;
+  }
+
   /** A resolved incident of the same problem at the same place, within the reopen window. */
   private reopenable(a: Anomaly): LiveIncident | undefined {
     const { book } = this;
-    const ids = a.cellId !== undefined ? book.index.atCell(a.cellId) : [book.index.rootedAt(a)].filter((x) => x !== undefined);
+    const ids = a.cellId !== undefined ? book.index.atCell(a.cellId) : [book.index.rootedAt(this.naturalRoot(a))].filter((x) => x !== undefined);
     let best: LiveIncident | undefined;
     for (const id of ids) {
       const live = book.lives.get(id)!;
@@ -294,11 +316,26 @@ export class Grouper {
     const root = this.naturalRoot(a);
     const why = isNetwork(a)
       ? `${a.source} ${a.signal} on ${a.objectType} ${a.objectId}`
-      : `complaints cluster at ${a.objectType} ${a.objectId}`;
+      : root.objectType !== a.objectType
+        ? `complaints across the sectors of ${a.objectType} ${a.objectId}, none of its cells alone, no network signal: an area problem in ${root.objectType} ${root.objectId}`
+        : `complaints cluster at ${a.objectType} ${a.objectId}`;
     return this.book.create(root, a.startedAt, why, a.id);
   }
 
+  /**
+   * Where an anomaly alone would root an incident: its cell, else its object — except a complaint
+   * finding on a site. Complaints from across a site's sectors (the site's series fired, no single
+   * cell's did) with nothing wrong in the network describe an area the site does not serve well — a
+   * coverage hole between sites, fixed by optimising the area (or building) — not a fault of the
+   * site's equipment, which its own feeds would show. Such a cluster roots at the site's district,
+   * holding the site's cells; a cluster concentrated on one cell roots at the cell, and network
+   * evidence that explains a cluster re-roots it as before.
+   */
   private naturalRoot(a: Anomaly): RootRef {
+    if (a.source === 'complaints' && a.objectType === 'site') {
+      const district = this.book.topo.site(a.objectId)?.district;
+      if (district !== undefined) return { objectType: 'district', objectId: district };
+    }
     if (a.cellId !== undefined && a.objectType !== 'site' && a.objectType !== 'transport') return { objectType: 'cell', objectId: a.cellId };
     return { objectType: a.objectType, objectId: a.objectId };
   }

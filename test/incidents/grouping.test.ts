@@ -8,6 +8,14 @@ const open = (e: ReturnType<typeof engine>): Incident[] => [...e.live()].filter(
 const roots = (e: ReturnType<typeof engine>) =>
   open(e).map((i) => `${i.rootCause.objectType}:${i.rootCause.objectId}`).sort();
 
+/** Fires each batch of anomalies in turn, five minutes apart from `first` minutes after T0. */
+function fire(e: ReturnType<typeof engine>, batches: Anomaly[][], first: number): void {
+  batches.forEach((batch, i) => {
+    e.onTransitions(batch.map((a) => firing(a)), at(first + i * 5));
+    e.takeChanges();
+  });
+}
+
 /** PM outage anomalies on the given cells, starting `m` minutes after T0. */
 const outages = (cells: string[], m = 0): Anomaly[] => cells.map((cellId, i) => anomaly({ cellId, at: m + i * 0.5 }));
 
@@ -64,10 +72,7 @@ describe('grouping along the topology', () => {
   for (const c of cases) {
     it(c.name, () => {
       const e = engine();
-      c.batches.forEach((batch, i) => {
-        e.onTransitions(batch.map((a) => firing(a)), at(5 + i * 5));
-        e.takeChanges();
-      });
+      fire(e, c.batches, 5);
       // Past the signaling hold: what waited for a region-wide picture has been placed.
       e.advance(at(5 + c.batches.length * 5 + 10));
       expect(roots(e)).toEqual(c.roots);
@@ -278,6 +283,53 @@ describe('grouping along the topology', () => {
     expect(open(e)).toHaveLength(1);
     expect(open(e)[0]).toMatchObject({ id, rootCause: { objectType: 'district', objectId: 'D2', category: 'coverage' } });
     expect(open(e)[0]!.anomalies.map((a) => a.signal).sort()).toEqual(['complaint_trickle', 'service_request']);
+  });
+
+  /** A complaint finding (no network signal) on an object, `at` minutes after T0. */
+  const complaintsAt = (objectType: 'cell' | 'site' | 'district', objectId: string, at = 0): Anomaly =>
+    anomaly({ source: 'complaints', objectType, objectId, signal: 'complaint_trickle', hint: 'coverage', severity: 'minor', at });
+
+  const clusters: { name: string; batches: Anomaly[][]; roots: string[]; cells?: string[] }[] = [
+    {
+      name: 'complaints spread over the sectors of a site, none alone, root at its district with the site\'s cells',
+      batches: [[complaintsAt('site', 'S2')]], roots: ['district:D1'], cells: cellsOf('S2'),
+    },
+    { name: 'complaints concentrated on one cell root at the cell', batches: [[complaintsAt('cell', 'S2-3')]], roots: ['cell:S2-3'], cells: ['S2-3'] },
+    { name: 'complaints of a whole district root at the district', batches: [[complaintsAt('district', 'D2')]], roots: ['district:D2'], cells: [] },
+    {
+      name: 'a site\'s complaints join the cluster already open on one of its cells',
+      batches: [[complaintsAt('cell', 'S2-3')], [complaintsAt('site', 'S2', 5)]], roots: ['cell:S2-3'], cells: cellsOf('S2'),
+    },
+    {
+      name: 'firm network evidence on one of the cells explains the area cluster and re-roots it there',
+      batches: [[complaintsAt('site', 'S2')], [anomaly({ cellId: 'S2-1', signal: 'rrc_setup_success_rate', hint: 'degradation', severity: 'major', at: 10 })]],
+      roots: ['cell:S2-1'], cells: cellsOf('S2'),
+    },
+    {
+      name: 'an outage at another site of the district does not swallow the area cluster',
+      batches: [[complaintsAt('site', 'S2')], outages(cellsOf('S4'), 10)], roots: ['district:D1', 'site:S4'],
+    },
+  ];
+  for (const c of clusters) {
+    it(c.name, () => {
+      const e = engine();
+      fire(e, c.batches, 15);
+      expect(roots(e)).toEqual(c.roots);
+      if (c.cells) expect(open(e)[0]!.cells).toEqual(c.cells);
+      if (c.roots[0] === 'district:D1') expect(open(e)[0]!.rootCause.category).toBe('coverage');
+    });
+  }
+
+  it('an area cluster that resolved and returns within the reopen window reopens', () => {
+    const e = engine();
+    const first = complaintsAt('site', 'S2');
+    e.onTransitions([firing(first)], at(15));
+    const id = open(e)[0]!.id;
+    e.onTransitions([resolved(first, at(60))], at(60));
+    e.advance(at(90));
+    expect(open(e)).toEqual([]);
+    e.onTransitions([firing(complaintsAt('site', 'S2', 100))], at(100));
+    expect(open(e).map((i) => [i.id, i.reopenCount])).toEqual([[id, 1]]);
   });
 
   it('a complaint spike where an incident is already open joins it as evidence', () => {
