@@ -1,5 +1,5 @@
 /**
- * `npm run bench:latency [-- --cells N --probes P --seconds S --flush-ms F]`
+ * `npm run bench:latency [-- --cells N --probes P --seconds S --flush-ms F --batch-target-ms M]`
  *
  * End-to-end latency with the daemon as its own process, at 0, 50% and 90% of the PM load it can
  * sustain (measured first in the same run):
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     probes: { type: 'string', default: '60' },
     seconds: { type: 'string', default: '12' },
     'flush-ms': { type: 'string', default: '50' },
+    /** pipeline.batchTargetMs for the daemon (default: the daemon's own). */
+    'batch-target-ms': { type: 'string' },
   },
 });
 const CELLS = Number(values.cells);
@@ -64,7 +66,7 @@ writeFileSync(join(dir, 'nocwatch.yaml'), JSON.stringify({
   dashboard: { flushIntervalMs: Number(values['flush-ms']) },
   ticketing: { target: { kind: 'webhook', url: `${receiverUrl}/tickets` }, concurrency: 8, ratePerSecond: 1000, pollMs: 1000 },
   // The load walks event time forward far faster than the wall clock.
-  pipeline: { queueLimit: 2_000_000, maxFutureS: 0 },
+  pipeline: { queueLimit: 2_000_000, maxFutureS: 0, ...(values['batch-target-ms'] !== undefined ? { batchTargetMs: Number(values['batch-target-ms']) } : {}) },
 }));
 const daemon: ChildProcess = spawn(process.execPath, [join(ROOT, 'dist', 'main.js'), 'run', '--port', '0', '--config', join(dir, 'nocwatch.yaml'),
   '--data-dir', join(dir, 'data'), '--inventory', join(dir, 'inventory.csv'), '--no-simulator'], { cwd: ROOT, env: { ...process.env, NOCWATCH_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -11,6 +11,12 @@ export const pipelineConfigSchema = z.strictObject({
    * yielding, so this bounds how long the event loop is busy: ~5000 PM records is tens of ms.
    */
   maxBatchEvents: z.number().int().min(1).max(1_000_000).default(5_000),
+  /**
+   * Wall time a batch aims to take (0: off): batches shrink below `maxBatchEvents` when the last
+   * ones cost more per event — a busy or shared CPU, records with many KPIs — so the event loop is
+   * never held much longer than this and the API, dashboard and /healthz keep answering.
+   */
+  batchTargetMs: z.number().int().min(0).max(10_000).default(30),
   /** How far behind the watermark (the newest event time) an event may be before it counts as late. */
   allowedLatenessS: z.number().int().min(0).max(86_400).default(600),
   /** Within a batch, the stages are advanced each time the watermark moves this far (event time). */

@@ -46,6 +46,8 @@ interface Chunk {
 
 const WATERMARK_KEY = 'pipeline.watermark';
 const DETECTOR_CHECKPOINT = 'detectors';
+/** The smallest batch `batchTargetMs` shrinks to (a store transaction has its cost too). */
+const MIN_BATCH_EVENTS = 200;
 
 interface Accumulated {
   transitions: AnomalyTransition[];
@@ -58,6 +60,8 @@ export class Pipeline {
   private pendingCount = 0;
   private running = false;
   private idleWaiters: (() => void)[] = [];
+  /** Wall time a batch has recently cost per event (EWMA): sizes the next batch to `batchTargetMs`. */
+  private msPerEvent = 0;
   private _watermark: number | null = null;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private dirtySinceCheckpoint = false;
@@ -274,7 +278,12 @@ export class Pipeline {
   }
 
   private takeBatch(): { events: NetworkEvent[]; acceptedAt: number[] } {
-    const max = this.deps.config.maxBatchEvents;
+    const { maxBatchEvents, batchTargetMs } = this.deps.config;
+    // A batch holds the event loop: size it to what the last batches cost per event, so a busy or
+    // shared CPU (or heavy events: a PM record with 40 KPIs) still lets requests in every ~target ms.
+    const max = batchTargetMs > 0 && this.msPerEvent > 0
+      ? Math.max(MIN_BATCH_EVENTS, Math.min(maxBatchEvents, Math.floor(batchTargetMs / this.msPerEvent)))
+      : maxBatchEvents;
     const events: NetworkEvent[] = [];
     const acceptedAt: number[] = [];
     while (events.length < max && this.chunks.length > 0) {
@@ -356,6 +365,10 @@ export class Pipeline {
     metrics.pending.set(this.pendingCount);
     if (this._watermark !== null) metrics.watermark.set(this._watermark / 1000);
     metrics.batchDuration.observe((done - started) / 1000);
+    if (events.length > 0) {
+      const per = (done - started) / events.length;
+      this.msPerEvent = this.msPerEvent > 0 ? 0.7 * this.msPerEvent + 0.3 * per : per;
+    }
     for (const t of acceptedAt) metrics.processingLatency.observe((done - t) / 1000);
     for (const [f, n] of late) metrics.lateEvents.inc({ feed: f }, n);
     for (const tr of acc.transitions) metrics.detectorAnomalies.inc({ source: tr.anomaly.source, state: tr.to });

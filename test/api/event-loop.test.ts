@@ -37,13 +37,17 @@ describe('the event loop under big writes', () => {
     await app.server.inject({ method: 'POST', url: '/api/v1/ingest/pm', headers: { 'content-type': 'application/x-ndjson' }, payload: ndjson });
     await app.pipeline.whenIdle();
     let res: { statusCode: number; body: string } | undefined;
-    const nd = await busiestMs(async () => (res = await app.server.inject({ method: 'POST', url: '/api/v1/ingest/pm', headers: { 'content-type': 'application/x-ndjson' }, payload: ndjson.replaceAll(`"time":${T0}`, `"time":${T0 + 900_000}`) })));
+    // The next period's bodies are made before the measurement: rewriting 8 MB of text is the test's
+    // work, not the server's.
+    const nextNd = ndjson.replaceAll(`"time":${T0}`, `"time":${T0 + 900_000}`);
+    const nd = await busiestMs(async () => (res = await app.server.inject({ method: 'POST', url: '/api/v1/ingest/pm', headers: { 'content-type': 'application/x-ndjson' }, payload: nextNd })));
     expect(res?.statusCode).toBe(202);
     const lp = Array.from({ length: 45_000 }, (_, i) => `pm,cell=C-${i} rrc_setup_success_rate=99.1,erab_drop_rate=0.3,availability=100,prb_dl_utilization=61,dl_user_throughput_mbps=34.1 ${(T0 + 900_000) * 1_000_000}`).join('\n');
     const lpWrite = (body: string) => app.server.inject({ method: 'POST', url: '/api/v2/write?org=o&bucket=b', headers: { 'content-type': 'text/plain' }, payload: body });
     await lpWrite(lp);
     await app.pipeline.whenIdle();
-    const lpMs = await busiestMs(async () => (res = await lpWrite(lp.replaceAll(` ${(T0 + 900_000) * 1_000_000}`, ` ${(T0 + 1_800_000) * 1_000_000}`))));
+    const nextLp = lp.replaceAll(` ${(T0 + 900_000) * 1_000_000}`, ` ${(T0 + 1_800_000) * 1_000_000}`);
+    const lpMs = await busiestMs(async () => (res = await lpWrite(nextLp)));
     expect(res?.statusCode).toBe(204);
     console.log(`event loop: longest block ${nd.toFixed(0)} ms during the NDJSON write, ${lpMs.toFixed(0)} ms during the line-protocol write`);
     expect(nd).toBeLessThan(100);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, parseYaml, validateConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
+import { HUNAN_UTC_OFFSET_MINUTES } from '../../src/simulator/place-names.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'config');
 
@@ -23,6 +24,14 @@ describe('configuration', () => {
     expect(c.server).toMatchObject({ host: '127.0.0.1', port: 8080 });
     expect(c.dataDir).toBe('./data');
     expect(c.pipeline.queueLimit).toBeGreaterThan(0);
+  });
+
+  it('the default config file judges the built-in network in its own local time', () => {
+    // The baselines' weekday/weekend split and daily profile follow detectors.timezoneOffsetMinutes;
+    // `npm start` runs the simulated Hunan province, so the two must agree.
+    const { config } = loadConfig();
+    expect(config.simulator.enabled).toBe(true);
+    expect(config.detectors.timezoneOffsetMinutes).toBe(HUNAN_UTC_OFFSET_MINUTES);
   });
 
   it('loads the good fixture', () => {

@@ -88,6 +88,26 @@ describe('pipeline', () => {
     expect(pipeline.watermark).toBe(115 * MIN);
   });
 
+  it.each([
+    { batchTargetMs: 30, sizes: [1000, 300, 300, 300, 300, 300, 300, 200] },
+    { batchTargetMs: 0, sizes: [1000, 1000, 1000] },
+  ])('sizes batches to what an event costs so the event loop is not held past the target ($batchTargetMs ms)', async ({ batchTargetMs, sizes }) => {
+    // Each event costs 0.1 ms of (fake) wall time in the detectors: 1,000 of them hold the loop 100 ms.
+    let now = 0;
+    const { pipeline, detectors, outcomes } = make(createMemoryStore(), {
+      config: pipelineConfigSchema.parse({ allowedLatenessS: 600, advanceStepS: 3600, maxBatchEvents: 1000, batchTargetMs }),
+      wallClock: () => now,
+    });
+    const observe = detectors.observe.bind(detectors);
+    detectors.observe = (ev) => {
+      now += 0.1;
+      observe(ev);
+    };
+    pipeline.enqueue(Array.from({ length: 3000 }, (_, i) => pm(100 * MIN + i)));
+    await pipeline.whenIdle();
+    expect(outcomes.map((o) => o.events.length)).toEqual(sizes);
+  });
+
   it('counts events further behind the watermark than the allowed lateness as late, but still processes them', async () => {
     const { pipeline, detectors, metrics } = make();
     pipeline.enqueue([pm(200 * MIN)]);
