@@ -282,7 +282,7 @@ export class Pipeline {
     // A batch holds the event loop: size it to what the last batches cost per event, so a busy or
     // shared CPU (or heavy events: a PM record with 40 KPIs) still lets requests in every ~target ms.
     const max = batchTargetMs > 0 && this.msPerEvent > 0
-      ? Math.max(MIN_BATCH_EVENTS, Math.min(maxBatchEvents, Math.floor(batchTargetMs / this.msPerEvent)))
+      ? Math.min(maxBatchEvents, Math.max(MIN_BATCH_EVENTS, Math.floor(batchTargetMs / this.msPerEvent)))
       : maxBatchEvents;
     const events: NetworkEvent[] = [];
     const acceptedAt: number[] = [];
