@@ -44,6 +44,15 @@ export const baselineConfigSchema = z.strictObject({
   offsetAlpha: z.number().gt(0).max(1).default(0.05),
   /** The offset stays within this many σ: it follows wobbles; a real change must show (and may become a level shift). */
   offsetLimit: z.number().gt(0).max(1e6).default(1e6),
+  /**
+   * Rates with attempts (success and failure ratios) learn their profile and offset this much more
+   * slowly (a multiplier on `profileAlpha` and `offsetAlpha`). Their noise is known from the attempts,
+   * so they need fewer samples to learn, and a fault too mild for any one sample to stand out
+   * (interference lifting a quiet cell's drop rate from 0.5 % to 5 %: 2σ a period) must not become the
+   * baseline within the hours it takes the slow scales to see it. A lasting change still becomes the
+   * level: beyond `gateZ` as a level shift, below it within a few days.
+   */
+  rateLearning: z.number().gt(0).max(1).default(0.1),
   /** Step of the robust (quantile-tracking) noise scale, in log units. */
   scaleEta: z.number().gt(0).max(1).default(0.05),
   /** A sample beyond this many σ is an outlier: it does not teach the baseline. */

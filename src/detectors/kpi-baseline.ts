@@ -7,6 +7,8 @@
  * - a daily profile, piecewise linear between `knotsPerDay` knots, one for weekdays and one for the
  *   weekend (seeded from the weekday profile the first time a weekend is seen);
  * - an offset that follows slow level changes between profile updates;
+ * - rates with attempts learn profile and offset `rateLearning` times as fast as other series: their
+ *   noise is known, and a mild fault must not be learnt before the slow scales have judged it;
  * - a robust noise scale per time-of-day bucket (a quantile tracker: outliers move it by one small
  *   step whatever their size); for rates with attempts the binomial variance p(1-p)/n is added, so a
  *   quiet night cell with 20 attempts is judged by the evidence 20 attempts carry;
@@ -329,7 +331,7 @@ export class KpiBaselines {
       } else if (score >= cfg.refractoryScore) u[ub + U_REFRACTORY] = cfg.refractorySamples;
     }
 
-    if (learn) this.learn(i, t, x, e, z, vBin, expected, bslot, sigma);
+    if (learn) this.learn(i, t, x, e, z, vBin, expected, bslot, sigma, attempts > 0 ? cfg.rateLearning : 1);
     else if (n === 0) f[fb + F_LASTX] = x;
 
     out.expected = expected;
@@ -372,7 +374,7 @@ export class KpiBaselines {
     return nlp;
   }
 
-  private learn(i: number, t: number, x: number, e: number, z: number, vBin: number, expected: number, bslot: number, sigma: number): void {
+  private learn(i: number, t: number, x: number, e: number, z: number, vBin: number, expected: number, bslot: number, sigma: number, rate: number): void {
     const cfg = this.cfg;
     const f = this.f;
     const u = this.u;
@@ -402,7 +404,7 @@ export class KpiBaselines {
       }
     } else {
       u[ub + U_RUN] = 0;
-      offset += cfg.offsetAlpha * e;
+      offset += cfg.offsetAlpha * rate * e;
       // The offset follows small level wobbles only: a larger change must come as a level shift.
       const lim = cfg.offsetLimit * sigma;
       if (offset > lim) offset = lim;
@@ -419,7 +421,7 @@ export class KpiBaselines {
       const c = this.kcnt[k] / COUNT_UNIT;
       if (!inlier && c >= MIN_KNOT_WEIGHT) continue;
       if (c === 0) this.prof[k] = x - offset;
-      else this.prof[k] += w * Math.max(cfg.profileAlpha, 1 / (c + w)) * (target - this.prof[k]);
+      else this.prof[k] += w * Math.max(cfg.profileAlpha * rate, 1 / (c + w)) * (target - this.prof[k]);
       this.kcnt[k] = Math.min(255, this.kcnt[k] + Math.max(1, Math.round(w * COUNT_UNIT)));
     }
 

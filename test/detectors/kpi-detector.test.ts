@@ -169,6 +169,25 @@ describe('KPI detector: series with known answers', () => {
   });
 
   it.each([
+    { name: 'found while it lasts (rates learn slowly)', rateLearning: undefined, fires: true },
+    { name: 'learnt as the new normal when rates learn as fast as other series', rateLearning: 1, fires: false },
+  ])('a quiet cell whose drop rate goes ×10 for 6 hours (≈2σ a period, no alarm): $name', ({ rateLearning, fires }) => {
+    // ≈15–120 sessions a period: 0.4 % → 4 % drops is 0–1 drops a period becoming 1–5. No one
+    // sample proves it; a block of them does, if the baseline has not followed the fault by then.
+    const det = new Detectors(detectorsConfig(rateLearning === undefined ? {} : { baseline: { rateLearning } }), inv);
+    const faults = fault((k) => { k.dropRate = 0.04; }, 6);
+    const ts = feed(det, CELLS, T0, FAULT_AT + 6 * HOUR, rng(7), { faults, busy: (c) => (c === CELL ? 0.1 : 1) });
+    const hit = firings(ts).find((t) => t.anomaly.cellId === CELL && t.anomaly.signal === 'erab_drop_rate' && t.at > FAULT_AT);
+    if (!fires) {
+      expect(hit).toBeUndefined();
+      return;
+    }
+    expect(hit, 'no firing erab_drop_rate anomaly').toBeDefined();
+    expect(hit!.at - FAULT_AT).toBeLessThanOrEqual(3 * HOUR);
+    expect(hit!.anomaly.hint).toBe('interference');
+  });
+
+  it.each([
     { name: 'default: a block needs 5 expected failures', slowMinCount: undefined, fires: false },
     { name: 'without the count gate the slow scales fire on single failures', slowMinCount: 0, fires: true },
   ])('low-count signaling (a handful of attempts, the odd single failure) stays quiet — $name', ({ slowMinCount, fires }) => {
@@ -189,7 +208,7 @@ describe('KPI detector: series with known answers', () => {
       out.push(...det.takeTransitions());
     }
     const n = firings(out).length;
-    if (fires) expect(n).toBeGreaterThanOrEqual(2);
+    if (fires) expect(n).toBeGreaterThanOrEqual(1);
     else expect(n).toBe(0);
   });
 
