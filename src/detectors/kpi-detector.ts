@@ -192,7 +192,10 @@ export class KpiDetector {
       this.sSum[s] = (this.badRun[s] === 1 ? 0 : this.sSum[s]) + r.score;
       // A slow scale's finding stands until its next block: the samples one by one do not show a drift.
       // A finding the samples themselves confirmed clears on them, even while blocks still hold its past.
-      const slowBorn = (flags & S_SLOW) !== 0 || (slow && !firing);
+      // Only a finding the samples had not opened is held: a block that confirms an excursion its
+      // samples already showed pending (a 45-minute core failure, two samples short of confirming on
+      // their own) confirms it, and it clears on the samples like any other — not a block later.
+      const slowBorn = (flags & S_SLOW) !== 0 || (slow && !active);
       if (slow && slowBorn) this.hold[s] = r.scale;
       const run = this.badRun[s];
       const confirmed = firing || (!suspect && (learnt

@@ -94,6 +94,23 @@ describe('KPI detector: series with known answers', () => {
     expect((resolving!.at - FAULT_AT) / MIN).toBeLessThanOrEqual(45 + 3 * 15);
   });
 
+  it('a burst its samples could not confirm, confirmed by a block completing just after it, clears on the samples (no block-long hold)', () => {
+    // Samples alone never confirm here, so the 8-sample block ending at 12:00 does, with its newest
+    // sample already normal: the burst (10:45–11:45) is real, but over.
+    const det = new Detectors(detectorsConfig({ firing: { confirmScore: 100, immediateScore: 100 } }), inv);
+    const from = FAULT_AT + 45 * MIN;
+    const ts = feed(det, CELLS, T0, FAULT_AT + 6 * HOUR, rng(7), {
+      busy: (c) => (c === CELL ? 10 : 1), faults: [{ cellId: CELL, from, to: from + HOUR, apply: (k) => { k.rrcFail = 0.012; } }],
+    });
+    const mine = ts.filter((t) => t.anomaly.cellId === CELL && t.anomaly.signal === 'rrc_setup_success_rate');
+    const fired = mine.find((t) => t.to === 'firing');
+    expect(fired, 'the block confirms the burst').toBeDefined();
+    expect(fired!.anomaly.evidence.scale).toBe(8);
+    expect(fired!.at).toBe(FAULT_AT + 2 * HOUR);
+    const resolving = mine.find((t) => t.to === 'resolving');
+    expect((resolving!.at - fired!.at) / MIN).toBeLessThanOrEqual(3 * 15);
+  });
+
   it('a 45-minute signaling failure is one finding per cell: it resolves within minutes of the end and its slow blocks do not report it again', () => {
     const det = new Detectors(detectorsConfig(), inv);
     // A core failure seen from every cell: 40 % of attaches fail for 45 minutes (5-minute counts).
