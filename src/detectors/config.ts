@@ -36,6 +36,11 @@ export const baselineConfigSchema = z.strictObject({
   knotsPerDay: z.number().int().min(1).max(96).default(12),
   /** A second profile for Saturday and Sunday. */
   weekendProfile: z.boolean().default(true),
+  /**
+   * …and a third for Sunday (seeded from Saturday's): Saturday evening is busier than Sunday evening
+   * in most places, and one profile for both judged every Saturday evening against their average.
+   */
+  sundayProfile: z.boolean().default(true),
   /** Buckets per day of the noise scale (night noise differs from busy-hour noise). */
   scaleBucketsPerDay: z.number().int().min(1).max(96).default(12),
   /** Learning rate of the profile per unit of knot weight, once a knot has been seen a few times. */

@@ -27,6 +27,13 @@ import { MissingDataDetector } from './missing-data.js';
 function layoutOf(cfg: DetectorsConfig): string {
   const b = cfg.baseline;
   // 'counts': the slow scales keep a block's expected bad count (a checkpoint without it is refused).
+  // 'sunday': a Sunday level profile and 16-bit noise scales (a checkpoint from before is migrated).
+  return JSON.stringify(['counts', 'sunday', b.knotsPerDay, b.weekendProfile, b.sundayProfile, b.scaleBucketsPerDay, b.scales, cfg.history.slots, cfg.history.slotMinutes]);
+}
+
+/** The layout of checkpoints written before the Sunday profile: restored with a migration. */
+function legacyLayoutOf(cfg: DetectorsConfig): string {
+  const b = cfg.baseline;
   return JSON.stringify(['counts', b.knotsPerDay, b.weekendProfile, b.scaleBucketsPerDay, b.scales, cfg.history.slots, cfg.history.slotMinutes]);
 }
 
@@ -166,14 +173,15 @@ export class Detectors implements DetectorStage {
     this.cells = new Interner();
     this.build();
     this.watermark = -Infinity;
-    if (h.layout !== layoutOf(this.cfg)) throw new Error('detector checkpoint was written with another baseline or history layout');
+    const legacy = h.layout === legacyLayoutOf(this.cfg);
+    if (h.layout !== layoutOf(this.cfg) && !legacy) throw new Error('detector checkpoint was written with another baseline or history layout');
     // A checkpoint from before the KPI detector's last array (`afterFiring`) has one fewer: an empty one stands in.
     if (blobs.length === KpiDetector.BLOBS + 5) blobs.splice(KpiDetector.BLOBS - 1, 0, new Uint8Array(0));
     if (blobs.length !== KpiDetector.BLOBS + 6) throw new Error('detector checkpoint has an unexpected number of arrays');
     try {
       this.cells = Interner.from(h.cells);
       this.build();
-      this.kpi.restore(h.kpi, blobs.slice(0, KpiDetector.BLOBS), h.series);
+      this.kpi.restore(h.kpi, blobs.slice(0, KpiDetector.BLOBS), h.series, legacy);
       this.missing.restore(h.missing, blobs.slice(KpiDetector.BLOBS), this.cells.size);
       this.alarms.restore(h.alarms);
       this.dialTests.restore(h.dialTests);

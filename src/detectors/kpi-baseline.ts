@@ -42,6 +42,25 @@ const MAX_SCORE = 100;
 const COUNT_UNIT = 4;
 /** A knot learns as a running mean until it has this much weight, whatever the gate says. */
 const MIN_KNOT_WEIGHT = 2;
+/**
+ * The per-bucket noise scales are kept as 16-bit log codes: 0 is "not learnt", otherwise the scale is
+ * exp((code − 32768) / SCALE_RES) — 0.1 % steps from 1e-14 to 1e14, finer than the tracker's smallest
+ * step (2.5 %), in half the bytes of a float.
+ */
+const SCALE_RES = 1024;
+const SCALE_ZERO = 32768;
+/** Code → scale, precomputed (256 KB, shared): an exp per sample costs a fifth of the detector's speed. */
+const SCALES = (() => {
+  const t = new Float32Array(65536);
+  for (let c = 1; c < 65536; c++) t[c] = Math.exp((c - SCALE_ZERO) / SCALE_RES);
+  return t;
+})();
+const decodeScale = (code: number): number => SCALES[code];
+const encodeScale = (v: number): number => {
+  if (!(v > 0)) return 0;
+  const c = Math.round(Math.log(v) * SCALE_RES) + SCALE_ZERO;
+  return c < 1 ? 1 : c > 65535 ? 65535 : c;
+};
 
 /** Which way a series gets worse. */
 export const enum BadDirection {
@@ -83,7 +102,7 @@ const F_FIXED = 6; // then per scale: ACC, BSCALE, COUNT (expected bad count of 
 const U_N = 0;
 const U_RUN = 1;
 const U_REFRACTORY = 2;
-const U_FLAGS = 3; // bit 0: weekend profile seeded
+const U_FLAGS = 3; // bit 0: weekend profile seeded; bit 1: Sunday profile seeded
 const U_FIXED = 4; // then per scale: BLOCK COUNT; per tail: EXCEEDANCES
 
 // Float64 scalars per series.
@@ -93,7 +112,10 @@ const D_STRIDE = 2;
 
 export class KpiBaselines {
   private readonly knots: number;
+  /** Daily profiles of the level: weekday, weekend (or Saturday), Sunday. */
   private readonly profiles: number;
+  /** Profiles of the noise scale: weekday, weekend (Saturday and Sunday share one). */
+  private readonly bprofiles: number;
   private readonly buckets: number;
   private readonly nScales: number;
   private readonly fStride: number;
@@ -108,7 +130,7 @@ export class KpiBaselines {
 
   private prof = new Float32Array(0);
   private kcnt = new Uint8Array(0);
-  private kscale = new Float32Array(0);
+  private kscale = new Uint16Array(0);
   /** Samples each scale bucket has learned from (saturating): a young bucket's tracker takes big steps. */
   private bcnt = new Uint8Array(0);
   private f = new Float32Array(0);
@@ -119,7 +141,8 @@ export class KpiBaselines {
 
   constructor(private readonly cfg: BaselineConfig, tzOffsetMinutes = 0, initialCapacity = 64) {
     this.knots = cfg.knotsPerDay;
-    this.profiles = cfg.weekendProfile ? 2 : 1;
+    this.profiles = cfg.weekendProfile ? (cfg.sundayProfile ? 3 : 2) : 1;
+    this.bprofiles = cfg.weekendProfile ? 2 : 1;
     this.buckets = cfg.scaleBucketsPerDay;
     this.nScales = cfg.scales.length;
     this.fStride = F_FIXED + 3 * this.nScales + 2 * (1 + this.nScales);
@@ -139,7 +162,7 @@ export class KpiBaselines {
 
   /** Bytes of state one series costs. */
   get bytesPerSeries(): number {
-    return this.knots * this.profiles * 5 + this.buckets * this.profiles * 5 + this.fStride * 4 + this.uStride * 2 + D_STRIDE * 8;
+    return this.knots * this.profiles * 5 + this.buckets * this.bprofiles * 3 + this.fStride * 4 + this.uStride * 2 + D_STRIDE * 8;
   }
 
   /** Allocates a fresh series and returns its index. */
@@ -160,7 +183,7 @@ export class KpiBaselines {
 
   private grow(cap: number): void {
     const kp = this.knots * this.profiles;
-    const bp = this.buckets * this.profiles;
+    const bp = this.buckets * this.bprofiles;
     const g = <T extends Float32Array | Float64Array | Uint8Array | Uint16Array>(old: T, n: number, make: (n: number) => T): T => {
       const a = make(n);
       a.set(old.subarray(0, Math.min(old.length, n)));
@@ -168,7 +191,7 @@ export class KpiBaselines {
     };
     this.prof = g(this.prof, cap * kp, (n) => new Float32Array(n));
     this.kcnt = g(this.kcnt, cap * kp, (n) => new Uint8Array(n));
-    this.kscale = g(this.kscale, cap * bp, (n) => new Float32Array(n));
+    this.kscale = g(this.kscale, cap * bp, (n) => new Uint16Array(n));
     this.bcnt = g(this.bcnt, cap * bp, (n) => new Uint8Array(n));
     this.f = g(this.f, cap * this.fStride, (n) => new Float32Array(n));
     this.u = g(this.u, cap * this.uStride, (n) => new Uint16Array(n));
@@ -181,9 +204,12 @@ export class KpiBaselines {
     const k = this.knots;
     const day = Math.floor(g / k);
     const knot = g - day * k;
-    if (this.profiles === 1 || !isWeekend(day)) return i * k * this.profiles + knot;
+    const dow = dayOfWeek(day);
+    if (this.profiles === 1 || (dow !== 0 && dow !== 6)) return i * k * this.profiles + knot;
     this.seedWeekend(i);
-    return i * k * this.profiles + k + knot;
+    if (dow === 6 || this.profiles === 2) return i * k * this.profiles + k + knot;
+    this.seedSunday(i);
+    return i * k * this.profiles + 2 * k + knot;
   }
 
   private bucketSlot(i: number, local: number): number {
@@ -191,9 +217,9 @@ export class KpiBaselines {
     const g = Math.floor(local / this.bucketMs);
     const day = Math.floor(g / b);
     const bucket = g - day * b;
-    if (this.profiles === 1 || !isWeekend(day)) return i * b * this.profiles + bucket;
+    if (this.bprofiles === 1 || !isWeekend(day)) return i * b * this.bprofiles + bucket;
     this.seedWeekend(i);
-    return i * b * this.profiles + b + bucket;
+    return i * b * this.bprofiles + b + bucket;
   }
 
   private seedWeekend(i: number): void {
@@ -201,7 +227,7 @@ export class KpiBaselines {
     if (this.u[ub + U_FLAGS] & 1) return;
     this.u[ub + U_FLAGS] |= 1;
     const k = this.knots;
-    const pb = i * k * 2;
+    const pb = i * k * this.profiles;
     for (let j = 0; j < k; j++) {
       this.prof[pb + k + j] = this.prof[pb + j];
       // Seeded knots must re-learn quickly: they count as seen about once.
@@ -212,6 +238,19 @@ export class KpiBaselines {
     for (let j = 0; j < b; j++) {
       this.kscale[bb + b + j] = this.kscale[bb + j];
       this.bcnt[bb + b + j] = Math.min(this.bcnt[bb + j], 4);
+    }
+  }
+
+  /** The first Sunday starts from the weekend profile learnt so far (Saturday's). */
+  private seedSunday(i: number): void {
+    const ub = i * this.uStride;
+    if (this.u[ub + U_FLAGS] & 2) return;
+    this.u[ub + U_FLAGS] |= 2;
+    const k = this.knots;
+    const pb = i * k * this.profiles;
+    for (let j = 0; j < k; j++) {
+      this.prof[pb + 2 * k + j] = this.prof[pb + k + j];
+      this.kcnt[pb + 2 * k + j] = Math.min(this.kcnt[pb + k + j], COUNT_UNIT);
     }
   }
 
@@ -274,7 +313,7 @@ export class KpiBaselines {
     if (n === 0) f[fb + F_MEDIAN] = x;
     const bslot = this.bucketSlot(i, local);
     const gscale = f[fb + F_GSCALE];
-    const bscale = this.kscale[bslot];
+    const bscale = decodeScale(this.kscale[bslot]);
     const floor = Math.max(cfg.minRelativeScale * f[fb + F_SPREAD], 1e-9 + 1e-4 * Math.abs(expected));
     const mad = Math.max(bscale > 0 ? bscale : gscale, 0.5 * gscale, floor);
     let vBin = 0;
@@ -331,7 +370,7 @@ export class KpiBaselines {
       } else if (score >= cfg.refractoryScore) u[ub + U_REFRACTORY] = cfg.refractorySamples;
     }
 
-    if (learn) this.learn(i, t, x, e, z, vBin, expected, bslot, sigma, attempts > 0 ? cfg.rateLearning : 1);
+    if (learn) this.learn(i, t, x, e, z, vBin, expected, bslot, bscale, sigma, attempts > 0 ? cfg.rateLearning : 1);
     else if (n === 0) f[fb + F_LASTX] = x;
 
     out.expected = expected;
@@ -374,7 +413,7 @@ export class KpiBaselines {
     return nlp;
   }
 
-  private learn(i: number, t: number, x: number, e: number, z: number, vBin: number, expected: number, bslot: number, sigma: number, rate: number): void {
+  private learn(i: number, t: number, x: number, e: number, z: number, vBin: number, expected: number, bslot: number, bs: number, sigma: number, rate: number): void {
     const cfg = this.cfg;
     const f = this.f;
     const u = this.u;
@@ -435,11 +474,16 @@ export class KpiBaselines {
       const gs = f[fb + F_GSCALE];
       if (gs === 0) f[fb + F_GSCALE] = ae;
       else f[fb + F_GSCALE] = gs * Math.exp(Math.max(cfg.scaleEta * 0.5, 1 / Math.sqrt(n + 4)) * (ae * ae > gs * gs + 0.455 * vBin ? 0.5 : -0.5));
-      const bs = this.kscale[bslot];
+      const code = this.kscale[bslot];
       const bc = this.bcnt[bslot];
       // A bucket starts from the global scale; it stays unlearned while residuals are exactly zero.
-      if (bs === 0) this.kscale[bslot] = gs > 0 ? gs : ae;
-      else this.kscale[bslot] = bs * Math.exp(Math.max(cfg.scaleEta, 1 / Math.sqrt(bc + 4)) * (ae * ae > bs * bs + 0.455 * vBin ? 0.5 : -0.5));
+      if (code === 0) this.kscale[bslot] = encodeScale(gs > 0 ? gs : ae);
+      else {
+        // The multiplicative step, in code units (at least one, so the smallest step still moves).
+        const step = Math.max(1, Math.round(Math.max(cfg.scaleEta, 1 / Math.sqrt(bc + 4)) * 0.5 * SCALE_RES));
+        const next = ae * ae > bs * bs + 0.455 * vBin ? code + step : code - step;
+        this.kscale[bslot] = next < 1 ? 1 : next > 65535 ? 65535 : next;
+      }
       if (bc < 255) this.bcnt[bslot] = bc + 1;
     }
 
@@ -459,7 +503,7 @@ export class KpiBaselines {
     const local = t + this.tzMs;
     const fb = i * this.fStride;
     const b = this.base(i, local, new Int32Array(2), new Float64Array(2));
-    const bs = this.kscale[this.bucketSlot(i, local)];
+    const bs = decodeScale(this.kscale[this.bucketSlot(i, local)]);
     const gs = this.f[fb + F_GSCALE];
     const mad = Math.max(bs > 0 ? bs : gs, 0.5 * gs);
     return { expected: b + this.f[fb + F_OFFSET], sigma: mad * MAD_TO_SIGMA };
@@ -484,7 +528,7 @@ export class KpiBaselines {
   snapshot(): { count: number; arrays: ArrayBufferView[] } {
     const c = this.count;
     const kp = this.knots * this.profiles;
-    const bp = this.buckets * this.profiles;
+    const bp = this.buckets * this.bprofiles;
     return {
       count: c,
       arrays: [
@@ -494,26 +538,51 @@ export class KpiBaselines {
     };
   }
 
-  /** Replaces the state with a snapshot taken by an instance of the same configuration. */
-  restore(count: number, arrays: readonly Uint8Array[]): void {
+  /**
+   * Replaces the state with a snapshot taken by an instance of the same configuration — or, with
+   * `legacy`, by one from before the Sunday profile and the 16-bit noise scales (two level profiles,
+   * float scales): Sunday starts as a copy of the weekend profile, the scales are re-coded.
+   */
+  restore(count: number, arrays: readonly Uint8Array[], legacy = false): void {
     this.count = 0;
     this.grow(Math.max(count, 1));
     const targets = [this.prof, this.kcnt, this.kscale, this.bcnt, this.f, this.u, this.d];
     if (arrays.length !== targets.length) throw new Error('baseline checkpoint has the wrong number of arrays');
-    targets.forEach((target, k) => {
-      const src = arrays[k];
-      const need = (target.length / this.capacity) * count * target.BYTES_PER_ELEMENT;
-      if (src.byteLength !== need) throw new Error(`baseline checkpoint array ${k} has ${src.byteLength} bytes, expected ${need}`);
-      new Uint8Array(target.buffer, target.byteOffset, src.byteLength).set(src);
+    const k = this.knots;
+    const oldProfiles = legacy && this.profiles === 3 ? 2 : this.profiles;
+    targets.forEach((target, j) => {
+      const src = arrays[j];
+      let need = (target.length / this.capacity) * count * target.BYTES_PER_ELEMENT;
+      if (legacy && (j === 0 || j === 1)) need = (need / this.profiles) * oldProfiles;
+      if (legacy && j === 2) need *= 2;
+      if (src.byteLength !== need) throw new Error(`baseline checkpoint array ${j} has ${src.byteLength} bytes, expected ${need}`);
+      if (legacy && j === 2) {
+        const old = new Float32Array(src.slice().buffer);
+        for (let x = 0; x < old.length; x++) this.kscale[x] = encodeScale(old[x]);
+      } else if (legacy && (j === 0 || j === 1) && oldProfiles !== this.profiles) {
+        const old = j === 0 ? new Float32Array(src.slice().buffer) : new Uint8Array(src.slice().buffer);
+        const dst = target as Float32Array | Uint8Array;
+        for (let i = 0; i < count; i++) {
+          for (let q = 0; q < 2 * k; q++) dst[i * 3 * k + q] = old[i * 2 * k + q];
+          // Sunday starts from the weekend profile, which has learnt from Sundays as well.
+          for (let q = 0; q < k; q++) dst[i * 3 * k + 2 * k + q] = old[i * 2 * k + k + q];
+        }
+      } else new Uint8Array(target.buffer, target.byteOffset, src.byteLength).set(src);
     });
+    if (legacy && this.profiles === 3) for (let i = 0; i < count; i++) if (this.u[i * this.uStride + U_FLAGS] & 1) this.u[i * this.uStride + U_FLAGS] |= 2;
     this.count = count;
   }
 }
 
 /** Saturday or Sunday, for day number `day` since the epoch (1970-01-01 was a Thursday). */
 function isWeekend(day: number): boolean {
-  const dow = (((day + 4) % 7) + 7) % 7;
+  const dow = dayOfWeek(day);
   return dow === 0 || dow === 6;
+}
+
+/** 0 = Sunday … 6 = Saturday, for day number `day` since the epoch. */
+function dayOfWeek(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
 }
 
 /** Evidence in the bad direction: a success rate that rises is not a fault. */

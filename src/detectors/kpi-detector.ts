@@ -331,12 +331,12 @@ export class KpiDetector {
   /** Number of blobs `snapshot` writes (checkpoints before `afterFiring` had one fewer: see `restore`). */
   static readonly BLOBS = 5 + 7 + 2 + 1;
 
-  restore(json: unknown, blobs: Uint8Array[], count: number): void {
+  restore(json: unknown, blobs: Uint8Array[], count: number, legacyBaselines = false): void {
     const j = json as { kpis: string[]; thresholdSince: [number, number][] };
     for (const name of j.kpis) this.kpiId(name);
     const triples = new Int32Array(blobs[0].buffer, blobs[0].byteOffset, blobs[0].byteLength / 4);
     if (triples.length !== count * 2) throw new Error('KPI checkpoint: series table does not match');
-    this.baselines.restore(count, blobs.slice(5, 12));
+    this.baselines.restore(count, blobs.slice(5, 12), legacyBaselines);
     this.growSeries(count + 1);
     this.seriesOf = [];
     for (let s = 0; s < count; s++) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/detectors/checkpoint-codec.js';
 import { Detectors } from '../../src/detectors/detectors.js';
@@ -54,6 +55,31 @@ describe('checkpoint and restore', () => {
     // One array fewer than that is still refused.
     blobs.splice(0, 1);
     expect(() => new Detectors(detectorsConfig(), inv).restore(encodeCheckpoint({ header, blobs }))).toThrow(/number of arrays/);
+  });
+
+  it('a checkpoint from before the Sunday profile (two level profiles, float noise scales) is migrated, not thrown away', () => {
+    // Written by the previous release after 12 days (two weekends) of this network; its cell detail then.
+    const small = network(1, 2);
+    const cells = [...small.allCells()].map((c) => c.cellId);
+    const data = new Uint8Array(readFileSync(new URL('../fixtures/detectors/checkpoint-two-profiles.bin', import.meta.url)));
+    type Band = { expected: number[]; lower: number[]; upper: number[] };
+    const before = JSON.parse(readFileSync(new URL('../fixtures/detectors/checkpoint-two-profiles.detail.json', import.meta.url), 'utf8')) as { kpis: Record<string, Band> };
+    const det = new Detectors(detectorsConfig(), small);
+    det.restore(data);
+    const after = det.cellDetail('C-0-0-1').kpis as Record<string, Band>;
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before.kpis).sort());
+    for (const [kpi, b] of Object.entries(before.kpis)) {
+      const a = after[kpi]!;
+      // The weekday level is the same; the band's width (the noise scale) the same up to its 16-bit code.
+      expect(a.expected, kpi).toEqual(b.expected);
+      for (let i = 0; i < b.expected.length; i++) {
+        const w = b.upper[i]! - b.expected[i]!;
+        expect(Math.abs(a.upper[i]! - a.expected[i]! - w), `${kpi} band ${i}`).toBeLessThanOrEqual(0.002 * Math.abs(w) + 1e-4);
+      }
+    }
+    // Saturday and Sunday both start from the weekend profile: the weekend after the restart is quiet.
+    const ts = feed(det, cells, T0 + 12 * DAY, T0 + 14 * DAY + 12 * HOUR, rng(9), { signaling: true });
+    expect(firings(ts)).toEqual([]);
   });
 
   it('a checkpoint from another baseline layout is refused, leaving a fresh stage', () => {
