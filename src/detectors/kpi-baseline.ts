@@ -223,16 +223,8 @@ export class KpiBaselines {
   }
 
   private seedWeekend(i: number): void {
-    const ub = i * this.uStride;
-    if (this.u[ub + U_FLAGS] & 1) return;
-    this.u[ub + U_FLAGS] |= 1;
-    const k = this.knots;
-    const pb = i * k * this.profiles;
-    for (let j = 0; j < k; j++) {
-      this.prof[pb + k + j] = this.prof[pb + j];
-      // Seeded knots must re-learn quickly: they count as seen about once.
-      this.kcnt[pb + k + j] = Math.min(this.kcnt[pb + j], COUNT_UNIT);
-    }
+    if (!this.seedOnce(i, 1)) return;
+    this.copyKnots(i, 0, 1);
     const b = this.buckets;
     const bb = i * b * 2;
     for (let j = 0; j < b; j++) {
@@ -243,14 +235,24 @@ export class KpiBaselines {
 
   /** The first Sunday starts from the weekend profile learnt so far (Saturday's). */
   private seedSunday(i: number): void {
-    const ub = i * this.uStride;
-    if (this.u[ub + U_FLAGS] & 2) return;
-    this.u[ub + U_FLAGS] |= 2;
+    if (this.seedOnce(i, 2)) this.copyKnots(i, 1, 2);
+  }
+
+  /** Sets seeded-flag `bit` of series `i`; false if it was already set. */
+  private seedOnce(i: number, bit: number): boolean {
+    const fi = i * this.uStride + U_FLAGS;
+    if (this.u[fi] & bit) return false;
+    this.u[fi] |= bit;
+    return true;
+  }
+
+  /** Copies level profile `from` into profile `to`; seeded knots count as seen about once, so they re-learn quickly. */
+  private copyKnots(i: number, from: number, to: number): void {
     const k = this.knots;
     const pb = i * k * this.profiles;
     for (let j = 0; j < k; j++) {
-      this.prof[pb + 2 * k + j] = this.prof[pb + k + j];
-      this.kcnt[pb + 2 * k + j] = Math.min(this.kcnt[pb + k + j], COUNT_UNIT);
+      this.prof[pb + to * k + j] = this.prof[pb + from * k + j];
+      this.kcnt[pb + to * k + j] = Math.min(this.kcnt[pb + from * k + j], COUNT_UNIT);
     }
   }
 
