@@ -26,15 +26,15 @@ export function isCoreSymptom(a: Pick<Anomaly, 'source' | 'signal' | 'hint'>): b
 }
 
 /**
- * The core fault is still on: some of its signaling evidence has not resolved (or, before any
- * signaling evidence arrived, a core element's alarm is active).
+ * The core fault has been on since `since`: some of its signaling evidence has not resolved, or
+ * resolved after `since` (or, before any signaling evidence arrived, a core element's alarm is active).
  */
-function failingNow(live: LiveIncident): boolean {
+function failingSince(live: LiveIncident, since: number): boolean {
   let signaling = false;
   for (const e of live.evidence.values()) {
     if (e.source !== 'signaling') continue;
     signaling = true;
-    if (e.resolvedAt === undefined) return true;
+    if (e.resolvedAt === undefined || e.resolvedAt >= since) return true;
   }
   if (signaling) return false;
   for (const a of live.active.values()) if (a.objectType === 'core') return true;
@@ -82,11 +82,13 @@ export class CoreGrouping {
     if (a.objectType === 'region') return a.hint === 'core' ? this.openFor(a.objectId, a.startedAt) : undefined;
     const region = a.cellId !== undefined ? book.topo.cell(a.cellId)?.region : undefined;
     if (region === undefined || !isCoreSymptom(a)) return undefined;
-    const live = this.openFor(region, a.startedAt);
-    // A probe or a setup rate failing somewhere in the region is the core's symptom only while the
-    // core fails: once its signaling has recovered, it is a problem of its own (and must not keep the
-    // core incident open, or hide a probe-only degradation inside it).
-    if (live && a.source !== 'signaling' && a.hint !== 'core' && !failingNow(live)) return undefined;
+    // A finding a slow block confirmed starts at the block's start, up to hours before the core
+    // incident opened; it fits the incident if it was confirmed while that was open.
+    const live = this.openFor(region, a.startedAt) ?? (a.firingAt !== undefined ? this.openFor(region, a.firingAt) : undefined);
+    // A probe or a setup rate failing somewhere in the region is the core's symptom only if it began
+    // while the core failed: one that begins after its signaling recovered is a problem of its own (and
+    // must not keep the core incident open, or hide a probe-only degradation inside it).
+    if (live && a.source !== 'signaling' && a.hint !== 'core' && !failingSince(live, a.startedAt)) return undefined;
     return live;
   }
 

@@ -208,6 +208,27 @@ describe('grouping along the topology', () => {
     expect(core.state).toBe(joins ? 'open' : 'resolved');
   });
 
+  it.each<{ name: string; startAt: number; joins: boolean }>([
+    { name: 'a setup-rate finding a slow block confirmed after the recovery, its block spanning the failure, is the core\'s symptom', startAt: -40, joins: true },
+    { name: 'a setup-rate finding that began after the recovery is a problem of its own', startAt: 70, joins: false },
+  ])('$name', ({ startAt, joins }) => {
+    const e = engine();
+    const failing = [...cellsOf('S1'), ...cellsOf('S4'), 'S7-1', 'S8-1'].map((cellId) =>
+      anomaly({ source: 'signaling', cellId, signal: 'attach', hint: 'core', severity: 'major', at: 1 }));
+    e.onTransitions(failing.map((a) => firing(a)), at(5));
+    e.advance(at(22));
+    // The core's signaling recovers at 60; at 80 a two-hour block confirms a setup-rate drop at S9-3
+    // (the block's start is its start, as the KPI detector reports it).
+    e.onTransitions(failing.map((a) => resolved(a, at(60))), at(60));
+    e.advance(at(70));
+    const setup = anomaly({ source: 'pm', cellId: 'S9-3', signal: 'erab_setup_success_rate', hint: 'degradation', severity: 'warning', at: startAt });
+    e.onTransitions([firing(setup, at(80))], at(80));
+    e.advance(at(92));
+    const core = [...e.live()].find((i) => i.rootCause.objectType === 'region')!;
+    expect(core.anomalies.some((a) => a.cellId === 'S9-3')).toBe(joins);
+    expect([...e.live()].some((i) => i.rootCause.objectId === 'S9-3')).toBe(!joins);
+  });
+
   it('a core failure seen first by probes across the region, then by signaling, is one incident', () => {
     const e = engine();
     // Probes fail at once (held a while for the region-wide picture); one waits past the hold.
