@@ -4,13 +4,14 @@
  * direction. It is the detector behind PM KPIs, signaling failure ratios and `nocwatch score-series`.
  *
  * Model, per series (all O(1) per sample, state in typed arrays indexed by series number):
- * - a daily profile, piecewise linear between `knotsPerDay` knots, one for weekdays and one for the
- *   weekend (seeded from the weekday profile the first time a weekend is seen);
+ * - a daily profile, piecewise linear between `knotsPerDay` knots, one for weekdays, one for Saturday
+ *   (seeded from the weekday profile the first time a weekend is seen) and one for Sunday (seeded
+ *   from Saturday's);
  * - an offset that follows slow level changes between profile updates;
  * - rates with attempts learn profile and offset `rateLearning` times as fast as other series: their
  *   noise is known, and a mild fault must not be learnt before the slow scales have judged it;
- * - a robust noise scale per time-of-day bucket (a quantile tracker: outliers move it by one small
- *   step whatever their size); for rates with attempts the binomial variance p(1-p)/n is added, so a
+ * - a robust noise scale per time-of-day bucket, weekdays and weekend apart (a quantile tracker:
+ *   outliers move it by one small step whatever their size; kept as a 16-bit log code); for rates with attempts the binomial variance p(1-p)/n is added, so a
  *   quiet night cell with 20 attempts is judged by the evidence 20 attempts carry;
  * - gating: a sample beyond `gateZ` σ teaches nothing (the baseline is not dragged by the anomalies it
  *   flags), except that a one-sided run lasting `levelShiftAfter` becomes the new level;
