@@ -164,18 +164,27 @@ function placeFit(place: ComplaintPlace, target: LinkTarget, excess: AreaExcess,
 }
 
 /**
+ * A category fit below this "hardly fits": the complaint describes another kind of problem (no signal
+ * at all against a core fault — a core failure leaves the radio up — or against congestion), and the
+ * area's excess does not lift it.
+ */
+const HARDLY_FITS = 0.45;
+
+/**
  * Scores one complaint against one incident: place × category × time, with the reason in words.
  * Where the area complains far above its usual rate, almost any complaint there is about the problem,
- * so the category matters less (its fit is lifted toward 1 by the excess share).
+ * so the category matters less (its fit is lifted toward 1 by the excess share) — unless the category
+ * hardly fits at all: a region complaining about a core failure makes a "no signal" complaint there no
+ * likelier to be about it (it is likelier a coverage problem of its own).
  */
 export function scoreLink(c: Complaint, place: ComplaintPlace, target: LinkTarget, excess: AreaExcess, cfg: LinkingConfig): LinkScore {
   const p = placeFit(place, target, excess, cfg);
   if (p.fit === 0) return { score: 0, reason: 'not near the incident' };
   const raw = cfg.categoryFit[c.category][target.category];
   const ex = isCore(target.rootType) ? excess.region : excess.district;
-  const cat = raw + (1 - raw) * 0.8 * ex;
+  const cat = raw < HARDLY_FITS ? raw : raw + (1 - raw) * 0.8 * ex;
   const time = timeFit(c.receivedAt, target, c.category, cfg);
   const score = Math.round(p.fit * cat * time.fit * 1000) / 1000;
-  const catPhrase = `${c.category} ${raw >= 0.75 ? 'fits' : raw >= 0.5 ? 'may fit' : 'hardly fits'} ${target.category === 'unknown' ? 'an unexplained problem' : `a ${target.category} problem`}`;
+  const catPhrase = `${c.category} ${raw >= 0.75 ? 'fits' : raw >= HARDLY_FITS ? 'may fit' : 'hardly fits'} ${target.category === 'unknown' ? 'an unexplained problem' : `a ${target.category} problem`}`;
   return { score, reason: `${p.phrase}; ${catPhrase}; ${time.phrase}` };
 }

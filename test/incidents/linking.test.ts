@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Complaint, Incident } from '../../src/model/index.js';
 import { MINUTE } from '../../src/model/index.js';
+import { scoreLink, type ComplaintPlace, type LinkTarget } from '../../src/incidents/complaint-linking.js';
+import { linkingConfigSchema } from '../../src/incidents/config.js';
 import { T0, anomaly, cellsOf, complaint, engine, firing, resolved, siteLatLon } from './fixtures.js';
 
 const at = (m: number) => T0 + m * MINUTE;
@@ -115,5 +117,32 @@ describe('linking complaints to incidents', () => {
     const linked = complaint({ at: 31, location: { cellId: 'S2-1' } });
     const link = e.onComplaint(linked, at(31));
     expect(e.complaintTriage(linked, link, at(31))).toEqual(byRoot('TR-1').triage);
+  });
+});
+
+describe('the area excess and categories that hardly fit', () => {
+  const cfg = linkingConfigSchema.parse({});
+  const core: LinkTarget = {
+    id: 'INC-core', rootType: 'core', rootId: 'MME-01', category: 'core', region: 'R1', openedAt: at(0), resolvedAt: null,
+    covers: () => true, districtShare: () => 1,
+  };
+  const place: ComplaintPlace = { how: 'district', cells: [], district: 'D1', region: 'R1', radiusKm: null };
+  const score = (category: Complaint['category'], region: number) =>
+    scoreLink(complaint({ id: 'c', at: 30, location: { district: 'D1' }, category }), place, core, { district: 0, region }, cfg).score;
+
+  it.each<{ category: Complaint['category']; links: boolean }>([
+    { category: 'no_data', links: true },
+    { category: 'call_failure', links: true },
+    { category: 'other', links: true },
+    // A core failure leaves the radio up: "no signal at all" is about coverage, however loudly the region complains.
+    { category: 'no_coverage', links: false },
+    { category: 'weak_signal', links: false },
+  ])('a region complaining far above its usual rate about a core failure: $category links: $links', ({ category, links }) => {
+    expect(score(category, 1) >= cfg.minScore).toBe(links);
+    // The excess lifts the category fit only of categories that fit at least somewhat (the place fit,
+    // 0.9 here, rises with it for all).
+    const raw = cfg.categoryFit[category].core;
+    if (links) expect(score(category, 1)).toBeCloseTo(0.9 * (raw + (1 - raw) * 0.8), 3);
+    else expect(score(category, 1)).toBeCloseTo(0.9 * raw, 3);
   });
 });
