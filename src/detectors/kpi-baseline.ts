@@ -57,11 +57,9 @@ const SCALES = (() => {
   return t;
 })();
 const decodeScale = (code: number): number => SCALES[code];
-const encodeScale = (v: number): number => {
-  if (!(v > 0)) return 0;
-  const c = Math.round(Math.log(v) * SCALE_RES) + SCALE_ZERO;
-  return c < 1 ? 1 : c > 65535 ? 65535 : c;
-};
+/** A learnt scale's code stays within 1..65535 (0 means "not learnt"). */
+const clampCode = (c: number): number => (c < 1 ? 1 : c > 65535 ? 65535 : c);
+const encodeScale = (v: number): number => (v > 0 ? clampCode(Math.round(Math.log(v) * SCALE_RES) + SCALE_ZERO) : 0);
 
 /** Which way a series gets worse. */
 export const enum BadDirection {
@@ -227,7 +225,7 @@ export class KpiBaselines {
     if (!this.seedOnce(i, 1)) return;
     this.copyKnots(i, 0, 1);
     const b = this.buckets;
-    const bb = i * b * 2;
+    const bb = i * b * this.bprofiles;
     for (let j = 0; j < b; j++) {
       this.kscale[bb + b + j] = this.kscale[bb + j];
       this.bcnt[bb + b + j] = Math.min(this.bcnt[bb + j], 4);
@@ -484,8 +482,7 @@ export class KpiBaselines {
       else {
         // The multiplicative step, in code units (at least one, so the smallest step still moves).
         const step = Math.max(1, Math.round(Math.max(cfg.scaleEta, 1 / Math.sqrt(bc + 4)) * 0.5 * SCALE_RES));
-        const next = ae * ae > bs * bs + 0.455 * vBin ? code + step : code - step;
-        this.kscale[bslot] = next < 1 ? 1 : next > 65535 ? 65535 : next;
+        this.kscale[bslot] = clampCode(ae * ae > bs * bs + 0.455 * vBin ? code + step : code - step);
       }
       if (bc < 255) this.bcnt[bslot] = bc + 1;
     }
@@ -552,17 +549,20 @@ export class KpiBaselines {
     const targets = [this.prof, this.kcnt, this.kscale, this.bcnt, this.f, this.u, this.d];
     if (arrays.length !== targets.length) throw new Error('baseline checkpoint has the wrong number of arrays');
     const k = this.knots;
-    const oldProfiles = legacy && this.profiles === 3 ? 2 : this.profiles;
+    const sundayAdded = legacy && this.profiles === 3;
     targets.forEach((target, j) => {
       const src = arrays[j];
+      // Legacy level profiles (values, counts) had two profiles; legacy scales were 4-byte floats.
+      const reprofile = sundayAdded && (j === 0 || j === 1);
+      const recode = legacy && j === 2;
       let need = (target.length / this.capacity) * count * target.BYTES_PER_ELEMENT;
-      if (legacy && (j === 0 || j === 1)) need = (need / this.profiles) * oldProfiles;
-      if (legacy && j === 2) need *= 2;
+      if (reprofile) need = (need / 3) * 2;
+      if (recode) need *= 2;
       if (src.byteLength !== need) throw new Error(`baseline checkpoint array ${j} has ${src.byteLength} bytes, expected ${need}`);
-      if (legacy && j === 2) {
+      if (recode) {
         const old = new Float32Array(src.slice().buffer);
         for (let x = 0; x < old.length; x++) this.kscale[x] = encodeScale(old[x]);
-      } else if (legacy && (j === 0 || j === 1) && oldProfiles !== this.profiles) {
+      } else if (reprofile) {
         const old = j === 0 ? new Float32Array(src.slice().buffer) : new Uint8Array(src.slice().buffer);
         const dst = target as Float32Array | Uint8Array;
         for (let i = 0; i < count; i++) {
@@ -572,7 +572,7 @@ export class KpiBaselines {
         }
       } else new Uint8Array(target.buffer, target.byteOffset, src.byteLength).set(src);
     });
-    if (legacy && this.profiles === 3) for (let i = 0; i < count; i++) if (this.u[i * this.uStride + U_FLAGS] & 1) this.u[i * this.uStride + U_FLAGS] |= 2;
+    if (sundayAdded) for (let i = 0; i < count; i++) if (this.u[i * this.uStride + U_FLAGS] & 1) this.u[i * this.uStride + U_FLAGS] |= 2;
     this.count = count;
   }
 }
