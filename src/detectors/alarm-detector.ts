@@ -15,7 +15,7 @@
  * periods in full service (availability ≥ `inServiceAvailability`) starts resolving as if cleared;
  * the alarm stays in the active set (the cells still count as alarmed) until its clear or `staleAfter`.
  */
-import type { AlarmEvent } from '../model/index.js';
+import type { AlarmEvent, Anomaly } from '../model/index.js';
 import type { Topology } from '../inventory/topology.js';
 import type { AnomalyTracker } from './anomaly-tracker.js';
 import type { DetectorsConfig } from './config.js';
@@ -266,6 +266,29 @@ export class AlarmDetector {
     for (const [key, cond] of this.conditions) {
       if (cond.ids.length === 0 && !this.tracker.has(key) && (cond.clears.at(-1) ?? -Infinity) < watermark - this.cfg.flapWindow) this.conditions.delete(key);
     }
+  }
+
+  /**
+   * After a restart, an alarm anomaly the incidents know but the checkpoint did not (raised after it):
+   * its condition comes back active under a stand-in alarm id, so the clear that ends it — matched
+   * X.733-style on object, cause and problem — is not an orphan. Returns false for what is not an
+   * alarm condition (a storm) or is already known.
+   */
+  adopt(a: Anomaly, key: string): boolean {
+    const objectType = a.objectType as AlarmEvent['objectType'];
+    const ev = { objectType, objectId: a.objectId, probableCause: a.signal, severity: a.severity };
+    if (key !== this.conditionKey(ev) || (this.conditions.get(key)?.ids.length ?? 0) > 0) return false;
+    const alarmId = `restored|${key}`;
+    this.active.set(alarmId, { alarmId, key, raisedAt: a.startedAt, severity: a.severity });
+    const cond = this.conditions.get(key);
+    if (cond) {
+      cond.ids.push(alarmId);
+      cond.ev = { ...cond.ev, severity: a.severity };
+    } else {
+      this.conditions.set(key, { key, ids: [alarmId], clears: [], raises: 1, firstRaisedAt: a.startedAt, ev });
+    }
+    for (const c of this.cellsOf(objectType, a.objectId)) this.alarmedCells.set(c, (this.alarmedCells.get(c) ?? 0) + 1);
+    return true;
   }
 
   toJSON(): unknown {

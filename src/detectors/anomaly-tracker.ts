@@ -130,6 +130,56 @@ export class AnomalyTracker {
     if (l) this.resolve(l, t);
   }
 
+  /**
+   * After a restart: brings this state (restored from a checkpoint, which may be minutes older than
+   * the stored incidents) in line with what the incident stage knows, which is newer.
+   * - An anomaly live here that an incident already records as resolved ended after the checkpoint:
+   *   it is dropped without a transition (it would otherwise resolve a second time, or reopen).
+   * - An anomaly an incident holds active that this state never saw began after the checkpoint: it is
+   *   adopted, replacing whatever this state holds for its key. `adopt` says how: a number is a grace
+   *   — the anomaly comes back *resolving* with that hold, the detector's next bad evidence for the key
+   *   makes it fire again (the same anomaly, so the incident goes on), and without any it resolves and
+   *   the incident can resolve too instead of waiting for ever on evidence nobody will clear; `null`
+   *   means the detector took its condition back too (an alarm, which its clear will end): it comes
+   *   back *firing*.
+   * Emits nothing itself. Returns how many anomalies were dropped and adopted.
+   */
+  reconcile(
+    known: { active: readonly Anomaly[]; resolvedIds: ReadonlySet<string> },
+    at: number, adopt: (a: Anomaly, key: string) => number | null, cellsOf: (a: Anomaly) => readonly string[],
+  ): { dropped: number; adopted: number } {
+    let dropped = 0;
+    let adopted = 0;
+    for (const l of [...this.live.values()]) {
+      if (!known.resolvedIds.has(l.anomaly.id)) continue;
+      this.discard(l);
+      dropped++;
+    }
+    for (const a of known.active) {
+      const cut = a.id.lastIndexOf('@');
+      if (cut <= 0) continue;
+      const key = a.id.slice(0, cut);
+      const current = this.live.get(key);
+      if (current?.anomaly.id === a.id) continue;
+      if (current) this.discard(current);
+      const grace = adopt(a, key);
+      const state = grace === null ? 'firing' : 'resolving';
+      const l: Live = { key, anomaly: { ...a, state, updatedAt: at }, cells: cellsOf(a), holdMs: grace ?? undefined, since: at };
+      this.live.set(key, l);
+      if (grace !== null) this.timed.add(key);
+      this.index(l, true);
+      adopted++;
+    }
+    return { dropped, adopted };
+  }
+
+  /** Forgets a live anomaly without a transition (see `reconcile`). */
+  private discard(l: Live): void {
+    this.live.delete(l.key);
+    this.timed.delete(l.key);
+    if (l.anomaly.state !== 'pending') this.index(l, false);
+  }
+
   /** Time-driven transitions: resolving → resolved after the hold, stale pending → resolved. */
   advance(watermark: number): void {
     for (const key of this.timed) {

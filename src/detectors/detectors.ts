@@ -116,6 +116,26 @@ export class Detectors implements DetectorStage {
     return this.tracker.takeTransitions();
   }
 
+  /**
+   * After a restart, lines the anomaly state (from the last checkpoint) up with the restored
+   * incidents' evidence, which is newer: see `AnomalyTracker.reconcile`. Adopted anomalies get the
+   * resolve hold to be confirmed by fresh evidence — except alarms, which the alarm detector takes
+   * back as active until their clear (or a resync, or the cell's measurements contradicting them).
+   */
+  reconcile(known: { active: readonly Anomaly[]; resolvedIds: ReadonlySet<string> }, at: number): { dropped: number; adopted: number } {
+    const grace = this.cfg.stateMachine.resolveAfter;
+    return this.tracker.reconcile(known, at, (a, key) => (a.source === 'alarm' && this.alarms.adopt(a, key) ? null : grace), (a) => this.cellsOf(a));
+  }
+
+  /** The cells an anomaly covers: its cell, else every cell of its site or transport node. */
+  private cellsOf(a: Anomaly): readonly string[] {
+    if (a.cellId !== undefined) return [a.cellId];
+    const topo = this.topology;
+    if (a.objectType === 'site') return topo.site(a.objectId)?.cellIds ?? [];
+    if (a.objectType === 'transport') return (topo.transport(a.objectId)?.siteIds ?? []).flatMap((s) => topo.site(s)?.cellIds ?? []);
+    return [];
+  }
+
   active(): Iterable<Anomaly> {
     return this.tracker.active();
   }

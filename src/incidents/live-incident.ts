@@ -63,17 +63,6 @@ export function toIncidentAnomaly(a: Anomaly): IncidentAnomaly {
   return e;
 }
 
-/** Rebuilds an active anomaly from its stored evidence (after a restart). */
-export function fromIncidentAnomaly(e: IncidentAnomaly, at: number): Anomaly {
-  const a: Anomaly = {
-    id: e.id, source: e.source, objectType: e.objectType, objectId: e.objectId, signal: e.signal,
-    hint: e.hint ?? 'unknown', severity: e.severity ?? 'major', score: e.score, state: 'firing',
-    startedAt: e.startedAt, firingAt: e.startedAt, updatedAt: at, evidence: {},
-  };
-  if (e.cellId !== undefined) a.cellId = e.cellId;
-  return a;
-}
-
 export function newIncidentDoc(id: string, root: RootRef, region: string, openedAt: number, now: number): Incident {
   return {
     id, state: 'open', severity: 'minor', openedAt, detectedAt: now, resolvedAt: null,

@@ -1,5 +1,5 @@
 /** An incident: one real problem, with its root cause, its cells, its complaints and its triage. */
-import type { ObjectType, RootCauseCategory, Severity, AnomalySource } from './anomaly.js';
+import type { Anomaly, ObjectType, RootCauseCategory, Severity, AnomalySource } from './anomaly.js';
 import type { CustomerClass } from './records.js';
 
 export const INCIDENT_STATES = ['open', 'resolved'] as const;
@@ -92,4 +92,15 @@ export interface ComplaintLink {
   /** 0..1. */
   confidence: number;
   reason: string;
+}
+
+/** Rebuilds an active anomaly from its stored evidence (after a restart). */
+export function fromIncidentAnomaly(e: IncidentAnomaly, at: number): Anomaly {
+  const a: Anomaly = {
+    id: e.id, source: e.source, objectType: e.objectType, objectId: e.objectId, signal: e.signal,
+    hint: e.hint ?? 'unknown', severity: e.severity ?? 'major', score: e.score, state: 'firing',
+    startedAt: e.startedAt, firingAt: e.startedAt, updatedAt: at, evidence: {},
+  };
+  if (e.cellId !== undefined) a.cellId = e.cellId;
+  return a;
 }

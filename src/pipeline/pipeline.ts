@@ -14,7 +14,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from '../telemetry/logger.js';
 import type { Metrics } from '../telemetry/metrics.js';
 import type { Store } from '../store/store.js';
-import { feedOf, type AnomalyTransition, type Complaint, type ComplaintLink, type Feed, type NetworkEvent } from '../model/index.js';
+import { feedOf, fromIncidentAnomaly, type Anomaly, type AnomalyTransition, type Complaint, type ComplaintLink, type Feed, type NetworkEvent } from '../model/index.js';
 import type { PipelineConfig } from './config.js';
 import type {
   BatchOutcome, BatchPersister, DetectorStage, IncidentChange, IncidentStage, PipelineListener, TicketChange, TicketEventInput,
@@ -112,7 +112,7 @@ export class Pipeline {
    * Restores state after a restart: watermark, detector checkpoint, live incidents. Call once,
    * before the first enqueue. Returns what was restored, for the start-up log.
    */
-  restore(incidentReopenWindowMs = 24 * 3600_000): { watermark: number | null; checkpointBytes: number; incidents: number } {
+  restore(incidentReopenWindowMs = 24 * 3600_000): { watermark: number | null; checkpointBytes: number; incidents: number; dropped: number; adopted: number } {
     const { store, detectors, incidents } = this.deps;
     const wm = store.meta.get(WATERMARK_KEY);
     if (wm !== undefined) {
@@ -139,7 +139,30 @@ export class Pipeline {
       incidents.restore(list);
       live = list.length;
     }
-    return { watermark: this._watermark, checkpointBytes, incidents: live };
+    let reconciled = { dropped: 0, adopted: 0 };
+    if (detectors?.reconcile && incidents) reconciled = this.reconcile(detectors.reconcile.bind(detectors), incidents);
+    return { watermark: this._watermark, checkpointBytes, incidents: live, ...reconciled };
+  }
+
+  /**
+   * The detector checkpoint is up to a checkpoint interval older than the stored incidents: anomalies
+   * that fired or resolved in between are known to the incidents only. The detector stage takes them
+   * over, so such an incident neither waits for ever on evidence nobody clears nor reopens on a
+   * resolution it already recorded.
+   */
+  private reconcile(reconcile: NonNullable<DetectorStage['reconcile']>, incidents: IncidentStage): { dropped: number; adopted: number } {
+    const active: Anomaly[] = [];
+    const resolvedIds = new Set<string>();
+    let at = this._watermark ?? -Infinity;
+    for (const inc of incidents.live()) {
+      at = Math.max(at, inc.updatedAt);
+      for (const e of inc.anomalies) {
+        if (e.resolvedAt !== undefined) resolvedIds.add(e.id);
+        else active.push(fromIncidentAnomaly(e, inc.updatedAt));
+      }
+    }
+    if (active.length === 0 && resolvedIds.size === 0) return { dropped: 0, adopted: 0 };
+    return reconcile({ active, resolvedIds }, at);
   }
 
   /** Starts periodic checkpoints (wall time). */

@@ -39,6 +39,12 @@ export interface DetectorStage {
    */
   checkpointParts?(): Uint8Array[];
   restore(data: Uint8Array): void;
+  /**
+   * After `restore` and the incidents' restore: the anomalies the stored incidents hold active, and
+   * the ids they record as resolved — newer than the checkpoint. The stage adopts the first and drops
+   * the second (see `Detectors.reconcile`).
+   */
+  reconcile?(known: { active: readonly Anomaly[]; resolvedIds: ReadonlySet<string> }, at: number): { dropped: number; adopted: number };
 }
 
 export type CellStatus = 'normal' | 'anomalous' | 'outage';

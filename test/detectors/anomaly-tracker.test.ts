@@ -78,3 +78,62 @@ describe('anomaly state machine', () => {
     expect(tr.anomaliesAt('C1').map((a) => a.state)).toEqual(['resolved']);
   });
 });
+
+describe('reconcile after a restart (the checkpoint is older than the stored incidents)', () => {
+  const cfg = { resolveAfter: 30 * MIN, pendingTimeout: 60 * MIN, keepResolved: 10 };
+  /** An anomaly as a newer process fired it and an incident stored it. */
+  const stored = (key: string, startedAt: number) => {
+    const tr = new AnomalyTracker(cfg);
+    tr.bad(key, startedAt, startedAt, true, finding);
+    return { ...tr.get(key)!, state: 'firing' as const };
+  };
+  const log = (tr: AnomalyTracker) => tr.takeTransitions().map((t) => `${t.anomaly.id} ${t.from}>${t.to}@${t.at / MIN}`);
+
+  it('adopts an anomaly it never saw as resolving: without fresh evidence it resolves after the grace', () => {
+    const tr = new AnomalyTracker(cfg);
+    const a = stored('k', 100 * MIN);
+    expect(tr.reconcile({ active: [a], resolvedIds: new Set() }, 120 * MIN, () => 30 * MIN, () => ['C1'])).toEqual({ dropped: 0, adopted: 1 });
+    expect(log(tr)).toEqual([]);
+    expect(tr.cellStatus('C1')).toBe('anomalous');
+    tr.advance(149 * MIN);
+    expect(log(tr)).toEqual([]);
+    tr.advance(150 * MIN);
+    expect(log(tr)).toEqual([`k@${100 * MIN} resolving>resolved@150`]);
+    expect(tr.cellStatus('C1')).toBe('normal');
+  });
+
+  it('fresh bad evidence for the key fires the adopted anomaly again: the same id, so its incident goes on', () => {
+    const tr = new AnomalyTracker(cfg);
+    const a = stored('k', 100 * MIN);
+    tr.reconcile({ active: [a], resolvedIds: new Set() }, 120 * MIN, () => 30 * MIN, () => ['C1']);
+    tr.bad('k', 135 * MIN, 120 * MIN, false, finding);
+    tr.advance(200 * MIN);
+    expect(log(tr)).toEqual([`k@${100 * MIN} resolving>firing@135`]);
+    expect(tr.get('k')?.state).toBe('firing');
+  });
+
+  it('an anomaly adopted as firing (null grace) waits for its clear', () => {
+    const tr = new AnomalyTracker(cfg);
+    tr.reconcile({ active: [stored('k', 100 * MIN)], resolvedIds: new Set() }, 120 * MIN, () => null, () => ['C1']);
+    tr.advance(500 * MIN);
+    expect(log(tr)).toEqual([]);
+    tr.clear('k', 510 * MIN);
+    tr.advance(540 * MIN);
+    expect(log(tr)).toEqual([`k@${100 * MIN} firing>resolving@510`, `k@${100 * MIN} resolving>resolved@540`]);
+  });
+
+  it('drops, without a transition, what the incidents already record as resolved; replaces an older anomaly of the key', () => {
+    const tr = new AnomalyTracker(cfg);
+    tr.bad('gone', 10 * MIN, 10 * MIN, true, finding);
+    tr.bad('k', 20 * MIN, 20 * MIN, true, { ...finding, cellId: 'C2', objectId: 'C2' });
+    tr.bad('kept', 30 * MIN, 30 * MIN, true, finding);
+    const older = tr.get('k')!.id;
+    log(tr);
+    const newer = stored('k', 90 * MIN);
+    const r = tr.reconcile({ active: [newer, { ...tr.get('kept')! }], resolvedIds: new Set([tr.get('gone')!.id, older]) }, 120 * MIN, () => 30 * MIN, () => ['C1']);
+    expect(r).toEqual({ dropped: 2, adopted: 1 });
+    expect(log(tr)).toEqual([]);
+    expect([...tr.active()].map((x) => `${x.id} ${x.state}`).sort()).toEqual([`k@${90 * MIN} resolving`, `kept@${30 * MIN} firing`]);
+    expect(tr.cellStatus('C2')).toBe('normal');
+  });
+});

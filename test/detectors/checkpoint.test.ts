@@ -35,6 +35,54 @@ describe('checkpoint and restore', () => {
     expect(firings(b).filter((x) => x.anomaly.cellId !== 'C-1-2-3')).toEqual([]);
   });
 
+  describe('a checkpoint older than the stored incidents (killed between two checkpoints)', () => {
+    const day9 = T0 + 9 * DAY;
+    // The alarm ends on its clear only (not on the cell's PM showing it in service).
+    const cfg = () => detectorsConfig({ alarms: { contradictAfterPeriods: 0 } });
+    /** Runs to 09:00, checkpoints, then a fault and an alarm begin: what the incidents stored by 10:00. */
+    function killedAfterCheckpoint(faultUntil: number) {
+      const faults: Fault[] = [{ cellId: 'C-1-2-3', from: day9 + 9 * HOUR, to: faultUntil, apply: (k) => { k.rrcFail = 0.06; } }];
+      const det = new Detectors(cfg(), inv);
+      feed(det, CELLS, T0, day9 + 9 * HOUR, rng(1), { faults });
+      det.takeTransitions();
+      const checkpoint = det.checkpoint();
+      const after = feed(det, CELLS, day9 + 9 * HOUR, day9 + 9.5 * HOUR, rng(2), { faults });
+      det.observe({ kind: 'alarm', t: day9 + 9.5 * HOUR, alarmId: 'A7', objectType: 'cell', objectId: 'C-0-1-1', severity: 'major', probableCause: 'cell_unavailable' });
+      after.push(...feed(det, CELLS, day9 + 9.5 * HOUR, day9 + 10 * HOUR, rng(3), { faults }));
+      const fired = firings(after).map((t) => t.anomaly);
+      const restored = new Detectors(cfg(), inv);
+      restored.restore(checkpoint);
+      return { faults, fired, restored };
+    }
+
+    it('adopts what fired after it: a fault that ended resolves after the grace, an alarm on its clear', () => {
+      const { faults, fired, restored } = killedAfterCheckpoint(day9 + 10 * HOUR);
+      expect(fired.map((a) => `${a.source} ${a.signal} ${a.objectId}`).sort()).toEqual(['alarm cell_unavailable C-0-1-1', 'pm rrc_setup_success_rate C-1-2-3']);
+      expect(restored.reconcile({ active: fired, resolvedIds: new Set() }, day9 + 10 * HOUR)).toEqual({ dropped: 0, adopted: 2 });
+      expect(['C-1-2-3', 'C-0-1-1'].map((c) => restored.cellStatus(c))).toEqual(['anomalous', 'outage']);
+      const ts = feed(restored, CELLS, day9 + 10 * HOUR, day9 + 11 * HOUR, rng(4), { faults });
+      restored.observe({ kind: 'alarm', t: day9 + 11 * HOUR, alarmId: 'A7', objectType: 'cell', objectId: 'C-0-1-1', severity: 'cleared', probableCause: 'cell_unavailable' });
+      ts.push(...feed(restored, CELLS, day9 + 11 * HOUR, day9 + 13 * HOUR, rng(5), { faults }));
+      const kpi = fired.find((a) => a.source === 'pm')!;
+      const alarm = fired.find((a) => a.source === 'alarm')!;
+      expect(ts.filter((t) => t.anomaly.id === kpi.id).map((t) => t.to)).toEqual(['resolved']);
+      expect(ts.filter((t) => t.anomaly.id === alarm.id).map((t) => t.to)).toEqual(['resolving', 'resolved']);
+      expect(ts.find((t) => t.anomaly.id === alarm.id)!.at).toBe(day9 + 11 * HOUR);
+      // No burst, nothing new: the restored stage fires nothing of its own.
+      expect(firings(ts)).toEqual([]);
+      expect(['C-1-2-3', 'C-0-1-1'].map((c) => restored.cellStatus(c))).toEqual(['normal', 'normal']);
+    });
+
+    it('a fault still there fires the adopted anomaly again, under the same id; what already resolved is dropped', () => {
+      const { faults, fired, restored } = killedAfterCheckpoint(day9 + 12 * HOUR);
+      const kpi = fired.find((a) => a.source === 'pm')!;
+      restored.reconcile({ active: [kpi], resolvedIds: new Set([fired.find((a) => a.source === 'alarm')!.id]) }, day9 + 10 * HOUR);
+      const ts = feed(restored, CELLS, day9 + 10 * HOUR, day9 + 11 * HOUR, rng(4), { faults });
+      expect(ts.filter((t) => t.anomaly.cellId === 'C-1-2-3').map((t) => `${t.anomaly.id === kpi.id ? 'same' : 'new'} ${t.from}>${t.to}`)).toEqual(['same resolving>firing']);
+      expect(firings(ts)).toEqual([]);
+    });
+  });
+
   it('restarting after a gap (the daemon was down for two hours) fires nothing new', () => {
     const det = new Detectors(detectorsConfig(), inv);
     feed(det, CELLS, T0, T0 + 5 * DAY, rng(3), { signaling: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnomalyTransition, Complaint, ComplaintLink, Incident, NetworkEvent, PmEvent } from '../../src/model/index.js';
+import type { Anomaly, AnomalyTransition, Complaint, ComplaintLink, Incident, NetworkEvent, PmEvent } from '../../src/model/index.js';
 import { pipelineConfigSchema } from '../../src/pipeline/config.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { BatchOutcome, CellDetail, CellStatus, DetectorStage, IncidentChange, IncidentStage } from '../../src/pipeline/stages.js';
@@ -32,6 +32,10 @@ class RecordingDetectors implements DetectorStage {
   cellDetail(): CellDetail { return { status: 'normal', kpis: {}, anomalies: [] }; }
   checkpoint() { return this.state; }
   restore(d: Uint8Array) { this.state = d; this.calls.push(`restore:${[...d]}`); }
+  reconcile(known: { active: readonly Anomaly[]; resolvedIds: ReadonlySet<string> }, at: number) {
+    this.calls.push(`reconcile:active=${known.active.map((a) => `${a.id}/${a.state}`).join(',')};resolved=${[...known.resolvedIds].join(',')}@${at / MIN}`);
+    return { dropped: known.resolvedIds.size, adopted: known.active.length };
+  }
 }
 
 class LinkingIncidents implements IncidentStage {
@@ -53,7 +57,7 @@ class LinkingIncidents implements IncidentStage {
     this.changes = [];
     return c;
   }
-  live() { return []; }
+  live() { return this.restored; }
   restore(list: readonly Incident[]) { this.restored = [...list]; }
 }
 
@@ -206,12 +210,18 @@ describe('pipeline', () => {
     await first.pipeline.whenIdle();
     first.detectors.state = new Uint8Array([1, 2, 3]);
     await first.pipeline.stop(1000);
-    store.incidents.upsert({ ...first.outcomes[0]!.incidentChanges[0]!.incident });
+    // The incident is newer than the checkpoint: one anomaly fired and one resolved after it.
+    const ev = { source: 'pm', objectType: 'cell', objectId: 'A', cellId: 'A', signal: 'availability', score: 5, startedAt: 290 * MIN } as const;
+    store.incidents.upsert({
+      ...first.outcomes[0]!.incidentChanges[0]!.incident, updatedAt: 310 * MIN,
+      anomalies: [{ ...ev, id: 'pm|A|availability@1' }, { ...ev, id: 'pm|A|prb@2', resolvedAt: 305 * MIN }],
+    });
 
     const second = make(store);
     const restored = second.pipeline.restore();
-    expect(restored).toEqual({ watermark: 300 * MIN, checkpointBytes: 3, incidents: 1 });
-    expect(second.detectors.calls).toEqual(['restore:1,2,3']);
+    expect(restored).toEqual({ watermark: 300 * MIN, checkpointBytes: 3, incidents: 1, dropped: 1, adopted: 1 });
+    // The detector stage takes over what the incidents know beyond its checkpoint, as of their time.
+    expect(second.detectors.calls).toEqual(['restore:1,2,3', 'reconcile:active=pm|A|availability@1/firing;resolved=pm|A|prb@2@310']);
     expect(second.pipeline.watermark).toBe(300 * MIN);
     expect(second.incidents.restored).toHaveLength(1);
   });
