@@ -120,6 +120,16 @@ export class IncidentBook {
     this.dirty.add(live);
   }
 
+  /** Detaches an active anomaly from its incident, leaving the recorded evidence as it is. */
+  release(anomalyId: string): void {
+    const live = this.get(this.anomalyOwner.get(anomalyId));
+    this.anomalyOwner.delete(anomalyId);
+    const a = live?.active.get(anomalyId);
+    if (!live || !a) return;
+    live.active.delete(anomalyId);
+    this.active.remove(a);
+  }
+
   /** Moves the incident's root (up the topology, or from a complaint cluster to network evidence). */
   promote(live: LiveIncident, root: RootRef): void {
     if (rootKey(live.doc.rootCause) === rootKey(root)) return;

@@ -5,6 +5,7 @@
  * duplicating it. Pure logic on event time; the pipeline persists the changes it reports.
  */
 import { MINUTE, HOUR } from '../model/index.js';
+import { fromIncidentAnomaly } from '../model/index.js';
 import type { Anomaly, AnomalyTransition, AreaClass, Complaint, ComplaintLink, Incident, Severity, Triage } from '../model/index.js';
 import type { Topology } from '../inventory/topology.js';
 import type { IncidentChange, IncidentStage } from '../pipeline/stages.js';
@@ -16,7 +17,7 @@ import { ComplaintDesk } from './complaint-desk.js';
 import type { IncidentsConfig } from './config.js';
 import { Grouper } from './grouper.js';
 import { IncidentBook } from './incident-book.js';
-import { fromIncidentAnomaly, newLive, quietSince, type LiveIncident } from './live-incident.js';
+import { newLive, quietSince, type LiveIncident } from './live-incident.js';
 
 export interface IncidentEngineOptions {
   config: IncidentsConfig;
@@ -74,7 +75,15 @@ export class IncidentEngine implements IncidentStage {
     for (const t of transitions) {
       if (t.to === 'pending') continue;
       const a = normalise(t.anomaly, t.to);
-      const owner = book.get(book.anomalyOwner.get(a.id));
+      let owner = book.get(book.anomalyOwner.get(a.id));
+      if (owner && owner.doc.state === 'resolved' && t.to !== 'resolved') {
+        // Evidence still active in a resolved incident (an alarm nobody cleared while the measurements
+        // recovered): its clearing is no news, and its firing again is placed like a new anomaly — it
+        // joins the incident open there now, or reopens its own within the reopen window.
+        if (t.to === 'resolving') continue;
+        book.release(a.id);
+        owner = undefined;
+      }
       if (owner) {
         if (t.to === 'resolved') book.resolveAnomaly(a.id, t.at);
         else book.attach(owner, a);
