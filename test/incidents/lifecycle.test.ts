@@ -116,6 +116,36 @@ describe('resolve with hysteresis, reopen instead of duplicating', () => {
     expect(e.takeChanges().map((c) => [c.type, c.incident.anomalies[0]!.score])).toEqual([['updated', 12]]);
   });
 
+  it('an alarm left active in a resolved incident neither reopens it when it clears nor when it fires again beside a newer incident', () => {
+    const e = engine({ lifecycle: { resolveHoldMinutes: 10, reopenWindowMinutes: 60 } });
+    const pm = anomaly({ cellId: 'S7-1', at: 0 });
+    const alarm = anomaly({ cellId: 'S7-1', at: 1, source: 'alarm', signal: 'cell_unavailable' });
+    e.onTransitions([firing(pm), firing(alarm)], at(1));
+    // The measurements recover; the alarm's clear never came: the incident resolves all the same.
+    e.onTransitions([resolved(pm, at(30))], at(30));
+    e.advance(at(45));
+    const first = e.takeChanges().at(-1)!.incident;
+    expect(first.state).toBe('resolved');
+    // Hours later the cell fails again, beyond the reopen window: a new incident.
+    const again = anomaly({ cellId: 'S7-1', at: 300, signal: 'rrc_setup_success_rate', hint: 'degradation', severity: 'major' });
+    e.onTransitions([firing(again)], at(300));
+    const second = e.takeChanges()[0]!.incident;
+    expect(second.id).not.toBe(first.id);
+    // The old alarm clears: no news for the resolved incident.
+    e.onTransitions([{ from: 'firing', to: 'resolving', at: at(310), anomaly: { ...alarm, state: 'resolving' } }], at(310));
+    expect(e.takeChanges()).toEqual([]);
+    // It is raised again while the new incident is open: it is evidence of that one.
+    e.onTransitions([{ from: 'resolving', to: 'firing', at: at(320), anomaly: { ...alarm, state: 'firing' } }], at(320));
+    const changes = e.takeChanges();
+    expect(changes.map((c) => [c.type, c.incident.id])).toEqual([['updated', second.id]]);
+    expect(changes[0]!.incident.anomalies.map((x) => x.id)).toContain(alarm.id);
+    expect(e.get(first.id)?.state).toBe('resolved');
+    // Its final clear resolves it under the new incident.
+    e.onTransitions([resolved(alarm, at(350)), resolved(again, at(350))], at(350));
+    e.advance(at(365));
+    expect(e.takeChanges().map((c) => [c.type, c.incident.id])).toEqual([['updated', second.id], ['resolved', second.id]]);
+  });
+
   it('forgets resolved incidents once they can no longer reopen or take complaints', () => {
     const e = engine({ lifecycle: { resolveHoldMinutes: 10, reopenWindowMinutes: 60 } });
     const a = anomaly({ cellId: 'S7-1' });
