@@ -17,6 +17,17 @@ import { UnlinkedComplaints } from './unlinked-complaints.js';
 /** A complaint cluster stops learning cells beyond this: a real cluster is a handful of cells, not a district. */
 const CLUSTER_MAX_CELLS = 6;
 
+/**
+ * How long placed complaints count toward the share of a district's complaints incidents explain
+ * (half-life), and how many recent ones that share needs before it is trusted: a trickle of a few
+ * complaints an hour apart still shows whether they are explained.
+ */
+const EXPLAINED_HALF_LIFE_MS = 3 * HOUR;
+const EXPLAINED_MIN_PLACED = 1;
+
+/** Placed on cells (named cell or point) in a known district. */
+const isPlaced = (p: ComplaintPlace): boolean => p.district !== null && (p.how === 'cell' || p.how === 'point');
+
 interface Candidate {
   live: LiveIncident;
   score: number;
@@ -25,6 +36,8 @@ interface Candidate {
 
 export class ComplaintDesk {
   private readonly rates: ComplaintRate;
+  /** Placed complaints per district (`p:district`), and those linked, per incident (`e:district|incident`). */
+  private readonly placed: ComplaintRate;
   private readonly unlinked: UnlinkedComplaints;
   /** The place of the complaint handled last, for its triage right after. */
   private last: { id: string; place: ComplaintPlace } | null = null;
@@ -41,6 +54,7 @@ export class ComplaintDesk {
       warmupMs: l.rateWarmupHours * HOUR,
     });
     this.unlinked = new UnlinkedComplaints(l.retroLinkMinutes * MINUTE, l.maxUnlinkedKept);
+    this.placed = new ComplaintRate({ recentHalfLifeMs: EXPLAINED_HALF_LIFE_MS, baselineHalfLifeMs: EXPLAINED_HALF_LIFE_MS, warmupMs: 0 });
   }
 
   /** Complaints kept aside, unlinked, waiting for an incident. */
@@ -61,6 +75,9 @@ export class ComplaintDesk {
     const repeat = this.history.customerComplaintsBefore(c.customer.id, c.receivedAt) > 0;
     this.history.noteComplaint(c.customer.id, place.cells.slice(0, 1).map((p) => p.cellId), c.receivedAt);
     const best = this.best(c, place, this.candidates(place));
+    // Placed complaints (named cell or point) per district, and those an incident explains: how much
+    // of a district's excess the incidents there account for.
+    if (isPlaced(place)) this.placed.note(`p:${place.district}`, c.receivedAt);
     if (!best) {
       this.unlinked.add({ complaint: c, place });
       return null;
@@ -78,7 +95,7 @@ export class ComplaintDesk {
     const districts = [...live.districtCells.keys()];
     if (live.doc.rootCause.objectType === 'district') districts.push(live.doc.rootCause.objectId);
     for (const u of this.unlinked.near(live.cellSet, districts)) {
-      const s = scoreLink(u.complaint, u.place, this.target(live), this.excess(u.complaint, u.place), this.book.cfg.linking);
+      const s = scoreLink(u.complaint, u.place, this.target(live), this.excess(u.complaint, u.place, live), this.book.cfg.linking);
       if (s.score < this.book.cfg.linking.minScore) continue;
       this.unlinked.remove(u.complaint.complaintId);
       const repeat = this.history.customerComplaintsBefore(u.complaint.customer.id, u.complaint.receivedAt) > 0;
@@ -88,6 +105,7 @@ export class ComplaintDesk {
   }
 
   private attach(live: LiveIncident, c: Complaint, place: ComplaintPlace, repeat: boolean, link: ComplaintLink): void {
+    if (isPlaced(place)) this.placed.note(`e:${place.district}|${live.doc.id}`, c.receivedAt);
     addComplainant(live, c.customer.class, repeat);
     this.book.link(live, link);
     // A complaint cluster known only by its district learns where its complaints come from, so the
@@ -147,10 +165,9 @@ export class ComplaintDesk {
   }
 
   private best(c: Complaint, place: ComplaintPlace, cands: Set<LiveIncident>): Candidate | null {
-    const excess = this.excess(c, place);
     let best: Candidate | null = null;
     for (const live of cands) {
-      const s = scoreLink(c, place, this.target(live), excess, this.book.cfg.linking);
+      const s = scoreLink(c, place, this.target(live), this.excess(c, place, live), this.book.cfg.linking);
       if (s.score < this.book.cfg.linking.minScore) continue;
       // Ties go to the open incident, then to the one that began most recently before the complaint
       // (a fresh problem explains a fresh complaint better than an old one nearby).
@@ -163,10 +180,15 @@ export class ComplaintDesk {
     return best;
   }
 
-  private excess(c: Complaint, place: ComplaintPlace): AreaExcess {
+  /** The area's excess as it bears on one incident (`explained` is that incident's share). */
+  private excess(c: Complaint, place: ComplaintPlace, live: LiveIncident): AreaExcess {
+    const d = place.district;
+    const t = c.receivedAt;
+    const placed = d !== null ? this.placed.recent(`p:${d}`, t) : 0;
     return {
-      district: place.district !== null ? this.rates.excessShare(`d:${place.district}`, c.receivedAt) : 0,
-      region: place.region !== null ? this.rates.excessShare(`r:${place.region}`, c.receivedAt) : 0,
+      district: d !== null ? this.rates.excessShare(`d:${d}`, t) : 0,
+      region: place.region !== null ? this.rates.excessShare(`r:${place.region}`, t) : 0,
+      explained: placed >= EXPLAINED_MIN_PLACED ? Math.min(1, this.placed.recent(`e:${d}|${live.doc.id}`, t) / placed) : 1,
     };
   }
 

@@ -120,9 +120,16 @@ export function timeFit(t: number, target: Pick<LinkTarget, 'openedAt' | 'resolv
 export interface AreaExcess {
   district: number;
   region: number;
+  /**
+   * 0..1: the share of the district's recent placed complaints (named cell or point) that the incident
+   * scored explains. Low when the district complains about something else (a core failure across the
+   * region, a coverage hole nobody has found yet): then its excess is no evidence for the incident that
+   * happens to be there.
+   */
+  explained: number;
 }
 
-export const NO_EXCESS: AreaExcess = { district: 0, region: 0 };
+export const NO_EXCESS: AreaExcess = { district: 0, region: 0, explained: 1 };
 
 const isCore = (t: ObjectType): boolean => t === 'core' || t === 'region';
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
@@ -153,8 +160,9 @@ function placeFit(place: ComplaintPlace, target: LinkTarget, excess: AreaExcess,
     const share = target.districtShare(place.district);
     if (share > 0) {
       const byShare = 0.25 + 0.5 * Math.min(1, share / cfg.districtShareFull);
-      const fit = Math.max(byShare, 0.9 * excess.district);
-      const why = byShare >= 0.9 * excess.district
+      const byExcess = 0.9 * excess.district * excess.explained;
+      const fit = Math.max(byShare, byExcess);
+      const why = byShare >= byExcess
         ? `the incident covers ${pct(share)} of ${place.district}`
         : `${place.district} complains ${pct(excess.district)} above its usual rate`;
       if (fit > best.fit) best = { fit, phrase: `in ${place.district}; ${why}` };
@@ -181,7 +189,7 @@ export function scoreLink(c: Complaint, place: ComplaintPlace, target: LinkTarge
   const p = placeFit(place, target, excess, cfg);
   if (p.fit === 0) return { score: 0, reason: 'not near the incident' };
   const raw = cfg.categoryFit[c.category][target.category];
-  const ex = isCore(target.rootType) ? excess.region : excess.district;
+  const ex = isCore(target.rootType) ? excess.region : excess.district * (target.rootType === 'district' ? 1 : excess.explained);
   const cat = raw < HARDLY_FITS ? raw : raw + (1 - raw) * 0.8 * ex;
   const time = timeFit(c.receivedAt, target, c.category, cfg);
   const score = Math.round(p.fit * cat * time.fit * 1000) / 1000;

@@ -59,6 +59,12 @@ export class ComplaintRate {
     return Math.max(0, Math.min(1, 1 - baselineRate / recentRate));
   }
 
+  /** The recent (fast-decaying) count in `key` at `t`: 0 for a key never seen. */
+  recent(key: string, t: number): number {
+    const c = this.byKey.get(key);
+    return c ? c.recent * Math.exp(-Math.max(0, t - c.at) / this.recentTau) : 0;
+  }
+
   private decay(c: DecayedCount, t: number): void {
     const dt = t - c.at;
     if (dt <= 0) return;

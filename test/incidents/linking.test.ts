@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Complaint, Incident } from '../../src/model/index.js';
+import type { Complaint, ComplaintLink, Incident } from '../../src/model/index.js';
 import { MINUTE } from '../../src/model/index.js';
 import { scoreLink, type ComplaintPlace, type LinkTarget } from '../../src/incidents/complaint-linking.js';
 import { linkingConfigSchema } from '../../src/incidents/config.js';
@@ -128,7 +128,7 @@ describe('the area excess and categories that hardly fit', () => {
   };
   const place: ComplaintPlace = { how: 'district', cells: [], district: 'D1', region: 'R1', radiusKm: null };
   const score = (category: Complaint['category'], region: number) =>
-    scoreLink(complaint({ id: 'c', at: 30, location: { district: 'D1' }, category }), place, core, { district: 0, region }, cfg).score;
+    scoreLink(complaint({ id: 'c', at: 30, location: { district: 'D1' }, category }), place, core, { district: 0, region, explained: 1 }, cfg).score;
 
   it.each<{ category: Complaint['category']; links: boolean }>([
     { category: 'no_data', links: true },
@@ -144,5 +144,44 @@ describe('the area excess and categories that hardly fit', () => {
     const raw = cfg.categoryFit[category].core;
     if (links) expect(score(category, 1)).toBeCloseTo(0.9 * (raw + (1 - raw) * 0.8), 3);
     else expect(score(category, 1)).toBeCloseTo(0.9 * raw, 3);
+  });
+});
+
+describe('a district complaining about what no incident explains', () => {
+  const cfg = linkingConfigSchema.parse({});
+  // One cell of a forty-cell district is down.
+  const cell: LinkTarget = {
+    id: 'INC-cell', rootType: 'cell', rootId: 'S1-1', category: 'interference', region: 'R1', openedAt: at(0), resolvedAt: null,
+    covers: (c) => c === 'S1-1', districtShare: () => 1 / 40,
+  };
+  const place: ComplaintPlace = { how: 'district', cells: [], district: 'D1', region: 'R1', radiusKm: null };
+  const score = (explained: number) =>
+    scoreLink(complaint({ id: 'c', at: 30, location: { district: 'D1' }, category: 'no_coverage' }), place, cell, { district: 0.8, region: 0, explained }, cfg).score;
+
+  it('a district-only complaint links to the one-cell incident when the incidents explain the district\'s excess', () => {
+    expect(score(1)).toBeGreaterThanOrEqual(cfg.minScore);
+  });
+
+  it('…and stays unlinked when the district\'s placed complaints are mostly unexplained (another problem there)', () => {
+    expect(score(0.3)).toBeLessThan(cfg.minScore);
+  });
+});
+
+describe('the district excess lifts an incident only as far as it explains the district\'s complaints', () => {
+  /** Interference on S7-1 (one cell of D2's ten); a burst of placed complaints at `burstAt`; then one naming only D2. */
+  function districtOnlyAfterBurst(burstAt: string): ComplaintLink | null {
+    const e = engine({ linking: { rateWarmupHours: 0 } });
+    e.onComplaint(complaint({ at: -600, location: { cellId: 'S9-3' }, category: 'other' }), at(-600));
+    e.onTransitions([firing(anomaly({ cellId: 'S7-1', signal: 'erab_drop_rate', hint: 'interference', severity: 'major', at: 0 }))], at(0));
+    for (let m = 1; m <= 8; m++) e.onComplaint(complaint({ at: m * 3, location: { cellId: burstAt }, category: 'call_drop' }), at(m * 3));
+    return e.onComplaint(complaint({ at: 30, location: { district: 'D2' }, category: 'no_coverage' }), at(30));
+  }
+
+  it('the burst is at the incident\'s cell: a complaint naming only the district links to it', () => {
+    expect(districtOnlyAfterBurst('S7-1')?.reason).toMatch(/D2 complains \d+% above its usual rate/);
+  });
+
+  it('the burst is elsewhere in the district, where no incident explains it: the complaint stays unlinked', () => {
+    expect(districtOnlyAfterBurst('S8-2')).toBeNull();
   });
 });
