@@ -41,6 +41,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     truth: { type: 'string' },
     incidents: { type: 'string' },
+    complaints: { type: 'string' },
   },
 });
 
@@ -98,6 +99,7 @@ const inject: typeof fetch = async (url) => {
 const reader = new ApiReader({ target: 'http://in-process', fetch: inject });
 const data = await reader.readAll();
 if (values.incidents) writeFileSync(values.incidents, JSON.stringify(await reader.list('/api/v1/incidents?state=all'), null, 1));
+if (values.complaints) writeFileSync(values.complaints, JSON.stringify(await reader.list('/api/v1/complaints'), null, 1));
 const score = scoreRun(truth, data.incidents, data.complaints, data.tickets, DEFAULT_SCORE_OPTIONS);
 const cellDays = network.cells.length * days;
 const summary = {
