@@ -80,6 +80,15 @@ export const groupingConfigSchema = z.strictObject({
    * incidents first.
    */
   signalingHoldMinutes: minutes.default(10),
+  /**
+   * A lone weak KPI finding — warning level, one KPI of one cell, nothing else active there — waits
+   * this long for anything to corroborate it (another finding on the cell, a complaint cluster, an
+   * alarm) before it opens an incident of its own; one that ends sooner leaves none (the cell still
+   * shows anomalous on the map). 0 (the default) opens at once: the wait removes most spurious
+   * incidents of a fault-free week but also delays a subtle fault whose first sign is such a finding
+   * (README: the figures).
+   */
+  weakHoldMinutes: minutes.default(0),
   /** Evidence kept per incident; beyond it the oldest resolved anomalies are dropped (counts stay). */
   maxAnomaliesPerIncident: positiveInt.default(5000),
 });

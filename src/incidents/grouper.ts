@@ -41,7 +41,11 @@ export class Grouper {
     for (const a of fresh) this.book.active.add(a);
     this.escalate(fresh);
     for (const a of fresh) this.placeOne(a, true);
-    // The batch may have completed the picture held anomalies were waiting for.
+    this.joinHeld();
+  }
+
+  /** Held anomalies that an incident now covers join it: the picture they waited for is there. */
+  private joinHeld(): void {
     for (const [id, a] of this.held) {
       const live = this.covering(a);
       if (live) {
@@ -53,12 +57,25 @@ export class Grouper {
 
   /** Held anomalies whose wait is over open incidents of their own. */
   release(now: number): void {
-    const hold = this.book.cfg.grouping.signalingHoldMinutes * MINUTE;
+    const g = this.book.cfg.grouping;
     for (const [id, a] of this.held) {
+      const hold = (this.isLoneWeak(a, false) ? g.weakHoldMinutes : g.signalingHoldMinutes) * MINUTE;
       if (now - (a.firingAt ?? a.startedAt) < hold) continue;
       this.held.delete(id);
       this.placeOne(a, false);
     }
+    this.joinHeld();
+  }
+
+  /**
+   * A warning-level KPI finding with nothing else active on its cell (`alone`: other than itself):
+   * one series wandering, which may well be noise; it waits for corroboration.
+   */
+  private isLoneWeak(a: Anomaly, checkAlone = true): boolean {
+    if (a.source !== 'pm' || a.severity !== 'warning' || a.cellId === undefined) return false;
+    if (!checkAlone) return true;
+    for (const other of this.book.active.atCell(a.cellId)) if (other.id !== a.id) return false;
+    return true;
   }
 
   /** A held anomaly resolved before it was placed: it leaves no incident. Returns whether it was held. */
@@ -76,6 +93,10 @@ export class Grouper {
     // A failing procedure or probe may be one cell's problem or the first sign of a region-wide core
     // failure: it waits a little for the region-wide picture before opening an incident of its own.
     if (mayHold && (a.source === 'signaling' || a.source === 'dialtest') && this.book.cfg.grouping.signalingHoldMinutes > 0) {
+      this.held.set(a.id, a);
+      return;
+    }
+    if (mayHold && this.book.cfg.grouping.weakHoldMinutes > 0 && this.isLoneWeak(a)) {
       this.held.set(a.id, a);
       return;
     }

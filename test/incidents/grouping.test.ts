@@ -277,6 +277,52 @@ describe('grouping along the topology', () => {
     expect(e.takeChanges().map((c) => [c.type, c.incident.rootCause.objectId])).toEqual([['opened', 'S7-1']]);
   });
 
+  describe('a lone warning-level KPI finding waits for corroboration', () => {
+    const weak = (p: Partial<Anomaly> & { at?: number } = {}) =>
+      anomaly({ cellId: 'S7-1', signal: 'dl_user_throughput_mbps', hint: 'degradation', severity: 'warning', ...p });
+
+    it('one that ends within the hold leaves no incident', () => {
+      const e = engine({ grouping: { weakHoldMinutes: 180 } });
+      const a = weak();
+      e.onTransitions([firing(a, at(15))], at(15));
+      e.advance(at(100));
+      expect(e.takeChanges()).toEqual([]);
+      e.onTransitions([resolved(a, at(120))], at(120));
+      e.advance(at(400));
+      expect(e.takeChanges()).toEqual([]);
+      expect(e.sizes.heldAnomalies).toBe(0);
+    });
+
+    it('one that lasts opens its incident when the hold is over, from when it began', () => {
+      const e = engine({ grouping: { weakHoldMinutes: 180 } });
+      e.onTransitions([firing(weak(), at(15))], at(15));
+      e.advance(at(194));
+      expect(e.takeChanges()).toEqual([]);
+      e.advance(at(196));
+      const [c] = e.takeChanges();
+      expect([c!.type, c!.incident.rootCause.objectId, c!.incident.openedAt]).toEqual(['opened', 'S7-1', at(0)]);
+    });
+
+    it('a second finding on the cell corroborates it: one incident with both, at once', () => {
+      const e = engine({ grouping: { weakHoldMinutes: 180 } });
+      const first = weak();
+      e.onTransitions([firing(first, at(15))], at(15));
+      e.onTransitions([firing(weak({ signal: 'erab_drop_rate', at: 30 }), at(45))], at(45));
+      const changes = e.takeChanges();
+      expect(changes.map((c) => c.type)).toEqual(['opened']);
+      expect(changes[0]!.incident.anomalies.map((x) => x.signal).sort()).toEqual(['dl_user_throughput_mbps', 'erab_drop_rate']);
+    });
+
+    it('a minor finding, or one beside other evidence, opens at once; weakHoldMinutes 0 turns the wait off', () => {
+      const minor = engine({ grouping: { weakHoldMinutes: 180 } });
+      minor.onTransitions([firing(weak({ severity: 'minor' }), at(15))], at(15));
+      expect(minor.takeChanges().map((c) => c.type)).toEqual(['opened']);
+      const off = engine({ grouping: { weakHoldMinutes: 0 } });
+      off.onTransitions([firing(weak(), at(15))], at(15));
+      expect(off.takeChanges().map((c) => c.type)).toEqual(['opened']);
+    });
+  });
+
   it('most sectors of a site congested are one site problem; congestion beside an outage is not', () => {
     const e = engine();
     e.onTransitions(cellsOf('S4').map((cellId) => firing(anomaly({ cellId, signal: 'prb_dl_utilization', hint: 'congestion', severity: 'major' }))), at(5));
