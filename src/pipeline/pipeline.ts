@@ -112,7 +112,9 @@ export class Pipeline {
    * Restores state after a restart: watermark, detector checkpoint, live incidents. Call once,
    * before the first enqueue. Returns what was restored, for the start-up log.
    */
-  restore(incidentReopenWindowMs = 24 * 3600_000): { watermark: number | null; checkpointBytes: number; incidents: number; dropped: number; adopted: number } {
+  restore(incidentReopenWindowMs = 24 * 3600_000): {
+    watermark: number | null; checkpointBytes: number; incidents: number; dropped: number; adopted: number; replayed: number;
+  } {
     const { store, detectors, incidents } = this.deps;
     const wm = store.meta.get(WATERMARK_KEY);
     if (wm !== undefined) {
@@ -139,8 +141,7 @@ export class Pipeline {
       incidents.restore(list);
       live = list.length;
     }
-    let reconciled = { dropped: 0, adopted: 0 };
-    if (detectors?.reconcile && incidents) reconciled = this.reconcile(detectors.reconcile.bind(detectors), incidents);
+    const reconciled = detectors && incidents ? this.reconcile(detectors, incidents) : { dropped: 0, adopted: 0, replayed: 0 };
     return { watermark: this._watermark, checkpointBytes, incidents: live, ...reconciled };
   }
 
@@ -148,12 +149,16 @@ export class Pipeline {
    * The detector checkpoint is up to a checkpoint interval older than the stored incidents: anomalies
    * that fired or resolved in between are known to the incidents only. The detector stage takes them
    * over, so such an incident neither waits for ever on evidence nobody clears nor reopens on a
-   * resolution it already recorded.
+   * resolution it already recorded. The other way round, anomalies the detectors hold firing that no
+   * incident knows were held in the incident stage's memory (a signaling failure waiting for the
+   * region-wide picture) when the process died: they are handed over again, or they would never open
+   * an incident. (Not alarms: an active alarm no incident knows is one left behind by an incident
+   * long resolved and forgotten.)
    */
-  private reconcile(reconcile: NonNullable<DetectorStage['reconcile']>, incidents: IncidentStage): { dropped: number; adopted: number } {
+  private reconcile(detectors: DetectorStage, incidents: IncidentStage): { dropped: number; adopted: number; replayed: number } {
     const active: Anomaly[] = [];
     const resolvedIds = new Set<string>();
-    let at = this._watermark ?? -Infinity;
+    let at = this._watermark ?? 0;
     for (const inc of incidents.live()) {
       at = Math.max(at, inc.updatedAt);
       for (const e of inc.anomalies) {
@@ -161,8 +166,15 @@ export class Pipeline {
         else active.push(fromIncidentAnomaly(e, inc.updatedAt));
       }
     }
-    if (active.length === 0 && resolvedIds.size === 0) return { dropped: 0, adopted: 0 };
-    return reconcile({ active, resolvedIds }, at);
+    const known = new Set([...resolvedIds, ...active.map((a) => a.id)]);
+    const { dropped, adopted } = detectors.reconcile && known.size > 0 ? detectors.reconcile({ active, resolvedIds }, at) : { dropped: 0, adopted: 0 };
+    const replay: AnomalyTransition[] = [];
+    for (const a of detectors.active()) {
+      if (a.state === 'pending' || a.state === 'resolved' || a.source === 'alarm' || known.has(a.id)) continue;
+      replay.push({ from: a.state, to: a.state, at, anomaly: { ...a, evidence: { ...a.evidence } } });
+    }
+    if (replay.length > 0) incidents.onTransitions(replay, at);
+    return { dropped, adopted, replayed: replay.length };
   }
 
   /** Starts periodic checkpoints (wall time). */

@@ -27,7 +27,8 @@ class RecordingDetectors implements DetectorStage {
     this.pendingTransitions = [];
     return t;
   }
-  active() { return []; }
+  activeList: Anomaly[] = [];
+  active() { return this.activeList; }
   cellStatus(): CellStatus { return 'normal'; }
   cellDetail(): CellDetail { return { status: 'normal', kpis: {}, anomalies: [] }; }
   checkpoint() { return this.state; }
@@ -40,11 +41,13 @@ class RecordingDetectors implements DetectorStage {
 
 class LinkingIncidents implements IncidentStage {
   seen: number[] = [];
+  received: AnomalyTransition[] = [];
   restored: Incident[] = [];
   private changes: IncidentChange[] = [];
   onTransitions(ts: readonly AnomalyTransition[], now: number) {
     for (const t of ts) {
       this.seen.push(now);
+      this.received.push(t);
       this.changes.push({ type: 'opened', incident: { id: `INC-${t.anomaly.id}`, state: 'open', severity: 'major', openedAt: t.at, detectedAt: now, resolvedAt: null, rootCause: { objectType: 'cell', objectId: 'A', category: 'outage' }, cells: ['A'], region: 'R', anomalies: [], complaintIds: [], ticketId: null, triage: { class: 'routine', score: 1, reasons: [] }, confidence: 1, feeds: ['pm'], reopenCount: 0, version: 1, updatedAt: now } });
     }
   }
@@ -219,11 +222,30 @@ describe('pipeline', () => {
 
     const second = make(store);
     const restored = second.pipeline.restore();
-    expect(restored).toEqual({ watermark: 300 * MIN, checkpointBytes: 3, incidents: 1, dropped: 1, adopted: 1 });
+    expect(restored).toEqual({ watermark: 300 * MIN, checkpointBytes: 3, incidents: 1, dropped: 1, adopted: 1, replayed: 0 });
     // The detector stage takes over what the incidents know beyond its checkpoint, as of their time.
     expect(second.detectors.calls).toEqual(['restore:1,2,3', 'reconcile:active=pm|A|availability@1/firing;resolved=pm|A|prb@2@310']);
     expect(second.pipeline.watermark).toBe(300 * MIN);
     expect(second.incidents.restored).toHaveLength(1);
+  });
+
+  it('hands the incident stage again what the detectors hold firing that no stored incident knows (held when the process died)', async () => {
+    const store = createMemoryStore();
+    const first = make(store);
+    first.pipeline.enqueue([pm(300 * MIN)]);
+    await first.pipeline.whenIdle();
+    first.detectors.state = new Uint8Array([1]);
+    await first.pipeline.stop(1000);
+    const second = make(store);
+    const a = (id: string, state: Anomaly['state'], source: Anomaly['source'] = 'signaling'): Anomaly => ({
+      id, source, objectType: 'cell', objectId: 'A', cellId: 'A', signal: 'attach', hint: 'degradation', severity: 'major', score: 5,
+      state, startedAt: 280 * MIN, firingAt: 285 * MIN, updatedAt: 295 * MIN, evidence: {},
+    });
+    // Held signaling failures (firing, resolving) come back; a pending one, and an alarm no incident knows, do not.
+    second.detectors.activeList = [a('held', 'firing'), a('wobbling', 'resolving'), a('young', 'pending'), a('old-alarm', 'firing', 'alarm')];
+    const restored = second.pipeline.restore();
+    expect(restored.replayed).toBe(2);
+    expect(second.incidents.received.map((t) => `${t.anomaly.id} ${t.to}@${t.at / MIN}`)).toEqual(['held firing@300', 'wobbling resolving@300']);
   });
 
   it('pauses batches while the checkpoint is written from the live state, then catches up', async () => {
