@@ -27,7 +27,10 @@ export function kpiCatalogue(cfg: DetectorsConfig): Map<string, KpiInfo> {
   return m;
 }
 
-/** PRB utilisation at or above this (%) makes a throughput drop read as congestion. */
+/**
+ * PRB utilisation at or above this (%) makes a throughput drop, or RRC setups failing (admission
+ * control turning users away from a full cell), read as congestion.
+ */
 export const CONGESTED_PRB = 85;
 
 /**
@@ -41,6 +44,7 @@ export function kpiHint(kpi: string, prb: number, alarmed: boolean): RootCauseCa
     case 'prb_dl_utilization':
       return 'congestion';
     case 'dl_user_throughput_mbps':
+    case 'rrc_setup_success_rate':
       return prb >= CONGESTED_PRB ? 'congestion' : 'degradation';
     case 'erab_drop_rate':
     case 'volte_call_drop_rate':
