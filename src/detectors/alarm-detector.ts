@@ -271,13 +271,15 @@ export class AlarmDetector {
   /**
    * After a restart, an alarm anomaly the incidents know but the checkpoint did not (raised after it):
    * its condition comes back active under a stand-in alarm id, so the clear that ends it — matched
-   * X.733-style on object, cause and problem — is not an orphan. Returns false for what is not an
-   * alarm condition (a storm) or is already known.
+   * X.733-style on object, cause and problem — is not an orphan. A condition the checkpoint already
+   * holds active stays as it is (its alarms' clears end it). Returns whether the condition is active
+   * now; false for what is not an alarm condition (a storm).
    */
   adopt(a: Anomaly, key: string): boolean {
     const objectType = a.objectType as AlarmEvent['objectType'];
     const ev = { objectType, objectId: a.objectId, probableCause: a.signal, severity: a.severity };
-    if (key !== this.conditionKey(ev) || (this.conditions.get(key)?.ids.length ?? 0) > 0) return false;
+    if (key !== this.conditionKey(ev)) return false;
+    if ((this.conditions.get(key)?.ids.length ?? 0) > 0) return true;
     const alarmId = `restored|${key}`;
     this.active.set(alarmId, { alarmId, key, raisedAt: a.startedAt, severity: a.severity });
     const cond = this.conditions.get(key);

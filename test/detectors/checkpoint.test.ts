@@ -73,6 +73,32 @@ describe('checkpoint and restore', () => {
       expect(['C-1-2-3', 'C-0-1-1'].map((c) => restored.cellStatus(c))).toEqual(['normal', 'normal']);
     });
 
+    it('an alarm raised again after the checkpoint, while the checkpoint still holds the old raise, stays firing until its clear', () => {
+      const det = new Detectors(cfg(), inv);
+      feed(det, CELLS, T0, day9 + 9 * HOUR, rng(1));
+      const alarm = (t: number, alarmId: string, severity: 'major' | 'cleared') =>
+        ({ kind: 'alarm', t, alarmId, objectType: 'cell', objectId: 'C-0-1-1', severity, probableCause: 'cell_unavailable' }) as const;
+      det.observe(alarm(day9 + 9 * HOUR, 'A1', 'major'));
+      det.advance(day9 + 9 * HOUR);
+      const first = firings(det.takeTransitions())[0]!.anomaly;
+      const checkpoint = det.checkpoint();
+      det.observe(alarm(day9 + 9.25 * HOUR, 'A1', 'cleared'));
+      det.advance(day9 + 10 * HOUR);
+      det.observe(alarm(day9 + 10 * HOUR, 'A2', 'major'));
+      det.advance(day9 + 10 * HOUR);
+      const second = firings(det.takeTransitions())[0]!.anomaly;
+      expect(second.id).not.toBe(first.id);
+
+      const restored = new Detectors(cfg(), inv);
+      restored.restore(checkpoint);
+      expect(restored.reconcile({ active: [second], resolvedIds: new Set([first.id]) }, day9 + 10 * HOUR)).toEqual({ dropped: 1, adopted: 1 });
+      const ts = feed(restored, CELLS, day9 + 10 * HOUR, day9 + 12 * HOUR, rng(4));
+      expect(ts.filter((t) => t.anomaly.cellId === 'C-0-1-1')).toEqual([]);
+      restored.observe(alarm(day9 + 12 * HOUR, 'A2', 'cleared'));
+      ts.push(...feed(restored, CELLS, day9 + 12 * HOUR, day9 + 13 * HOUR, rng(5)));
+      expect(ts.filter((t) => t.anomaly.cellId === 'C-0-1-1').map((t) => `${t.anomaly.id === second.id} ${t.to}`)).toEqual(['true resolving', 'true resolved']);
+    });
+
     it('a fault still there fires the adopted anomaly again, under the same id; what already resolved is dropped', () => {
       const { faults, fired, restored } = killedAfterCheckpoint(day9 + 12 * HOUR);
       const kpi = fired.find((a) => a.source === 'pm')!;
