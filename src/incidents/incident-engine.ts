@@ -4,8 +4,7 @@
  * confidence and triage current, resolves with hysteresis and reopens the same problem rather than
  * duplicating it. Pure logic on event time; the pipeline persists the changes it reports.
  */
-import { MINUTE, HOUR } from '../model/index.js';
-import { fromIncidentAnomaly } from '../model/index.js';
+import { MINUTE, HOUR, fromIncidentAnomaly } from '../model/index.js';
 import type { Anomaly, AnomalyTransition, AreaClass, Complaint, ComplaintLink, Incident, Severity, Triage } from '../model/index.js';
 import type { Topology } from '../inventory/topology.js';
 import type { IncidentChange, IncidentStage } from '../pipeline/stages.js';
