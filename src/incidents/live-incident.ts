@@ -138,25 +138,40 @@ export function resolveEvidence(live: LiveIncident, anomalyId: string, at: numbe
 /** Evidence the network measures (as opposed to what it reports: alarms; or what customers say). */
 const MEASURED = new Set(['pm', 'signaling', 'dialtest', 'missing_data']);
 
+/** What measures a core network itself: its procedures and the probes through it. */
+const CORE_MEASURED = new Set(['signaling', 'dialtest']);
+
 /**
  * Event time since which nothing holds the incident open, or null while something does. An active
  * anomaly holds it — except an alarm raised before the incident's measurements all recovered: clears
  * get lost, and when PM, signaling, dial tests and data arrival say the service is back, an alarm
  * nobody cleared does not prove the fault persists (an incident known only from alarms still waits
- * for their clear).
+ * for their clear). A core incident's measurements are its procedures and probes: once they have
+ * recovered, a cell's setup-rate finding that began before (a slow block still covering the failure,
+ * which clears a block later) holds it no longer than an alarm would.
  */
 export function quietSince(live: LiveIncident): number | null {
   if (live.active.size === 0) return live.quietSince;
-  let measured = false;
-  let recoveredAt = -Infinity;
+  // One pass over the evidence, for both readings: [measured, unresolved, recovered at].
+  const all = { seen: false, open: false, at: -Infinity };
+  const own = { seen: false, open: false, at: -Infinity };
+  const note = (acc: typeof all, e: IncidentAnomaly) => {
+    acc.seen = true;
+    if (e.resolvedAt === undefined) acc.open = true;
+    else acc.at = Math.max(acc.at, e.resolvedAt);
+  };
   for (const e of live.evidence.values()) {
-    if (!MEASURED.has(e.source)) continue;
-    if (e.resolvedAt === undefined) return null;
-    measured = true;
-    recoveredAt = Math.max(recoveredAt, e.resolvedAt);
+    if (MEASURED.has(e.source)) note(all, e);
+    if (CORE_MEASURED.has(e.source)) note(own, e);
   }
-  if (!measured) return null;
-  for (const a of live.active.values()) if (a.source !== 'alarm' || a.startedAt > recoveredAt) return null;
+  const core = isCoreRoot(live.doc.rootCause.objectType) && own.seen;
+  const m = core ? own : all;
+  if (!m.seen || m.open) return null;
+  const recoveredAt = m.at;
+  for (const a of live.active.values()) {
+    const secondary = a.source === 'alarm' || (core && a.source === 'pm');
+    if (!secondary || a.startedAt > recoveredAt) return null;
+  }
   return recoveredAt;
 }
 

@@ -146,6 +146,27 @@ describe('resolve with hysteresis, reopen instead of duplicating', () => {
     expect(e.takeChanges().map((c) => [c.type, c.incident.id])).toEqual([['updated', second.id], ['resolved', second.id]]);
   });
 
+  it('a core incident resolves when its procedures recover, though a cell\'s setup-rate finding from before still lingers', () => {
+    const e = engine({ lifecycle: { resolveHoldMinutes: 15 } });
+    const failing = [...cellsOf('S1'), ...cellsOf('S4'), 'S7-1', 'S8-1'].map((cellId) =>
+      anomaly({ source: 'signaling', cellId, signal: 'attach', hint: 'core', severity: 'major', at: 1 }));
+    e.onTransitions(failing.map((a) => firing(a)), at(5));
+    e.advance(at(22));
+    // A slow block's setup-rate finding on one cell, part of the core incident, clears a block later.
+    const setup = anomaly({ source: 'pm', cellId: 'S9-3', signal: 'erab_setup_success_rate', hint: 'degradation', severity: 'warning', at: 0 });
+    e.onTransitions([firing(setup, at(30))], at(30));
+    e.onTransitions(failing.map((a) => resolved(a, at(60))), at(60));
+    e.advance(at(80));
+    const core = [...e.live()].find((i) => i.rootCause.objectType === 'region')!;
+    expect(core.anomalies.some((a) => a.id === setup.id)).toBe(true);
+    expect([core.state, core.resolvedAt]).toEqual(['resolved', at(60)]);
+    // Its clearing later is no news; the incident stays resolved.
+    e.takeChanges();
+    e.onTransitions([resolved(setup, at(150))], at(150));
+    e.advance(at(170));
+    expect(e.get(core.id)?.state).toBe('resolved');
+  });
+
   it('forgets resolved incidents once they can no longer reopen or take complaints', () => {
     const e = engine({ lifecycle: { resolveHoldMinutes: 10, reopenWindowMinutes: 60 } });
     const a = anomaly({ cellId: 'S7-1' });
