@@ -315,14 +315,20 @@ export class Grouper {
     return cluster && complaintsOnly(cluster) ? cluster : undefined;
   }
 
-  /** A resolved incident of the same problem at the same place, within the reopen window. */
+  /**
+   * A resolved incident at the same place that this anomaly belongs to: the same problem within the
+   * reopen window, or evidence that began while the incident was open and is placed only now (found
+   * late, held, or handed over again after a restart) — part of that incident's story, not a new one.
+   */
   private reopenable(a: Anomaly): LiveIncident | undefined {
     const { book } = this;
     const ids = a.cellId !== undefined ? book.index.atCell(a.cellId) : [book.index.rootedAt(this.naturalRoot(a))].filter((x) => x !== undefined);
     let best: LiveIncident | undefined;
     for (const id of ids) {
       const live = book.lives.get(id)!;
-      if (!book.reopenable(live) || !sameProblem(live, a)) continue;
+      const d = live.doc;
+      const late = d.state === 'resolved' && d.resolvedAt !== null && a.startedAt >= d.openedAt && a.startedAt < d.resolvedAt;
+      if (!late && (!book.reopenable(live) || !sameProblem(live, a))) continue;
       // A core incident covers the cells its symptoms showed on; one cell failing there later is not
       // the core failing again (that is for the region-wide check, or the core element's alarm).
       if (isCoreRoot(live.doc.rootCause.objectType) && a.cellId !== undefined) continue;

@@ -167,6 +167,29 @@ describe('resolve with hysteresis, reopen instead of duplicating', () => {
     expect(e.get(core.id)?.state).toBe('resolved');
   });
 
+  it('evidence that began while a resolved incident was open, placed only later, reopens it rather than opening a second one', () => {
+    const e = engine({ lifecycle: { resolveHoldMinutes: 15, reopenWindowMinutes: 60 } });
+    const pm = anomaly({ cellId: 'S7-1', at: 0 });
+    e.onTransitions([firing(pm)], at(1));
+    e.onTransitions([resolved(pm, at(90))], at(90));
+    e.advance(at(110));
+    const first = e.takeChanges().at(-1)!.incident;
+    expect(first.state).toBe('resolved');
+    // Two hours after it resolved (beyond the reopen window), a finding on the same cell that began
+    // during it arrives (a restart handed it over again; it was held; a slow block found it late).
+    const late = anomaly({ cellId: 'S7-1', at: 30, source: 'missing_data', signal: 'no_data', hint: 'outage' });
+    e.onTransitions([firing(late, at(220))], at(220));
+    expect(e.takeChanges().map((c) => [c.type, c.incident.id])).toEqual([['reopened', first.id]]);
+    // One that began after it resolved, of another kind, is a problem of its own.
+    const e2 = engine({ lifecycle: { resolveHoldMinutes: 15, reopenWindowMinutes: 60 } });
+    e2.onTransitions([firing(pm)], at(1));
+    e2.onTransitions([resolved(pm, at(90))], at(90));
+    e2.advance(at(110));
+    e2.takeChanges();
+    e2.onTransitions([firing(anomaly({ cellId: 'S7-1', at: 200, signal: 'erab_drop_rate', hint: 'interference', severity: 'major' }), at(220))], at(220));
+    expect(e2.takeChanges().map((c) => c.type)).toEqual(['opened']);
+  });
+
   it('forgets resolved incidents once they can no longer reopen or take complaints', () => {
     const e = engine({ lifecycle: { resolveHoldMinutes: 10, reopenWindowMinutes: 60 } });
     const a = anomaly({ cellId: 'S7-1' });
