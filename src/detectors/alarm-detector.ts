@@ -16,7 +16,7 @@
  * the alarm stays in the active set (the cells still count as alarmed) until its clear or `staleAfter`.
  */
 import type { AlarmEvent, Anomaly } from '../model/index.js';
-import type { Topology } from '../inventory/topology.js';
+import { cellsUnder, type Topology } from '../inventory/topology.js';
 import type { AnomalyTracker } from './anomaly-tracker.js';
 import type { DetectorsConfig } from './config.js';
 import { alarmHint } from './hints.js';
@@ -67,16 +67,7 @@ export class AlarmDetector {
 
   /** Cells an alarm on this object covers. */
   private cellsOf(objectType: string, objectId: string): readonly string[] {
-    if (objectType === 'cell') return [objectId];
-    if (objectType === 'site') return this.topology.site(objectId)?.cellIds ?? [];
-    if (objectType === 'transport') {
-      const tr = this.topology.transport(objectId);
-      if (!tr) return [];
-      const out: string[] = [];
-      for (const s of tr.siteIds) for (const c of this.topology.site(s)?.cellIds ?? []) out.push(c);
-      return out;
-    }
-    return [];
+    return cellsUnder(this.topology, objectType, objectId);
   }
 
   private regionOf(objectType: string, objectId: string): string {

@@ -11,7 +11,7 @@
  * Pure and single-threaded: event time comes in with the events and the watermark; no clock, no I/O.
  */
 import type { Anomaly, AnomalyTransition, NetworkEvent } from '../model/index.js';
-import type { Topology } from '../inventory/topology.js';
+import { cellsUnder, type Topology } from '../inventory/topology.js';
 import type { CellDetail, CellStatus, DetectorStage } from '../pipeline/stages.js';
 import { AlarmDetector } from './alarm-detector.js';
 import { AnomalyTracker } from './anomaly-tracker.js';
@@ -129,11 +129,7 @@ export class Detectors implements DetectorStage {
 
   /** The cells an anomaly covers: its cell, else every cell of its site or transport node. */
   private cellsOf(a: Anomaly): readonly string[] {
-    if (a.cellId !== undefined) return [a.cellId];
-    const topo = this.topology;
-    if (a.objectType === 'site') return topo.site(a.objectId)?.cellIds ?? [];
-    if (a.objectType === 'transport') return (topo.transport(a.objectId)?.siteIds ?? []).flatMap((s) => topo.site(s)?.cellIds ?? []);
-    return [];
+    return a.cellId !== undefined ? [a.cellId] : cellsUnder(this.topology, a.objectType, a.objectId);
   }
 
   active(): Iterable<Anomaly> {

@@ -11,8 +11,9 @@
  * - rates with attempts learn profile and offset `rateLearning` times as fast as other series: their
  *   noise is known, and a mild fault must not be learnt before the slow scales have judged it;
  * - a robust noise scale per time-of-day bucket, weekdays and weekend apart (a quantile tracker:
- *   outliers move it by one small step whatever their size; kept as a 16-bit log code); for rates with attempts the binomial variance p(1-p)/n is added, so a
- *   quiet night cell with 20 attempts is judged by the evidence 20 attempts carry;
+ *   outliers move it by one small step whatever their size; kept as a 16-bit log code); for rates
+ *   with attempts the binomial variance p(1-p)/n is added, so a quiet night cell with 20 attempts is
+ *   judged by the evidence 20 attempts carry;
  * - gating: a sample beyond `gateZ` σ teaches nothing (the baseline is not dragged by the anomalies it
  *   flags), except that a one-sided run lasting `levelShiftAfter` becomes the new level;
  * - slow scales: block means of the standardised residual over `scales` samples catch drifts too

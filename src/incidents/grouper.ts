@@ -68,8 +68,9 @@ export class Grouper {
   }
 
   /**
-   * A warning-level KPI finding with nothing else active on its cell (`alone`: other than itself):
-   * one series wandering, which may well be noise; it waits for corroboration.
+   * A warning-level KPI finding with nothing else active on its cell: one series wandering, which may
+   * well be noise; it waits for corroboration. `checkAlone` false asks about its kind only (is its
+   * hold the weak one).
    */
   private isLoneWeak(a: Anomaly, checkAlone = true): boolean {
     if (a.source !== 'pm' || a.severity !== 'warning' || a.cellId === undefined) return false;

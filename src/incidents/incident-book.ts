@@ -5,7 +5,7 @@
  * never touch them directly.
  */
 import type { Anomaly, ComplaintLink, Incident } from '../model/index.js';
-import type { SiteInfo, Topology } from '../inventory/topology.js';
+import { cellsUnder, type Topology } from '../inventory/topology.js';
 import type { IncidentsConfig } from './config.js';
 import { ActiveAnomalyIndex } from './active-anomalies.js';
 import { ChangeLog } from './change-log.js';
@@ -52,15 +52,7 @@ export class IncidentBook {
 
   /** The cells an incident rooted at this object covers from the start (all of a site's or node's cells). */
   cellsUnder(root: RootRef): string[] {
-    switch (root.objectType) {
-      case 'cell': return [root.objectId];
-      case 'site': return [...(this.topo.site(root.objectId)?.cellIds ?? [])];
-      case 'transport': {
-        const sites = (this.topo.transport(root.objectId)?.siteIds ?? []).map((s) => this.topo.site(s));
-        return sites.flatMap((s: SiteInfo | undefined) => (s ? [...s.cellIds] : []));
-      }
-      default: return [];
-    }
+    return [...cellsUnder(this.topo, root.objectType, root.objectId)];
   }
 
   /** The region an object belongs to ('' when it cannot be told, e.g. a core element). */

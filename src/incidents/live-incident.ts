@@ -141,6 +141,19 @@ const MEASURED = new Set(['pm', 'signaling', 'dialtest', 'missing_data']);
 /** What measures a core network itself: its procedures and the probes through it. */
 const CORE_MEASURED = new Set(['signaling', 'dialtest']);
 
+/** Whether some evidence of a kind was seen, whether any is unresolved, and when the last resolved. */
+interface Recovery {
+  seen: boolean;
+  open: boolean;
+  at: number;
+}
+
+function noteRecovery(r: Recovery, e: IncidentAnomaly): void {
+  r.seen = true;
+  if (e.resolvedAt === undefined) r.open = true;
+  else r.at = Math.max(r.at, e.resolvedAt);
+}
+
 /**
  * Event time since which nothing holds the incident open, or null while something does. An active
  * anomaly holds it — except an alarm raised before the incident's measurements all recovered: clears
@@ -152,17 +165,12 @@ const CORE_MEASURED = new Set(['signaling', 'dialtest']);
  */
 export function quietSince(live: LiveIncident): number | null {
   if (live.active.size === 0) return live.quietSince;
-  // One pass over the evidence, for both readings: [measured, unresolved, recovered at].
-  const all = { seen: false, open: false, at: -Infinity };
-  const own = { seen: false, open: false, at: -Infinity };
-  const note = (acc: typeof all, e: IncidentAnomaly) => {
-    acc.seen = true;
-    if (e.resolvedAt === undefined) acc.open = true;
-    else acc.at = Math.max(acc.at, e.resolvedAt);
-  };
+  // One pass over the evidence, for both readings: all measurements, and the core's own.
+  const all: Recovery = { seen: false, open: false, at: -Infinity };
+  const own: Recovery = { seen: false, open: false, at: -Infinity };
   for (const e of live.evidence.values()) {
-    if (MEASURED.has(e.source)) note(all, e);
-    if (CORE_MEASURED.has(e.source)) note(own, e);
+    if (MEASURED.has(e.source)) noteRecovery(all, e);
+    if (CORE_MEASURED.has(e.source)) noteRecovery(own, e);
   }
   const core = isCoreRoot(live.doc.rootCause.objectType) && own.seen;
   const m = core ? own : all;

@@ -43,3 +43,21 @@ export interface Topology {
   /** Every cell, for the dashboard map and snapshots. */
   allCells(): Iterable<Cell>;
 }
+
+/**
+ * The cells an object covers: a cell itself, a site's sectors, every cell behind a transport node;
+ * none for other objects (district, region, core). Shared by the alarm detector, the detector stage
+ * and the incident stage.
+ */
+export function cellsUnder(topo: Topology, objectType: string, objectId: string): readonly string[] {
+  switch (objectType) {
+    case 'cell': return [objectId];
+    case 'site': return topo.site(objectId)?.cellIds ?? [];
+    case 'transport': {
+      const out: string[] = [];
+      for (const s of topo.transport(objectId)?.siteIds ?? []) for (const c of topo.site(s)?.cellIds ?? []) out.push(c);
+      return out;
+    }
+    default: return [];
+  }
+}
