@@ -4,10 +4,12 @@
  * of affected subscribers complain, so a handful from one place with no network signal is still a
  * finding (it points at coverage). Buckets with no complaints teach the baseline too (lazily).
  * The same detector over `slowWindow` (key prefix `cmps`, signal `complaint_trickle`) finds chronic
- * trickles that never make a spike.
+ * trickles that never make a spike; over `slowWindow` again, counting only complaints placed beyond
+ * the reach of every site (key prefix `cmpg`, signal `complaint_coverage_gap`), it finds holes between
+ * sites that draw too few complaints to stand out among a site's ordinary ones.
  */
 import type { ComplaintEvent } from '../model/index.js';
-import type { Topology } from '../inventory/topology.js';
+import { siteSpacingKm, type Topology } from '../inventory/topology.js';
 import type { AnomalyTracker } from './anomaly-tracker.js';
 import type { DetectorsConfig } from './config.js';
 import { poissonTailScore } from './stats.js';
@@ -26,6 +28,8 @@ interface SpikeSeries {
   firing: boolean;
   firedCount: number;
   categories: Record<string, number>;
+  /** Where the newest complaint counted by a coverage-gap series was, and how far from the site. */
+  last?: { lat: number; lon: number; km: number };
 }
 
 /** What one detector instance counts: its window, the smallest finding, and how its findings are named. */
@@ -34,9 +38,22 @@ export interface ComplaintWindow {
   minCount: number;
   keyPrefix: string;
   signal: string;
-  /** Also count per site (a trickle around a hole between cells spreads over a site's sectors). */
-  perSite?: boolean;
+  /**
+   * The objects counted: by default the complaint's cell and district; a trickle around a hole
+   * between cells spreads over a site's sectors, so the slow window counts per site too.
+   */
+  objects?: readonly SpikeObject[];
+  /** Count only complaints placed by lat/lon beyond every site's reach (see `complaints.gap`). */
+  beyondReach?: { minKm: number; spacingFactor: number };
+  /** Overrides `complaints.priorPerCellHour` (what this window counts is rarer than complaints at large). */
+  priorPerCellHour?: number;
 }
+
+const CELL_AND_DISTRICT: readonly SpikeObject[] = ['cell', 'district'];
+/** An out-of-reach complaint counts for the sites within this multiple of the nearest one's distance… */
+const GAP_SPREAD = 1.3;
+/** …at most this many. */
+const GAP_SITES = 3;
 
 /** Learning rate, per bucket, of the network-wide complaint rate per cell (about a day at 1 h buckets). */
 const NETWORK_ALPHA = 1 / 24;
@@ -52,6 +69,11 @@ export class ComplaintDetector {
   private networkRate: number;
   private networkBucket = -1;
   private networkCount = 0;
+  private readonly objects: ReadonlySet<SpikeObject>;
+  private readonly priorPerCellHour: number;
+  /** Each site's distance to its nearest neighbouring site (km, 0 when it has none), for `beyondReach`. */
+  private spacing = new Map<string, number>();
+  private spacingVersion = -1;
 
   constructor(
     private readonly cfg: DetectorsConfig['complaints'], private readonly topology: Topology, private readonly tracker: AnomalyTracker,
@@ -59,21 +81,60 @@ export class ComplaintDetector {
   ) {
     this.w = w ?? { window: cfg.window, minCount: cfg.minCount, keyPrefix: 'cmp', signal: 'complaint_spike' };
     this.windowBuckets = Math.max(1, Math.round(this.w.window / cfg.bucket));
-    this.networkRate = (cfg.priorPerCellHour * cfg.bucket) / 3_600_000;
+    this.objects = new Set(this.w.objects ?? CELL_AND_DISTRICT);
+    this.priorPerCellHour = this.w.priorPerCellHour ?? cfg.priorPerCellHour;
+    this.networkRate = (this.priorPerCellHour * cfg.bucket) / 3_600_000;
   }
 
   observe(ev: ComplaintEvent): void {
     const loc = ev.complaint.location;
     let cellId = loc.cellId;
-    if (cellId === undefined && loc.lat !== undefined && loc.lon !== undefined) cellId = this.topology.nearestCells(loc.lat, loc.lon, 1)[0]?.cellId;
+    let km: number | undefined;
+    if (cellId === undefined && loc.lat !== undefined && loc.lon !== undefined) {
+      const near = this.topology.nearestCells(loc.lat, loc.lon, 1)[0];
+      cellId = near?.cellId;
+      km = near?.km;
+    }
+    const siteId = cellId !== undefined ? this.topology.cell(cellId)?.siteId : undefined;
+    if (this.w.beyondReach) {
+      if (km === undefined || siteId === undefined || !this.beyondReach(siteId, km, this.w.beyondReach)) return;
+      this.learnNetwork(Math.floor(ev.t / this.cfg.bucket), 1);
+      // A hole lies between sites: the complaint counts for each site about as near as the nearest.
+      const p = { lat: loc.lat as number, lon: loc.lon as number };
+      for (const [site, d] of this.sitesAround(p.lat, p.lon, km)) this.count('site', site, ev, { ...p, km: Math.round(d * 100) / 100 });
+      return;
+    }
     const district = loc.district ?? (cellId !== undefined ? this.topology.cell(cellId)?.district : undefined);
     this.learnNetwork(Math.floor(ev.t / this.cfg.bucket), 1);
-    if (cellId !== undefined) this.count('cell', cellId, ev);
-    if (cellId !== undefined && this.w.perSite) {
-      const siteId = this.topology.cell(cellId)?.siteId;
-      if (siteId !== undefined) this.count('site', siteId, ev);
+    if (cellId !== undefined && this.objects.has('cell')) this.count('cell', cellId, ev);
+    if (siteId !== undefined && this.objects.has('site')) this.count('site', siteId, ev);
+    if (district !== undefined && this.objects.has('district')) this.count('district', district, ev);
+  }
+
+  /** Up to GAP_SITES sites within GAP_SPREAD × the nearest site's distance of a point, with their distances. */
+  private sitesAround(lat: number, lon: number, nearestKm: number): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const n of this.topology.nearestCells(lat, lon, 8 * GAP_SITES, GAP_SPREAD * nearestKm)) {
+      const site = this.topology.cell(n.cellId)?.siteId;
+      if (site === undefined || out.has(site)) continue;
+      if (out.size === GAP_SITES) break;
+      out.set(site, n.km);
     }
-    if (district !== undefined) this.count('district', district, ev);
+    return out;
+  }
+
+  /** True when a point `km` from its nearest site, `siteId`, lies beyond what the site's spacing explains. */
+  private beyondReach(siteId: string, km: number, r: { minKm: number; spacingFactor: number }): boolean {
+    if (this.spacingVersion !== this.topology.version) {
+      this.spacing.clear();
+      this.spacingVersion = this.topology.version;
+    }
+    let spacing = this.spacing.get(siteId);
+    if (spacing === undefined) {
+      spacing = siteSpacingKm(this.topology, siteId) ?? 0;
+      this.spacing.set(siteId, spacing);
+    }
+    return km > Math.max(r.minKm, r.spacingFactor * spacing);
   }
 
   /** Counts complaints per bucket network-wide; each bucket that closes teaches the per-cell rate. */
@@ -92,13 +153,13 @@ export class ComplaintDetector {
   /** Baseline complaints per bucket before a series has its own: the network's rate per cell, times its cells. */
   private prior(objectType: SpikeObject, objectId: string): number {
     // Never below a tenth of the configured prior: a quiet network must not make one complaint news.
-    const perCell = Math.max(this.networkRate, (this.cfg.priorPerCellHour * this.cfg.bucket) / 3_600_000 / 10);
+    const perCell = Math.max(this.networkRate, (this.priorPerCellHour * this.cfg.bucket) / 3_600_000 / 10);
     if (objectType === 'cell') return perCell;
     const cells = objectType === 'site' ? this.topology.site(objectId)?.cellIds.length ?? 1 : this.topology.cellsInDistrict(objectId).length;
     return perCell * Math.max(1, cells);
   }
 
-  private count(objectType: SpikeObject, objectId: string, ev: ComplaintEvent): void {
+  private count(objectType: SpikeObject, objectId: string, ev: ComplaintEvent, last?: SpikeSeries['last']): void {
     const key = `${this.w.keyPrefix}|${objectType}|${objectId}`;
     const b = Math.floor(ev.t / this.cfg.bucket);
     let s = this.series.get(key);
@@ -110,6 +171,7 @@ export class ComplaintDetector {
     if (b < s.bucket - this.windowBuckets + 1) return; // older than the window: too late to matter
     s.counts[s.counts.length - 1 - (s.bucket - b)]++;
     s.categories[ev.complaint.category] = (s.categories[ev.complaint.category] ?? 0) + 1;
+    if (last) s.last = last;
     this.evaluate(key, s, ev.t);
   }
 
@@ -143,7 +205,11 @@ export class ComplaintDetector {
         source: 'complaints', objectType: s.objectType, objectId: s.objectId, ...(s.objectType === 'cell' ? { cellId: s.objectId } : {}),
         ...(s.objectType === 'site' ? { cells: [...(this.topology.site(s.objectId)?.cellIds ?? [])] } : {}),
         signal: this.w.signal, hint: 'coverage', severity: k >= 3 * this.w.minCount ? 'major' : 'minor', score: Math.round(score * 100) / 100,
-        evidence: { complaints: k, expected: Math.round(mean * 1000) / 1000, windowS: this.w.window / 1000, categories: Object.entries(s.categories).map(([c, n]) => `${c}:${n}`).join(',') },
+        evidence: {
+          complaints: k, expected: Math.round(mean * 1000) / 1000, windowS: this.w.window / 1000,
+          categories: Object.entries(s.categories).map(([c, n]) => `${c}:${n}`).join(','),
+          ...(s.last ? { lastLat: s.last.lat, lastLon: s.last.lon, lastKm: s.last.km } : {}),
+        },
       });
     } else if (s.firing && k < this.cfg.clearFraction * s.firedCount) {
       s.firing = false;

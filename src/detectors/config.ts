@@ -247,6 +247,19 @@ export const complaintSpikeConfigSchema = z.strictObject({
   slowWindow: zDuration.prefault('24h'),
   /** Fewer complaints than this within `slowWindow` never make a finding. */
   slowMinCount: z.number().int().min(1).default(5),
+  /**
+   * Coverage gaps: complaints placed (by lat/lon) beyond the reach of every site — farther from the
+   * nearest site than `minKm` and than `spacingFactor` × that site's distance to its own nearest
+   * neighbour — counted per nearest site within `slowWindow`. Background complaints come from where
+   * the cells serve; a few from out where none reaches is a hole between sites (`minCount: 0` turns it off).
+   */
+  gap: z.strictObject({
+    minCount: z.number().int().min(0).default(3),
+    minKm: z.number().min(0).default(1),
+    spacingFactor: z.number().min(0).default(0.5),
+    /** Out-of-reach complaints per cell per hour before the network's own rate is learned. */
+    priorPerCellHour: z.number().gt(0).default(0.0002),
+  }).prefault({}),
 });
 
 export const stateMachineConfigSchema = z.strictObject({

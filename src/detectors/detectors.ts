@@ -47,6 +47,8 @@ export class Detectors implements DetectorStage {
   private dialTests!: DialTestDetector;
   private complaints!: ComplaintDetector;
   private slowComplaints!: ComplaintDetector | null;
+  /** Complaints from beyond every site's reach: holes between sites. */
+  private gapComplaints!: ComplaintDetector | null;
   private watermark = -Infinity;
 
   /**
@@ -69,7 +71,15 @@ export class Detectors implements DetectorStage {
     this.complaints = new ComplaintDetector(cfg.complaints, this.topology, this.tracker);
     this.slowComplaints = cfg.complaints.slowWindow > 0
       ? new ComplaintDetector(cfg.complaints, this.topology, this.tracker, {
-        window: cfg.complaints.slowWindow, minCount: cfg.complaints.slowMinCount, keyPrefix: 'cmps', signal: 'complaint_trickle', perSite: true,
+        window: cfg.complaints.slowWindow, minCount: cfg.complaints.slowMinCount, keyPrefix: 'cmps', signal: 'complaint_trickle',
+        objects: ['cell', 'site', 'district'],
+      })
+      : null;
+    const gap = cfg.complaints.gap;
+    this.gapComplaints = cfg.complaints.slowWindow > 0 && gap.minCount > 0
+      ? new ComplaintDetector(cfg.complaints, this.topology, this.tracker, {
+        window: cfg.complaints.slowWindow, minCount: gap.minCount, keyPrefix: 'cmpg', signal: 'complaint_coverage_gap',
+        objects: ['site'], beyondReach: gap, priorPerCellHour: gap.priorPerCellHour,
       })
       : null;
   }
@@ -98,6 +108,7 @@ export class Detectors implements DetectorStage {
       case 'complaint':
         this.complaints.observe(ev);
         this.slowComplaints?.observe(ev);
+        this.gapComplaints?.observe(ev);
         return;
     }
   }
@@ -109,6 +120,7 @@ export class Detectors implements DetectorStage {
     this.alarms.advance(watermark);
     this.complaints.advance(watermark);
     this.slowComplaints?.advance(watermark);
+    this.gapComplaints?.advance(watermark);
     this.tracker.advance(watermark);
   }
 
@@ -173,6 +185,7 @@ export class Detectors implements DetectorStage {
         dialTests: this.dialTests.toJSON(),
         complaints: this.complaints.toJSON(),
         slowComplaints: this.slowComplaints?.toJSON() ?? [],
+        gapComplaints: this.gapComplaints?.toJSON() ?? [],
         tracker: this.tracker.toJSON(),
       },
       blobs: [...this.kpi.snapshot(), ...this.missing.snapshot(cellCount)],
@@ -184,7 +197,7 @@ export class Detectors implements DetectorStage {
     const { header, blobs } = decodeCheckpoint(data);
     const h = header as {
       layout: string; watermark: number | null; cells: string[]; series: number;
-      kpi: unknown; missing: unknown; alarms: unknown; dialTests: unknown; complaints: unknown; slowComplaints?: unknown; tracker: unknown;
+      kpi: unknown; missing: unknown; alarms: unknown; dialTests: unknown; complaints: unknown; slowComplaints?: unknown; gapComplaints?: unknown; tracker: unknown;
     };
     this.cells = new Interner();
     this.build();
@@ -204,6 +217,7 @@ export class Detectors implements DetectorStage {
       this.complaints.restore(h.complaints);
       // Checkpoints from before the slow window have none: it starts empty.
       this.slowComplaints?.restore(h.slowComplaints ?? []);
+      this.gapComplaints?.restore(h.gapComplaints ?? []);
       this.tracker.restore(h.tracker);
       this.watermark = h.watermark ?? -Infinity;
     } catch (e) {

@@ -89,6 +89,13 @@ export const groupingConfigSchema = z.strictObject({
    * (README: the figures).
    */
   weakHoldMinutes: minutes.default(0),
+  /**
+   * A lone warning-level setup-rate or throughput finding on a cell at congestion-level PRB (a full
+   * cell at its busy hour: capacity, not a fault) opens no incident of its own however long it lasts;
+   * it joins one when anything corroborates it (a PRB finding against the cell's profile, another KPI,
+   * complaints, an alarm) and shows on the cell meanwhile. False opens it at once like any finding.
+   */
+  holdLoadExplained: z.boolean().default(true),
   /** Evidence kept per incident; beyond it the oldest resolved anomalies are dropped (counts stay). */
   maxAnomaliesPerIncident: positiveInt.default(5000),
 });

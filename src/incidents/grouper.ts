@@ -59,6 +59,7 @@ export class Grouper {
   release(now: number): void {
     const g = this.book.cfg.grouping;
     for (const [id, a] of this.held) {
+      if (g.holdLoadExplained && isLoadExplained(a)) continue; // waits for corroboration, however long
       const hold = (this.isLoneWeak(a, false) ? g.weakHoldMinutes : g.signalingHoldMinutes) * MINUTE;
       if (now - (a.firingAt ?? a.startedAt) < hold) continue;
       this.held.delete(id);
@@ -97,7 +98,8 @@ export class Grouper {
       this.held.set(a.id, a);
       return;
     }
-    if (mayHold && this.book.cfg.grouping.weakHoldMinutes > 0 && this.isLoneWeak(a)) {
+    const g = this.book.cfg.grouping;
+    if (mayHold && (g.weakHoldMinutes > 0 || (g.holdLoadExplained && isLoadExplained(a))) && this.isLoneWeak(a)) {
       this.held.set(a.id, a);
       return;
     }
@@ -344,7 +346,9 @@ export class Grouper {
     const root = this.naturalRoot(a);
     const why = isNetwork(a)
       ? `${a.source} ${a.signal} on ${a.objectType} ${a.objectId}`
-      : root.objectType !== a.objectType
+      : a.signal === 'complaint_coverage_gap'
+        ? `complaints from beyond the reach of ${a.objectType} ${a.objectId}'s cells${a.evidence.lastKm !== undefined ? ` (the latest ${a.evidence.lastKm} km out)` : ''}, no network signal: a coverage gap in ${root.objectType} ${root.objectId}`
+        : root.objectType !== a.objectType
         ? `complaints across the sectors of ${a.objectType} ${a.objectId}, none of its cells alone, no network signal: an area problem in ${root.objectType} ${root.objectId}`
         : `complaints cluster at ${a.objectType} ${a.objectId}`;
     return this.book.create(root, a.startedAt, why, a.id);
@@ -377,6 +381,16 @@ function pickSurvivor(cands: LiveIncident[]): LiveIncident {
     Number(complaintsOnly(x)) - Number(complaintsOnly(y)) ||
     x.doc.detectedAt - y.doc.detectedAt ||
     (x.doc.id < y.doc.id ? -1 : 1))[0]!;
+}
+
+/**
+ * A warning-level setup-rate or throughput finding on a cell whose PRB was at congestion level when
+ * it fired (hint `congestion`; the PRB finding itself excepted): a full cell at its busy hour turning
+ * users away or sharing out less throughput — capacity, for planning, unless something corroborates a
+ * fault (a PRB finding against the cell's own profile, another KPI, complaints, an alarm).
+ */
+function isLoadExplained(a: Anomaly): boolean {
+  return a.source === 'pm' && a.severity === 'warning' && a.hint === 'congestion' && a.signal !== 'prb_dl_utilization';
 }
 
 /** Same place and the same kind of problem: the returning anomaly reopens rather than duplicates. */

@@ -61,3 +61,18 @@ export function cellsUnder(topo: Topology, objectType: string, objectId: string)
     default: return [];
   }
 }
+
+/**
+ * How far a site is from its nearest neighbouring site (km), from its first cell's position; null
+ * when no other site is among the nearest cells (a lone site). The local site spacing: what a site's
+ * cells are built to reach.
+ */
+export function siteSpacingKm(topo: Topology, siteId: string): number | null {
+  const site = topo.site(siteId);
+  const first = site ? topo.cell(site.cellIds[0] ?? '') : undefined;
+  if (!site || !first) return null;
+  for (const n of topo.nearestCells(first.lat, first.lon, site.cellIds.length + 24)) {
+    if (topo.cell(n.cellId)?.siteId !== siteId) return n.km;
+  }
+  return null;
+}

@@ -249,6 +249,44 @@ describe('complaint spikes', () => {
     expect(site?.anomaly).toMatchObject({ objectId: inv.cell('C-1-2-2')!.siteId, hint: 'coverage', source: 'complaints' });
   });
 
+  it.each([
+    { name: 'out beyond the cells\' reach (1.4 km east of a site whose neighbour is 1.1 km away) are a coverage gap', eastDeg: 0.014, fires: true },
+    { name: 'where the cells serve (200 m from the site) are ordinary complaints, too few for any finding', eastDeg: 0.002, fires: false },
+  ])('three complaints in a day placed $name', ({ eastDeg, fires }) => {
+    const det = new Detectors(detectorsConfig(), inv);
+    const background = Array.from({ length: 7 }, (_, k) => complaint(k * 24 * 60 + 600, `b${k}`, { cellId: CELLS[(k * 5) % CELLS.length] }));
+    expect(firings(drive(det, background))).toEqual([]);
+    const site = inv.cell('C-0-2-1')!;
+    const hole = Array.from({ length: 3 }, (_, k) => complaint(8 * 24 * 60 + k * 5 * 60, `g${k}`, { lat: site.lat + k * 0.001, lon: site.lon + eastDeg }));
+    const ts = firings(drive(det, hole));
+    const gap = ts.filter((t) => t.anomaly.signal === 'complaint_coverage_gap');
+    expect(gap.map((t) => `${t.anomaly.objectType}:${t.anomaly.objectId}`)).toEqual(fires ? ['site:S-0-2'] : []);
+    if (fires) {
+      expect(gap[0]!.anomaly).toMatchObject({ source: 'complaints', hint: 'coverage', evidence: { complaints: 3, lastLat: site.lat + 0.002 } });
+      expect(gap[0]!.anomaly.evidence.lastKm).toBeGreaterThan(1);
+    }
+    // Three is no spike and no trickle: only their place makes them news.
+    expect(ts.filter((t) => t.anomaly.signal !== 'complaint_coverage_gap')).toEqual([]);
+  });
+
+  it('a hole between two sites adds up although its complaints\' nearest site alternates', () => {
+    const det = new Detectors(detectorsConfig(), inv);
+    // Sites S-0-1 and S-0-2 are 1.1 km apart north–south; the hole is 1.2 km east of their midpoint.
+    const a = inv.cell('C-0-1-3')!;
+    const hole = [0.004, 0.006, 0.0045].map((dLat, k) => complaint(k * 5 * 60, `g${k}`, { lat: a.lat + dLat, lon: a.lon + 0.012 }));
+    const nearest = hole.map((h) => inv.cell(inv.nearestCells(h.complaint.location.lat!, h.complaint.location.lon!, 1)[0]!.cellId)!.siteId);
+    expect(new Set(nearest)).toEqual(new Set(['S-0-1', 'S-0-2']));
+    const gap = firings(drive(det, hole)).filter((t) => t.anomaly.signal === 'complaint_coverage_gap');
+    expect(gap.map((t) => t.anomaly.objectId).sort()).toEqual(['S-0-1', 'S-0-2']);
+  });
+
+  it('the coverage-gap count can be turned off', () => {
+    const det = new Detectors(detectorsConfig({ complaints: { gap: { minCount: 0 } } }), inv);
+    const site = inv.cell('C-0-2-1')!;
+    const hole = Array.from({ length: 6 }, (_, k) => complaint(k * 3 * 60, `g${k}`, { lat: site.lat, lon: site.lon + 0.014 }));
+    expect(firings(drive(det, hole)).filter((t) => t.anomaly.signal === 'complaint_coverage_gap')).toEqual([]);
+  });
+
   it('the trickle window can be turned off', () => {
     const det = new Detectors(detectorsConfig({ complaints: { slowWindow: '0s' } }), inv);
     const trickle = Array.from({ length: 8 }, (_, k) => complaint(k * 4 * 60, `t${k}`, { cellId: 'C-1-2-1' }));

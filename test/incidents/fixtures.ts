@@ -143,7 +143,7 @@ export function anomaly(p: Partial<Anomaly> & { at?: number }): Anomaly {
     startedAt,
     firingAt: startedAt,
     updatedAt: startedAt,
-    evidence: {},
+    evidence: p.evidence ?? {},
   };
   if (objectType === 'cell') a.cellId = p.cellId ?? objectId;
   else if (p.cellId !== undefined) a.cellId = p.cellId;

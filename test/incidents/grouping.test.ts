@@ -323,6 +323,50 @@ describe('grouping along the topology', () => {
     });
   });
 
+  describe('a full cell at its busy hour is capacity, not a fault', () => {
+    // RRC setups failing on a cell at congestion-level PRB: the detector's hint says congestion.
+    const admission = (p: Partial<Anomaly> & { at?: number } = {}) =>
+      anomaly({ cellId: 'S7-1', signal: 'rrc_setup_success_rate', hint: 'congestion', severity: 'warning', ...p });
+
+    it('a lone warning-level setup-rate finding explained by load opens no incident, however long it lasts', () => {
+      const e = engine();
+      const a = admission();
+      e.onTransitions([firing(a, at(15))], at(15));
+      e.advance(at(6 * 60));
+      expect(e.takeChanges()).toEqual([]);
+      expect(e.sizes.heldAnomalies).toBe(1);
+      e.onTransitions([resolved(a, at(6 * 60 + 15))], at(6 * 60 + 15));
+      e.advance(at(8 * 60));
+      expect(e.takeChanges()).toEqual([]);
+      expect(e.sizes.heldAnomalies).toBe(0);
+    });
+
+    it('the PRB against the cell\'s own profile corroborates it: one congestion incident with both', () => {
+      const e = engine();
+      e.onTransitions([firing(admission(), at(15))], at(15));
+      e.onTransitions([firing(anomaly({ cellId: 'S7-1', signal: 'prb_dl_utilization', hint: 'congestion', severity: 'warning', at: 30 }), at(45))], at(45));
+      const changes = e.takeChanges();
+      expect(changes.map((c) => c.type)).toEqual(['opened']);
+      expect(changes[0]!.incident.rootCause.category).toBe('congestion');
+      expect(changes[0]!.incident.anomalies.map((x) => x.signal).sort()).toEqual(['prb_dl_utilization', 'rrc_setup_success_rate']);
+    });
+
+    it.each([
+      { name: 'a minor one (more failures than load explains)', p: { severity: 'minor' as const } },
+      { name: 'one with PRB below congestion level', p: { hint: 'degradation' as const } },
+    ])('$name opens at once', ({ p }) => {
+      const e = engine();
+      e.onTransitions([firing(admission(p), at(15))], at(15));
+      expect(e.takeChanges().map((c) => c.type)).toEqual(['opened']);
+    });
+
+    it('holdLoadExplained false opens it at once', () => {
+      const e = engine({ grouping: { holdLoadExplained: false } });
+      e.onTransitions([firing(admission(), at(15))], at(15));
+      expect(e.takeChanges().map((c) => c.type)).toEqual(['opened']);
+    });
+  });
+
   it('most sectors of a site congested are one site problem; congestion beside an outage is not', () => {
     const e = engine();
     e.onTransitions(cellsOf('S4').map((cellId) => firing(anomaly({ cellId, signal: 'prb_dl_utilization', hint: 'congestion', severity: 'major' }))), at(5));
@@ -356,6 +400,10 @@ describe('grouping along the topology', () => {
   const complaintsAt = (objectType: 'cell' | 'site' | 'district', objectId: string, at = 0): Anomaly =>
     anomaly({ source: 'complaints', objectType, objectId, signal: 'complaint_trickle', hint: 'coverage', severity: 'minor', at });
 
+  /** Complaints from beyond a site's reach (`complaint_coverage_gap`), `at` minutes after T0. */
+  const gapAt = (siteId: string, at = 0): Anomaly =>
+    anomaly({ source: 'complaints', objectType: 'site', objectId: siteId, signal: 'complaint_coverage_gap', hint: 'coverage', severity: 'minor', at, evidence: { complaints: 3, lastKm: 1.6 } });
+
   const clusters: { name: string; batches: Anomaly[][]; roots: string[]; cells?: string[] }[] = [
     {
       name: 'complaints spread over the sectors of a site, none alone, root at its district with the site\'s cells',
@@ -373,6 +421,10 @@ describe('grouping along the topology', () => {
       roots: ['cell:S2-1'], cells: cellsOf('S2'),
     },
     {
+      name: 'complaints from a coverage gap between two sites (both sites\' gap counts fire) are one incident at the district',
+      batches: [[gapAt('S2')], [gapAt('S3', 5)]], roots: ['district:D1'], cells: [...cellsOf('S2'), ...cellsOf('S3')],
+    },
+    {
       name: 'an outage at another site of the district does not swallow the area cluster',
       batches: [[complaintsAt('site', 'S2')], outages(cellsOf('S4'), 10)], roots: ['district:D1', 'site:S4'],
     },
@@ -386,6 +438,12 @@ describe('grouping along the topology', () => {
       if (c.roots[0] === 'district:D1') expect(open(e)[0]!.rootCause.category).toBe('coverage');
     });
   }
+
+  it('a coverage gap\'s incident says where the complaints came from', () => {
+    const e = engine();
+    e.onTransitions([firing(gapAt('S2'))], at(15));
+    expect(open(e)[0]!.rootCause.reasoning!.join(' ')).toContain('complaints from beyond the reach of site S2\'s cells (the latest 1.6 km out), no network signal: a coverage gap in district D1');
+  });
 
   it('an area cluster that resolved and returns within the reopen window reopens', () => {
     const e = engine();
