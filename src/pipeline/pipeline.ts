@@ -351,6 +351,13 @@ export class Pipeline {
             const f = feedOf(ev);
             late.set(f, (late.get(f) ?? 0) + 1);
           }
+          if (ev.kind === 'complaint' && this._watermark !== null && this._watermark > advancedTo) {
+            // A complaint meets what the network evidence before it has found: incidents open at
+            // their own time (a core failure seen at 07:03:00 is not detected "at" the 07:03:29
+            // complaint that happened to come next), and the complaint can link to them at once.
+            this.advanceStages(this._watermark, acc);
+            advancedTo = this._watermark;
+          }
           if (this._watermark === null || ev.t > this._watermark) {
             // Before time jumps ahead, what the events so far found reaches the stages at their own
             // time: an alarm at 07:00:51 followed in the batch by a dial test at 07:05:40 opens its

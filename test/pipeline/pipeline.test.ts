@@ -147,8 +147,14 @@ describe('pipeline', () => {
     expect(incidents.seen[0]).toBeLessThan(2 * 60 * MIN);
   });
 
-  it('hands what an event found to the stages at its own time, before the next event jumps the watermark ahead', async () => {
-    const seconds = (n: number) => n * 1000;
+  const seconds = (n: number) => n * 1000;
+  const complaintAt = (t: number): NetworkEvent => ({
+    kind: 'complaint', t, complaint: { complaintId: `C${t}`, channel: 'app', receivedAt: t, customer: { id: 'u', class: 'regular' }, category: 'slow_data', location: { district: 'D' } },
+  });
+  it.each([
+    { name: 'the next event jumps the watermark a step ahead (a dial test at 07:05:40)', next: pm(seconds(7 * 3600 + 340), 'A') },
+    { name: 'a complaint comes next, however soon (07:00:55, within the step)', next: complaintAt(seconds(7 * 3600 + 55)) },
+  ])('hands what an event found to the stages at its own time, before $name', async ({ next }) => {
     // A detector that finds something on every event of cell X (an alarm, say).
     class AlarmDetectors extends RecordingDetectors {
       private found: AnomalyTransition[] = [];
@@ -167,8 +173,8 @@ describe('pipeline', () => {
     const { pipeline, incidents, outcomes } = make(createMemoryStore(), {
       detectors, config: pipelineConfigSchema.parse({ allowedLatenessS: 600, advanceStepS: 60, maxBatchEvents: 1000 }),
     });
-    // One batch: the alarm at 07:00:51, then a dial test of the next tick at 07:05:40.
-    pipeline.enqueue([pm(seconds(7 * 3600), 'A'), pm(seconds(7 * 3600 + 51), 'X'), pm(seconds(7 * 3600 + 340), 'A')]);
+    // One batch: the alarm at 07:00:51, then the next event.
+    pipeline.enqueue([pm(seconds(7 * 3600), 'A'), pm(seconds(7 * 3600 + 51), 'X'), next]);
     await pipeline.whenIdle();
     expect(outcomes).toHaveLength(1);
     expect(incidents.seen).toEqual([seconds(7 * 3600 + 51)]);
