@@ -346,43 +346,48 @@ export class Pipeline {
     try {
       store.transaction(() => {
         let advancedTo = this._watermark ?? -Infinity;
+        // Events the detectors saw since the stages last moved: a late one (an alarm at 07:00:22 after
+        // a dial test at 07:00:40) leaves the watermark where it was, yet has news for the stages.
+        let unseen = false;
+        const catchUp = (): void => {
+          this.advanceStages(this._watermark!, acc);
+          advancedTo = this._watermark!;
+          unseen = false;
+        };
         for (const ev of events) {
           if (this._watermark !== null && ev.t < this._watermark - lateness) {
             const f = feedOf(ev);
             late.set(f, (late.get(f) ?? 0) + 1);
           }
-          if (ev.kind === 'complaint' && this._watermark !== null && this._watermark > advancedTo) {
+          if (ev.kind === 'complaint' && this._watermark !== null && (unseen || this._watermark > advancedTo)) {
             // A complaint meets what the network evidence before it has found: incidents open at
-            // their own time (a core failure seen at 07:03:00 is not detected "at" the 07:03:29
-            // complaint that happened to come next), and the complaint can link to them at once.
-            this.advanceStages(this._watermark, acc);
-            advancedTo = this._watermark;
+            // their own time (a core alarm at 07:00:22 is not detected "at" the 07:03:29 complaint
+            // that happened to come next), and the complaint can link to them at once.
+            catchUp();
           }
           if (this._watermark === null || ev.t > this._watermark) {
             // Before time jumps ahead, what the events so far found reaches the stages at their own
             // time: an alarm at 07:00:51 followed in the batch by a dial test at 07:05:40 opens its
             // incident (and ticket) at 07:00:51, not at 07:05:40.
-            if (this._watermark !== null && this._watermark > advancedTo && ev.t - advancedTo >= step) {
-              this.advanceStages(this._watermark, acc);
-              advancedTo = this._watermark;
-            }
+            if (this._watermark !== null && (unseen || this._watermark > advancedTo) && ev.t - advancedTo >= step) catchUp();
             this._watermark = ev.t;
             // A batch may span hours of event time (a replay): move the stages along as it goes,
             // so detection and incident times are those of the data, not of the batch's end.
-            if (this._watermark - advancedTo >= step) {
-              this.advanceStages(this._watermark, acc);
-              advancedTo = this._watermark;
-            }
+            if (this._watermark - advancedTo >= step) catchUp();
           }
           const now = this._watermark ?? ev.t;
           if (ev.kind === 'complaint') {
             const link = incidents?.onComplaint(ev.complaint, now) ?? null;
-            if (!link) detectors?.observe(ev);
+            if (!link) {
+              detectors?.observe(ev);
+              unseen = true;
+            }
             const triage = incidents?.complaintTriage?.(ev.complaint, link, now) ?? null;
             store.complaints.markProcessed(ev.complaint.complaintId, link, triage);
             complaints.push({ complaint: ev.complaint, link });
           } else {
             detectors?.observe(ev);
+            unseen = true;
           }
         }
         const wm = this._watermark ?? 0;

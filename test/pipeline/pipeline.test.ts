@@ -151,10 +151,22 @@ describe('pipeline', () => {
   const complaintAt = (t: number): NetworkEvent => ({
     kind: 'complaint', t, complaint: { complaintId: `C${t}`, channel: 'app', receivedAt: t, customer: { id: 'u', class: 'regular' }, category: 'slow_data', location: { district: 'D' } },
   });
+  const at7 = (s: number) => seconds(7 * 3600 + s);
   it.each([
-    { name: 'the next event jumps the watermark a step ahead (a dial test at 07:05:40)', next: pm(seconds(7 * 3600 + 340), 'A') },
-    { name: 'a complaint comes next, however soon (07:00:55, within the step)', next: complaintAt(seconds(7 * 3600 + 55)) },
-  ])('hands what an event found to the stages at its own time, before $name', async ({ next }) => {
+    {
+      name: 'the alarm at 07:00:51, then an event that jumps the watermark a step ahead (a dial test at 07:05:40)',
+      events: [pm(at7(0), 'A'), pm(at7(51), 'X'), pm(at7(340), 'A')], detectedAt: at7(51),
+    },
+    {
+      name: 'the alarm at 07:00:51, then a complaint, however soon (07:00:55, within the step)',
+      events: [pm(at7(0), 'A'), pm(at7(51), 'X'), complaintAt(at7(55))], detectedAt: at7(51),
+    },
+    {
+      // Late: the stages had moved to 07:01:01 already; they learn of it at 07:01:01, not at the complaint.
+      name: 'an alarm at 07:00:50 that arrives after an event at 07:01:01, then a complaint at 07:01:40',
+      events: [pm(at7(0), 'A'), pm(at7(61), 'A'), pm(at7(50), 'X'), complaintAt(at7(100))], detectedAt: at7(61),
+    },
+  ])('hands what an event found to the stages at its own time: $name', async ({ events, detectedAt }) => {
     // A detector that finds something on every event of cell X (an alarm, say).
     class AlarmDetectors extends RecordingDetectors {
       private found: AnomalyTransition[] = [];
@@ -173,12 +185,11 @@ describe('pipeline', () => {
     const { pipeline, incidents, outcomes } = make(createMemoryStore(), {
       detectors, config: pipelineConfigSchema.parse({ allowedLatenessS: 600, advanceStepS: 60, maxBatchEvents: 1000 }),
     });
-    // One batch: the alarm at 07:00:51, then the next event.
-    pipeline.enqueue([pm(seconds(7 * 3600), 'A'), pm(seconds(7 * 3600 + 51), 'X'), next]);
+    pipeline.enqueue(events);
     await pipeline.whenIdle();
     expect(outcomes).toHaveLength(1);
-    expect(incidents.seen).toEqual([seconds(7 * 3600 + 51)]);
-    expect(outcomes[0]!.incidentChanges[0]!.incident.detectedAt).toBe(seconds(7 * 3600 + 51));
+    expect(incidents.seen).toEqual([detectedAt]);
+    expect(outcomes[0]!.incidentChanges[0]!.incident.detectedAt).toBe(detectedAt);
   });
 
   it('links complaints through the incident stage and gives unlinked ones to the detectors', async () => {
