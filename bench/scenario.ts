@@ -1,5 +1,6 @@
 /**
- * `npm run bench:scenario [-- --scenario FILE --warmup D --days D --cells N --seed S --faults-per-day N --json]`
+ * `npm run bench:scenario [-- --scenario FILE --warmup D --days D --cells N --seed S --faults-per-day N --json
+ *   --truth FILE --incidents FILE --complaints FILE --findings FILE]`
  *
  * The `nocwatch simulate` + `nocwatch evaluate` pair in one process, for quick iterations on detector
  * and incident rules: the simulated network's records go straight into an in-process daemon (the same
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     truth: { type: 'string' },
     incidents: { type: 'string' },
     complaints: { type: 'string' },
+    findings: { type: 'string' },
   },
 });
 
@@ -67,6 +69,20 @@ const firingAt = async (): Promise<number> => {
   for (const v of (await app.metrics.detectorAnomalies.get()).values) if (v.labels.state === 'firing') n += v.value;
   return n;
 };
+
+// Every finding that fires in the scored days, for --findings (what the "per 1,000 cell-days" figure counts).
+const findings: object[] = [];
+if (values.findings) {
+  app.pipeline.addListener({
+    onBatch: (o) => {
+      for (const t of o.transitions) {
+        if (t.to !== 'firing' || t.from === 'firing' || t.at < sim.scoreFrom) continue;
+        const a = t.anomaly;
+        findings.push({ at: new Date(t.at).toISOString(), startedAt: new Date(a.startedAt).toISOString(), source: a.source, object: `${a.objectType}:${a.objectId}`, signal: a.signal, hint: a.hint, severity: a.severity, score: a.score, evidence: a.evidence });
+      }
+    },
+  });
+}
 
 const wall = Date.now();
 let records = 0;
@@ -99,6 +115,7 @@ const inject: typeof fetch = async (url) => {
 const reader = new ApiReader({ target: 'http://in-process', fetch: inject });
 const data = await reader.readAll();
 if (values.incidents) writeFileSync(values.incidents, JSON.stringify(await reader.list('/api/v1/incidents?state=all'), null, 1));
+if (values.findings) writeFileSync(values.findings, JSON.stringify(findings, null, 1));
 if (values.complaints) writeFileSync(values.complaints, JSON.stringify(await reader.list('/api/v1/complaints'), null, 1));
 const score = scoreRun(truth, data.incidents, data.complaints, data.tickets, DEFAULT_SCORE_OPTIONS);
 const cellDays = network.cells.length * days;
