@@ -9,7 +9,7 @@ import type { Topology } from '../inventory/topology.js';
 import type { CellDetail } from '../pipeline/stages.js';
 import type { AnomalyTracker, Finding } from './anomaly-tracker.js';
 import type { DetectorsConfig, StaticThresholdConfig } from './config.js';
-import { kpiCatalogue, kpiHint, kpiSeverity, signalingHint, type KpiInfo } from './hints.js';
+import { CONGESTED_PRB, kpiCatalogue, kpiHint, kpiSeverity, signalingHint, type KpiInfo } from './hints.js';
 import { Interner } from './interner.js';
 import { BadDirection, KpiBaselines, type KpiScore } from './kpi-baseline.js';
 import { KpiHistory } from './kpi-history.js';
@@ -18,6 +18,23 @@ import { grownCapacity } from './capacity.js';
 /** KPI-name prefix of the signaling series (a KPI name cannot contain it: record schemas allow it, but it is ours). */
 const SIGNALING_PREFIX = 'signaling.';
 const SIGNALING_INFO: Omit<KpiInfo, 'name'> = { dir: BadDirection.Up, isRate: true };
+
+/**
+ * Setup success rates that admission control lowers on a full cell. Their expectation at congestion-
+ * level PRB gets a network-wide allowance, learnt per PRB band (2.5 points wide from 85 %): the
+ * percentage points of setups a full cell turns away, so a cell busier than usual (not faulty) does
+ * not read as failing, while failures beyond what its load explains still do.
+ */
+const LOAD_KPIS = ['rrc_setup_success_rate', 'erab_setup_success_rate'];
+const LOAD_BAND = 2.5;
+const LOAD_BANDS = 6;
+/**
+ * The allowance is the mean shortfall of the band's samples: a plain average over its first
+ * 1 / LOAD_ALPHA samples, then an exponential one (network-wide, a band sees thousands a day).
+ */
+const LOAD_ALPHA = 0.005;
+/** A sample moves the allowance by at most this many percentage points times its rate (a fault's collapse barely does). */
+const LOAD_CLIP = 5;
 
 const S_ACTIVE = 1;
 const S_FIRING = 2;
@@ -54,6 +71,11 @@ export class KpiDetector {
   private flags = new Uint8Array(64);
   /** Static threshold conditions currently bad: series → since (event time). */
   private readonly thresholdSince = new Map<number, number>();
+  /** Learnt admission allowance (percentage points) per LOAD_KPIS entry and PRB band, and the samples that taught it. */
+  private loadAllowance = new Float64Array(LOAD_KPIS.length * LOAD_BANDS);
+  private loadSamples = new Float64Array(LOAD_KPIS.length * LOAD_BANDS);
+  /** The allowance applied to the sample being judged (shown in its finding's evidence). */
+  private applied = 0;
 
   constructor(
     private readonly cfg: DetectorsConfig,
@@ -134,12 +156,38 @@ export class KpiDetector {
       const info = this.info[k]!;
       const s = this.series(c, k);
       const a = attempts !== undefined && attempts[name] !== undefined ? attempts[name] : NaN;
-      const r = this.baselines.update(s, ev.t, v, info.isRate ? a : NaN, info.dir, !suspect);
+      const slot = this.loadSlot(name, kpis.prb_dl_utilization);
+      this.applied = slot >= 0 ? this.loadAllowance[slot]! : 0;
+      const x = slot >= 0 ? Math.min(100, v + this.applied) : v;
+      const r = this.baselines.update(s, ev.t, x, info.isRate ? a : NaN, info.dir, !suspect);
+      if (slot >= 0 && r.warm && !suspect) this.learnLoad(slot, r, v);
       this.history.put(s, ev.t, v);
       this.fire(s, ev.t, periodMs, r, info.dir, suspect, ev, name, v, a);
+      this.applied = 0;
       const rule = this.rules[k];
       if (rule) this.threshold(s, ev, rule, name, v, suspect);
     }
+  }
+
+  /** The allowance slot for a KPI at a cell's PRB, or -1 (not a setup rate, or PRB below congestion level). */
+  private loadSlot(name: string, prb: number | undefined): number {
+    if (prb === undefined || !(prb >= CONGESTED_PRB)) return -1;
+    const k = LOAD_KPIS.indexOf(name);
+    return k < 0 ? -1 : k * LOAD_BANDS + Math.min(LOAD_BANDS - 1, Math.floor((prb - CONGESTED_PRB) / LOAD_BAND));
+  }
+
+  /**
+   * Teaches a band's allowance what the sample fell short of its load-free expectation (each sample's
+   * pull clipped, so a fault's collapse barely moves it). Cells that are full every busy hour learnt
+   * the allowance into their own profile and are neutral (they fall short of it by about it); cells
+   * busier than usual teach it.
+   */
+  private learnLoad(slot: number, r: KpiScore, v: number): void {
+    if (!Number.isFinite(r.expected)) return;
+    const n = ++this.loadSamples[slot]!;
+    const cur = this.loadAllowance[slot]!;
+    const pull = Math.max(-LOAD_CLIP, Math.min(LOAD_CLIP, r.expected - v - cur));
+    this.loadAllowance[slot] = Math.max(0, cur + Math.max(1 / n, LOAD_ALPHA) * pull);
   }
 
   observeSignaling(ev: SignalingEvent, c: number): void {
@@ -242,6 +290,8 @@ export class KpiDetector {
     };
     if (r.scale > 1) evidence.scaleZ = round(r.scaleZ);
     if (Number.isFinite(a)) evidence.attempts = a;
+    // `expected` includes the load allowance: the share of setups a cell this full turns away.
+    if (this.applied > 0) evidence.loadAllowance = round(this.applied);
     if (ev.kind === 'signaling') {
       evidence.failures = ev.failures;
       if (ev.affectedSubscribers !== undefined) evidence.affectedSubscribers = ev.affectedSubscribers;
@@ -311,7 +361,7 @@ export class KpiDetector {
   }
 
   toJSON(): unknown {
-    return { kpis: this.kpis.toJSON(), thresholdSince: [...this.thresholdSince] };
+    return { kpis: this.kpis.toJSON(), thresholdSince: [...this.thresholdSince], loadAllowance: [...this.loadAllowance], loadSamples: [...this.loadSamples] };
   }
 
   snapshot(): ArrayBufferView[] {
@@ -332,7 +382,14 @@ export class KpiDetector {
   static readonly BLOBS = 5 + 7 + 2 + 1;
 
   restore(json: unknown, blobs: Uint8Array[], count: number, legacyBaselines = false): void {
-    const j = json as { kpis: string[]; thresholdSince: [number, number][] };
+    const j = json as { kpis: string[]; thresholdSince: [number, number][]; loadAllowance?: number[]; loadSamples?: number[] };
+    // Checkpoints from before the allowance (or with other bands) start it afresh.
+    this.loadAllowance = new Float64Array(LOAD_KPIS.length * LOAD_BANDS);
+    this.loadSamples = new Float64Array(LOAD_KPIS.length * LOAD_BANDS);
+    if (j.loadAllowance?.length === this.loadAllowance.length && j.loadSamples?.length === this.loadSamples.length) {
+      this.loadAllowance.set(j.loadAllowance);
+      this.loadSamples.set(j.loadSamples);
+    }
     for (const name of j.kpis) this.kpiId(name);
     const triples = new Int32Array(blobs[0].buffer, blobs[0].byteOffset, blobs[0].byteLength / 4);
     if (triples.length !== count * 2) throw new Error('KPI checkpoint: series table does not match');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Detectors } from '../../src/detectors/detectors.js';
 import { detectorsConfig } from '../../src/detectors/config.js';
+import type { PmEvent } from '../../src/model/index.js';
 import { DAY, HOUR, MIN, PM_PERIOD_MS, T0, feed, firings, gaussian, network, rng, traffic, type Fault } from './network.js';
 
 const inv = network(2, 4);
@@ -148,6 +149,40 @@ describe('KPI detector: series with known answers', () => {
       expect(hit, 'the Tuesday congestion').toBeDefined();
       expect(hit!.at - tuesday).toBeLessThanOrEqual(2 * PM_PERIOD_MS);
     }
+  });
+
+  describe('admission control on a full cell', () => {
+    // Above 90 % PRB a cell turns away 0.8 % of RRC setups per PRB point. Each cell's traffic varies
+    // from day to day (×1.0–1.4), so some days some cells reach it at the busy hour; the network
+    // learns what a full cell loses from them.
+    const admission = { edit: (ev: PmEvent) => {
+      const prb = ev.kpis.prb_dl_utilization!;
+      if (prb > 90) ev.kpis.rrc_setup_success_rate! -= (prb - 90) * 0.8;
+    } };
+    // CELL itself never came near full before the test day (PRB peaks at ~82 %).
+    const dayBusy = (day: number) => (c: string) => c === CELL ? 1.1 : 1 + 0.4 * ((Math.imul(day * 7919 + CELLS.indexOf(c) * 104729, 2654435761) >>> 0) / 2 ** 32);
+    const run = (fault: Fault[]) => {
+      const det = new Detectors(detectorsConfig(), inv);
+      const r = rng(11);
+      for (let d = 0; d < LEARN_DAYS; d++) feed(det, CELLS, T0 + d * DAY, T0 + (d + 1) * DAY, r, { ...admission, busy: dayBusy(d) });
+      // The test day: CELL busier than on any day before (PRB past 90 % for hours around its peak).
+      const usual = dayBusy(LEARN_DAYS);
+      const ts = feed(det, CELLS, T0 + LEARN_DAYS * DAY, T0 + (LEARN_DAYS + 1) * DAY, r, { ...admission, faults: fault, busy: (c) => (c === CELL ? 1.32 : usual(c)) });
+      return firings(ts).filter((t) => t.anomaly.cellId === CELL && t.anomaly.signal === 'rrc_setup_success_rate');
+    };
+
+    it('a cell busier than usual turning setups away is not failing: the network has taught what a full cell loses', () => {
+      expect(run([]).map((t) => `${new Date(t.at).toISOString()} ${t.anomaly.score}`)).toEqual([]);
+    });
+
+    it('failures beyond what its load explains still fire at the busy hour, with the allowance in the evidence', () => {
+      const from = T0 + LEARN_DAYS * DAY + 14 * HOUR;
+      const hit = run([{ cellId: CELL, from, to: from + 3 * HOUR, apply: (k) => { k.rrcFail = 0.03; } }])[0];
+      expect(hit).toBeDefined();
+      expect(hit!.at).toBeGreaterThan(from);
+      expect(hit!.at).toBeLessThanOrEqual(from + 3 * HOUR);
+      expect(hit!.anomaly.evidence.loadAllowance).toBeGreaterThan(1);
+    });
   });
 
   it('slow drift: a drop rate ramping up to ×5 over 3 hours is caught by the slow scales', () => {
