@@ -200,8 +200,11 @@ export class ComplaintDetector {
     if (k >= this.w.minCount && score >= this.cfg.score) {
       s.firing = true;
       s.firedCount = Math.max(s.firedCount, k);
-      const windowStart = (s.bucket - this.windowBuckets + 1) * this.cfg.bucket;
-      this.tracker.bad(key, t, windowStart, true, {
+      // It began with the oldest complaint still in the window (its bucket), not at the window's start:
+      // a day-long window would date a trickle's finding up to a day before its first complaint.
+      const first = Math.max(0, s.counts.findIndex((c) => c > 0));
+      const began = (s.bucket - this.windowBuckets + 1 + first) * this.cfg.bucket;
+      this.tracker.bad(key, t, began, true, {
         source: 'complaints', objectType: s.objectType, objectId: s.objectId, ...(s.objectType === 'cell' ? { cellId: s.objectId } : {}),
         ...(s.objectType === 'site' ? { cells: [...(this.topology.site(s.objectId)?.cellIds ?? [])] } : {}),
         signal: this.w.signal, hint: 'coverage', severity: k >= 3 * this.w.minCount ? 'major' : 'minor', score: Math.round(score * 100) / 100,

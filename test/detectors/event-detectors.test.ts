@@ -264,6 +264,8 @@ describe('complaint spikes', () => {
     if (fires) {
       expect(gap[0]!.anomaly).toMatchObject({ source: 'complaints', hint: 'coverage', evidence: { complaints: 3, lastLat: site.lat + 0.002 } });
       expect(gap[0]!.anomaly.evidence.lastKm).toBeGreaterThan(1);
+      // It began with its first complaint, not at the start of the day-long window.
+      expect(gap[0]!.anomaly.startedAt).toBe(T0 + 8 * DAY);
     }
     // Three is no spike and no trickle: only their place makes them news.
     expect(ts.filter((t) => t.anomaly.signal !== 'complaint_coverage_gap')).toEqual([]);
