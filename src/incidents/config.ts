@@ -90,6 +90,12 @@ export const groupingConfigSchema = z.strictObject({
    */
   weakHoldMinutes: minutes.default(0),
   /**
+   * The same wait, at least this long, for a lone warning-level finding of a KPI judged without
+   * attempts (throughput, PRB, latency…): its noise is learnt rather than known from counts, least
+   * well at quiet hours, while rates (drop, setup success) carry their binomial evidence. 0 turns it off.
+   */
+  plainWeakHoldMinutes: minutes.default(120),
+  /**
    * A lone warning-level setup-rate or throughput finding on a cell at congestion-level PRB (a full
    * cell at its busy hour: capacity, not a fault) opens no incident of its own however long it lasts;
    * it joins one when anything corroborates it (a PRB finding against the cell's profile, another KPI,

@@ -59,8 +59,8 @@ export class Grouper {
   release(now: number): void {
     const g = this.book.cfg.grouping;
     for (const [id, a] of this.held) {
-      if (g.holdLoadExplained && isLoadExplained(a)) continue; // waits for corroboration, however long
-      const hold = (this.isLoneWeak(a, false) ? g.weakHoldMinutes : g.signalingHoldMinutes) * MINUTE;
+      const hold = (this.isLoneWeak(a, false) ? this.weakHoldMinutes(a) : g.signalingHoldMinutes) * MINUTE;
+      // (A load-explained finding's hold is endless: it waits for corroboration however long it lasts.)
       if (now - (a.firingAt ?? a.startedAt) < hold) continue;
       this.held.delete(id);
       this.placeOne(a, false);
@@ -73,6 +73,17 @@ export class Grouper {
    * well be noise; it waits for corroboration. `checkAlone` false asks about its kind only (is its
    * hold the weak one).
    */
+  /**
+   * How long a lone weak finding waits: `weakHoldMinutes`; at least `plainWeakHoldMinutes` for a KPI
+   * judged without attempts (throughput, PRB: its noise is learnt, not known from counts, and least
+   * well at quiet hours); for ever when its cell's load explains it (`holdLoadExplained`).
+   */
+  private weakHoldMinutes(a: Anomaly): number {
+    const g = this.book.cfg.grouping;
+    if (g.holdLoadExplained && isLoadExplained(a)) return Infinity;
+    return a.evidence.attempts === undefined ? Math.max(g.weakHoldMinutes, g.plainWeakHoldMinutes) : g.weakHoldMinutes;
+  }
+
   private isLoneWeak(a: Anomaly, checkAlone = true): boolean {
     if (a.source !== 'pm' || a.severity !== 'warning' || a.cellId === undefined) return false;
     if (!checkAlone) return true;
@@ -98,8 +109,7 @@ export class Grouper {
       this.held.set(a.id, a);
       return;
     }
-    const g = this.book.cfg.grouping;
-    if (mayHold && (g.weakHoldMinutes > 0 || (g.holdLoadExplained && isLoadExplained(a))) && this.isLoneWeak(a)) {
+    if (mayHold && this.isLoneWeak(a) && this.weakHoldMinutes(a) > 0) {
       this.held.set(a.id, a);
       return;
     }

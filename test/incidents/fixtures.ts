@@ -126,6 +126,8 @@ export function engine(config: Record<string, unknown> = {}, triage: Record<stri
 let seq = 0;
 
 /** An anomaly about a cell (or another object), firing from `at` minutes after T0. */
+const PLAIN_KPIS = new Set(['availability', 'prb_dl_utilization', 'dl_user_throughput_mbps']);
+
 export function anomaly(p: Partial<Anomaly> & { at?: number }): Anomaly {
   const startedAt = p.startedAt ?? T0 + (p.at ?? 0) * MINUTE;
   const objectType = p.objectType ?? 'cell';
@@ -143,7 +145,8 @@ export function anomaly(p: Partial<Anomaly> & { at?: number }): Anomaly {
     startedAt,
     firingAt: startedAt,
     updatedAt: startedAt,
-    evidence: p.evidence ?? {},
+    // A PM rate carries its attempts (a plain KPI — throughput, PRB, availability — none).
+    evidence: p.evidence ?? ((p.source ?? 'pm') === 'pm' && !PLAIN_KPIS.has(p.signal ?? 'availability') ? { attempts: 500 } : {}),
   };
   if (objectType === 'cell') a.cellId = p.cellId ?? objectId;
   else if (p.cellId !== undefined) a.cellId = p.cellId;

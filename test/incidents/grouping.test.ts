@@ -313,13 +313,28 @@ describe('grouping along the topology', () => {
       expect(changes[0]!.incident.anomalies.map((x) => x.signal).sort()).toEqual(['dl_user_throughput_mbps', 'erab_drop_rate']);
     });
 
-    it('a minor finding, or one beside other evidence, opens at once; weakHoldMinutes 0 turns the wait off', () => {
+    it('a minor finding, or one beside other evidence, opens at once; weakHoldMinutes and plainWeakHoldMinutes 0 turn the wait off', () => {
       const minor = engine({ grouping: { weakHoldMinutes: 180 } });
       minor.onTransitions([firing(weak({ severity: 'minor' }), at(15))], at(15));
       expect(minor.takeChanges().map((c) => c.type)).toEqual(['opened']);
-      const off = engine({ grouping: { weakHoldMinutes: 0 } });
+      const off = engine({ grouping: { weakHoldMinutes: 0, plainWeakHoldMinutes: 0 } });
       off.onTransitions([firing(weak(), at(15))], at(15));
       expect(off.takeChanges().map((c) => c.type)).toEqual(['opened']);
+    });
+
+    it.each<{ name: string; signal: string; evidence: Anomaly['evidence']; opensAfter: number }>([
+      { name: 'a plain KPI\'s (throughput: no attempts) waits plainWeakHoldMinutes (120) by default', signal: 'dl_user_throughput_mbps', evidence: {}, opensAfter: 120 },
+      { name: 'a rate\'s (drop rate with its attempts) opens at once', signal: 'erab_drop_rate', evidence: { attempts: 180 }, opensAfter: 0 },
+    ])('by default, a lone warning finding: $name', ({ signal, evidence, opensAfter }) => {
+      const e = engine();
+      e.onTransitions([firing(weak({ signal, evidence }), at(15))], at(15));
+      if (opensAfter > 0) {
+        expect(e.takeChanges()).toEqual([]);
+        e.advance(at(15 + opensAfter - 1));
+        expect(e.takeChanges()).toEqual([]);
+        e.advance(at(15 + opensAfter));
+      }
+      expect(e.takeChanges().map((c) => c.type)).toEqual(['opened']);
     });
   });
 
