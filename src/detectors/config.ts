@@ -250,8 +250,9 @@ export const complaintSpikeConfigSchema = z.strictObject({
   /**
    * Coverage gaps: complaints placed (by lat/lon) beyond the reach of every site — farther from the
    * nearest site than `minKm` and than `spacingFactor` × that site's distance to its own nearest
-   * neighbour — counted per nearest site within `slowWindow`. Background complaints come from where
-   * the cells serve; a few from out where none reaches is a hole between sites (`minCount: 0` turns it off).
+   * neighbour — counted within `slowWindow` for the nearest site and any other about as near (a hole
+   * lies between sites). Background complaints come from where the cells serve; a few from out where
+   * none reaches is a hole between sites (`minCount: 0` turns it off).
    */
   gap: z.strictObject({
     minCount: z.number().int().min(0).default(3),
