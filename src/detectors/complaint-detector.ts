@@ -43,7 +43,10 @@ export interface ComplaintWindow {
    * between cells spreads over a site's sectors, so the slow window counts per site too.
    */
   objects?: readonly SpikeObject[];
-  /** Count only complaints placed by lat/lon beyond every site's reach (see `complaints.gap`). */
+  /**
+   * Count only complaints placed by lat/lon beyond every site's reach (see `complaints.gap`), for the
+   * sites about as near as the nearest (`objects` does not apply).
+   */
   beyondReach?: { minKm: number; spacingFactor: number };
   /** Overrides `complaints.priorPerCellHour` (what this window counts is rarer than complaints at large). */
   priorPerCellHour?: number;

@@ -79,7 +79,7 @@ export class Detectors implements DetectorStage {
     this.gapComplaints = cfg.complaints.slowWindow > 0 && gap.minCount > 0
       ? new ComplaintDetector(cfg.complaints, this.topology, this.tracker, {
         window: cfg.complaints.slowWindow, minCount: gap.minCount, keyPrefix: 'cmpg', signal: 'complaint_coverage_gap',
-        objects: ['site'], beyondReach: gap, priorPerCellHour: gap.priorPerCellHour,
+        beyondReach: gap, priorPerCellHour: gap.priorPerCellHour,
       })
       : null;
   }

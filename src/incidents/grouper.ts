@@ -69,11 +69,6 @@ export class Grouper {
   }
 
   /**
-   * A warning-level KPI finding with nothing else active on its cell: one series wandering, which may
-   * well be noise; it waits for corroboration. `checkAlone` false asks about its kind only (is its
-   * hold the weak one).
-   */
-  /**
    * How long a lone weak finding waits: `weakHoldMinutes`; at least `plainWeakHoldMinutes` for a KPI
    * judged without attempts (throughput, PRB: its noise is learnt, not known from counts, and least
    * well at quiet hours); for ever when its cell's load explains it (`holdLoadExplained`).
@@ -84,6 +79,11 @@ export class Grouper {
     return a.evidence.attempts === undefined ? Math.max(g.weakHoldMinutes, g.plainWeakHoldMinutes) : g.weakHoldMinutes;
   }
 
+  /**
+   * A warning-level KPI finding with nothing else active on its cell: one series wandering, which may
+   * well be noise; it waits for corroboration. `checkAlone` false asks about its kind only (is its
+   * hold the weak one).
+   */
   private isLoneWeak(a: Anomaly, checkAlone = true): boolean {
     if (a.source !== 'pm' || a.severity !== 'warning' || a.cellId === undefined) return false;
     if (!checkAlone) return true;
