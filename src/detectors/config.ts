@@ -223,6 +223,15 @@ export const dialTestConfigSchema = z.strictObject({
   windowTests: z.number().int().min(3).max(200).default(12),
   /** Successes in a row (a probe cycle) after which a cell's finding starts resolving. */
   clearTests: z.number().int().min(1).max(100).default(4),
+  /** Voice calls that connect but are degraded against the probe's own setup time and MOS count as failed tests. */
+  quality: z.strictObject({
+    /** Standard deviations beyond the probe's mean (log setup time up, MOS down) that make a call degraded; 0 turns it off. */
+    z: z.number().min(0).max(50).default(4.5),
+    /** Voice tests a probe learns from before it judges any (a cycle is 15 minutes: 16 is four hours). */
+    minTests: z.number().int().min(2).max(10_000).default(16),
+    /** Degraded calls in a row taken as the probe's new normal (a re-homed probe, a new codec): it relearns. */
+    adoptAfter: z.number().int().min(2).max(10_000).default(48),
+  }).prefault({}),
 });
 
 export const complaintSpikeConfigSchema = z.strictObject({

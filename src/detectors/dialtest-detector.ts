@@ -11,6 +11,13 @@
  *
  * A cycle of successes (`clearTests` in a row) is the evidence that the fault is gone: the finding
  * starts resolving and its failures are forgotten, so they cannot hold it open for hours.
+ *
+ * A voice call that connects but takes four times its usual setup time, or sounds like MOS 3 on a probe
+ * that measures 4.1, is a degraded test and counts as a failed one on both paths. Each probe learns its
+ * own voice setup time (log scale) and MOS, mean and spread: VoLTE is a guaranteed-bitrate bearer, so
+ * neither follows the cell's load the way data latency and throughput do (those are not judged here).
+ * A degraded test teaches nothing; `quality.adoptAfter` of them in a row are a new normal and the
+ * probe relearns.
  */
 import type { DialTestEvent, Severity } from '../model/index.js';
 import type { AnomalyTracker } from './anomaly-tracker.js';
@@ -23,6 +30,17 @@ interface ProbeState {
   cellId?: string;
   causes: string[];
   services: string[];
+}
+
+/** A probe's voice quality: exponentially weighted mean and variance of log setup time and of MOS. */
+interface VoiceQuality {
+  n: number;
+  setupMean: number;
+  setupVar: number;
+  mosMean: number;
+  mosVar: number;
+  /** Degraded tests in a row. */
+  badRun: number;
 }
 
 interface CellState {
@@ -39,6 +57,11 @@ interface CellState {
 
 /** Learning rate of a cell's dial-test failure probability. */
 const RATE_ALPHA = 0.02;
+/** Slowest learning rate of a probe's voice quality (a day of 15-minute cycles weighs most). */
+const QUALITY_ALPHA = 0.02;
+/** Floors on the learnt spreads: log setup time (5 %) and MOS points, so a very steady probe is not judged on noise-free arithmetic. */
+const MIN_SETUP_SD = 0.05;
+const MIN_MOS_SD = 0.05;
 
 function severityOf(score: number, fires: number): Severity {
   return score >= 4 * fires ? 'critical' : score >= 2 * fires ? 'major' : 'minor';
@@ -47,18 +70,47 @@ function severityOf(score: number, fires: number): Severity {
 export class DialTestDetector {
   private readonly probes = new Map<string, ProbeState>();
   private readonly cells = new Map<string, CellState>();
+  private readonly voice = new Map<string, VoiceQuality>();
 
   constructor(private readonly cfg: DetectorsConfig['dialTests'], private readonly tracker: AnomalyTracker) {}
 
   observe(ev: DialTestEvent): void {
-    this.consecutive(ev);
-    if (ev.cellId !== undefined) this.rate(ev, ev.cellId);
+    const degraded = ev.success ? this.degradation(ev) : null;
+    this.consecutive(ev, degraded);
+    if (ev.cellId !== undefined) this.rate(ev, ev.cellId, degraded !== null);
   }
 
-  private consecutive(ev: DialTestEvent): void {
+  /**
+   * For a successful voice test, `slow_setup` or `low_mos` when it is degraded against the probe's own
+   * voice quality, else null; learns from the test when it is not.
+   */
+  private degradation(ev: DialTestEvent): string | null {
+    const q = this.cfg.quality;
+    if (ev.service !== 'voice' || q.z <= 0) return null;
+    const setup = ev.setupMs != null && ev.setupMs > 0 ? Math.log(ev.setupMs) : null;
+    const mos = ev.mos ?? null;
+    if (setup === null && mos === null) return null;
+    let st = this.voice.get(ev.probeId);
+    if (!st) this.voice.set(ev.probeId, (st = { n: 0, setupMean: 0, setupVar: 0, mosMean: 0, mosVar: 0, badRun: 0 }));
+    let cause: string | null = null;
+    if (st.n >= q.minTests) {
+      if (setup !== null && setup - st.setupMean > q.z * Math.max(MIN_SETUP_SD, Math.sqrt(st.setupVar))) cause = 'slow_setup';
+      else if (mos !== null && st.mosMean - mos > q.z * Math.max(MIN_MOS_SD, Math.sqrt(st.mosVar))) cause = 'low_mos';
+    }
+    if (cause !== null && ++st.badRun < q.adoptAfter) return cause;
+    if (cause !== null) st.n = 0; // a new normal: relearn from here
+    st.badRun = 0;
+    const a = Math.max(1 / (st.n + 1), QUALITY_ALPHA);
+    if (setup !== null) [st.setupMean, st.setupVar] = ewUpdate(st.setupMean, st.setupVar, setup, a, st.n === 0);
+    if (mos !== null) [st.mosMean, st.mosVar] = ewUpdate(st.mosMean, st.mosVar, mos, a, st.n === 0);
+    st.n++;
+    return cause;
+  }
+
+  private consecutive(ev: DialTestEvent, degraded: string | null): void {
     const key = `dt|${ev.probeId}`;
     let st = this.probes.get(key);
-    if (ev.success) {
+    if (ev.success && degraded === null) {
       if (st) {
         this.probes.delete(key);
         this.tracker.clear(key, ev.t);
@@ -68,7 +120,8 @@ export class DialTestDetector {
     if (!st) this.probes.set(key, (st = { fails: 0, firstFailAt: ev.t, causes: [], services: [] }));
     st.fails++;
     st.cellId = ev.cellId ?? st.cellId;
-    if (ev.failureCause && !st.causes.includes(ev.failureCause) && st.causes.length < 5) st.causes.push(ev.failureCause);
+    const cause = degraded ?? ev.failureCause;
+    if (cause && !st.causes.includes(cause) && st.causes.length < 5) st.causes.push(cause);
     if (!st.services.includes(ev.service)) st.services.push(ev.service);
     const n = this.cfg.consecutiveFailures;
     if (st.fails < n) return;
@@ -81,13 +134,14 @@ export class DialTestDetector {
     });
   }
 
-  private rate(ev: DialTestEvent, cellId: string): void {
+  private rate(ev: DialTestEvent, cellId: string, degraded: boolean): void {
     const key = `dtr|${cellId}`;
     const w = this.cfg.windowTests;
     let st = this.cells.get(key);
     if (!st) this.cells.set(key, (st = { t: [], failed: [], services: [], p: this.cfg.priorFailureRate, okRun: 0, firing: false }));
+    const bad = !ev.success || degraded;
     st.t.push(ev.t);
-    st.failed.push(!ev.success);
+    st.failed.push(bad);
     st.services.push(ev.service);
     if (st.t.length > w) {
       const leaving = st.failed.shift()!;
@@ -97,7 +151,7 @@ export class DialTestDetector {
       // finding is open: a burst does not teach itself to be normal.
       if (!st.firing) st.p += RATE_ALPHA * (Number(leaving) - st.p);
     }
-    st.okRun = ev.success ? st.okRun + 1 : 0;
+    st.okRun = bad ? 0 : st.okRun + 1;
     if (st.firing && st.okRun >= this.cfg.clearTests) {
       // A cycle of successes: the fault is gone. Its failures are forgotten with it.
       st.firing = false;
@@ -107,7 +161,7 @@ export class DialTestDetector {
       this.tracker.clear(key, ev.t);
       return;
     }
-    if (ev.success && !st.firing) return;
+    if (!bad && !st.firing) return;
     const p = Math.max(st.p, this.cfg.priorFailureRate / 4);
     // The most unlikely run ending now that starts at a failure.
     let best = 0;
@@ -137,14 +191,24 @@ export class DialTestDetector {
   }
 
   toJSON(): unknown {
-    return { probes: [...this.probes], cells: [...this.cells] };
+    return { probes: [...this.probes], cells: [...this.cells], voice: [...this.voice] };
   }
 
   restore(json: unknown): void {
-    const j = json as { probes: [string, ProbeState][]; cells: [string, CellState][] };
+    // `voice` is absent from checkpoints written before voice quality was judged: it is learnt afresh.
+    const j = json as { probes: [string, ProbeState][]; cells: [string, CellState][]; voice?: [string, VoiceQuality][] };
     this.probes.clear();
     this.cells.clear();
+    this.voice.clear();
     for (const [k, v] of j.probes) this.probes.set(k, v);
     for (const [k, v] of j.cells) this.cells.set(k, v);
+    for (const [k, v] of j.voice ?? []) this.voice.set(k, v);
   }
+}
+
+/** One step of an exponentially weighted mean and variance; the first sample sets the mean. */
+function ewUpdate(mean: number, variance: number, x: number, a: number, first: boolean): [number, number] {
+  if (first) return [x, 0];
+  const d = x - mean;
+  return [mean + a * d, (1 - a) * (variance + a * d * d)];
 }

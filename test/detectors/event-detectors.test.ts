@@ -211,6 +211,50 @@ describe('dial tests', () => {
     const res = ts.find((t) => t.to === 'resolving');
     expect(res ? (res.at - T0) / MIN : null).toBe(resolving);
   });
+  describe('voice quality', () => {
+    // A probe's calls over a day: setup ~2.3 s (±10 %), MOS ~4.15 (±0.1), every 15 minutes.
+    const call = (k: number, setupMs: number, mos: number, probeId = 'V1'): DialTestEvent => ({
+      ...dial(k * 15, true, probeId, 'voice'), setupMs, mos,
+    });
+    const normal = (k: number) => call(k, 2300 * Math.exp(0.1 * Math.sin(k * 1.7)), 4.15 + 0.1 * Math.cos(k * 2.3));
+    const day = Array.from({ length: 96 }, (_, k) => normal(k));
+
+    it.each([
+      { name: 'calls that connect in four times their usual setup time', setupMult: 4, mosDrop: 0, cause: 'slow_setup' },
+      { name: 'calls that connect but sound a MOS point worse', setupMult: 1, mosDrop: 1, cause: 'low_mos' },
+    ])('$name count as failed tests: with a failed HTTP and ping test they are three in a row', ({ setupMult, mosDrop, cause }) => {
+      const det = new Detectors(detectorsConfig(), inv);
+      expect(firings(drive(det, day))).toEqual([]);
+      const k = 96;
+      const cycle = [
+        call(k, 2300 * setupMult, 4.15 - mosDrop),
+        { ...dial(k * 15 + 0.3, false, 'V1', 'data_http') },
+        { ...dial(k * 15 + 0.6, false, 'V1', 'ping') },
+      ];
+      const probe = firings(drive(det, cycle)).find((t) => t.anomaly.id.startsWith('dt|V1'));
+      expect(probe?.anomaly.evidence).toMatchObject({ consecutiveFailures: 3, causes: `${cause},no_answer` });
+    });
+
+    it('an ordinary call is no failure: a failed HTTP and ping test after it are two, not three', () => {
+      const det = new Detectors(detectorsConfig(), inv);
+      drive(det, day);
+      const cycle = [normal(96), dial(96 * 15 + 0.3, false, 'V1', 'data_http'), dial(96 * 15 + 0.6, false, 'V1', 'ping')];
+      expect(firings(drive(det, cycle))).toEqual([]);
+    });
+
+    it('a probe judges nothing before it has learnt its calls, and a lasting change is adopted: it relearns from there', () => {
+      const det = new Detectors(detectorsConfig({ dialTests: { quality: { adoptAfter: 4 } } }), inv);
+      // Slow calls from the start: nothing learnt to compare with.
+      expect(firings(drive(det, [call(0, 9000, 4.1), dial(0.3, false, 'V1', 'data_http'), dial(0.6, false, 'V1', 'ping')]))).toEqual([]);
+      const det2 = new Detectors(detectorsConfig({ dialTests: { quality: { adoptAfter: 4 } } }), inv);
+      drive(det2, day);
+      // Four slow calls (with successes between them) are adopted: the fifth is no degraded call.
+      const slow = Array.from({ length: 4 }, (_, j) => [call(96 + j, 9200, 4.1), dial((96 + j) * 15 + 0.3, true, 'V1', 'data_http')]).flat();
+      drive(det2, slow);
+      const after = [call(100, 9300, 4.1), dial(100 * 15 + 0.3, false, 'V1', 'data_http'), dial(100 * 15 + 0.6, false, 'V1', 'ping')];
+      expect(firings(drive(det2, after))).toEqual([]);
+    });
+  });
 });
 
 
