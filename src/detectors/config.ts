@@ -287,6 +287,16 @@ export const historyConfigSchema = z.strictObject({
   slotMinutes: z.number().int().min(1).max(1440).default(15),
 });
 
+/**
+ * Demand on a full cell: RRC setup attempts per period against the cell's own profile, judged only
+ * while its PRB is at congestion level. A cell that is full every busy hour stays full when demand
+ * doubles — PRB and per-user throughput barely move — but its attempts do.
+ */
+export const demandConfigSchema = z.strictObject({
+  /** Attempts must also be at least this multiple of their expectation (a busier-than-usual day is not congestion); 0 turns demand off. */
+  minRatio: z.number().min(0).max(100).default(1.5),
+});
+
 export const detectorsConfigSchema = z.strictObject({
   /** Local time offset of the network, for the daily profile (minutes east of UTC, e.g. 480). */
   timezoneOffsetMinutes: z.number().int().min(-840).max(840).default(0),
@@ -294,6 +304,7 @@ export const detectorsConfigSchema = z.strictObject({
   kpis: z.array(kpiDefinitionSchema).max(10_000).default([]),
   baseline: baselineConfigSchema.prefault({}),
   firing: kpiFiringConfigSchema.prefault({}),
+  demand: demandConfigSchema.prefault({}),
   /** Static thresholds per KPI name. */
   thresholds: z.record(kpiNameSchema, staticThresholdSchema).prefault(DEFAULT_THRESHOLDS),
   missingData: missingDataConfigSchema.prefault({}),
