@@ -235,6 +235,15 @@ describe('dial tests', () => {
       expect(probe?.anomaly.evidence).toMatchObject({ consecutiveFailures: 3, causes: `${cause},no_answer` });
     });
 
+    it('a probe\'s learnt calls survive a checkpoint and restore', () => {
+      const det = new Detectors(detectorsConfig(), inv);
+      drive(det, day);
+      const restored = new Detectors(detectorsConfig(), inv);
+      restored.restore(det.checkpoint());
+      const cycle = [call(96, 2300 * 4, 4.15), dial(96 * 15 + 0.3, false, 'V1', 'data_http'), dial(96 * 15 + 0.6, false, 'V1', 'ping')];
+      expect(firings(drive(restored, cycle)).map((t) => t.anomaly.evidence.causes)).toContain('slow_setup,no_answer');
+    });
+
     it('an ordinary call is no failure: a failed HTTP and ping test after it are two, not three', () => {
       const det = new Detectors(detectorsConfig(), inv);
       drive(det, day);
