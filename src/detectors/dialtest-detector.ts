@@ -7,7 +7,11 @@
  * - the failure count per cell against the cell's own failure rate: over the last `windowTests`
  *   tests, the most unlikely recent run (a scan over the runs that start at a failure, binomial tail)
  *   — so a fresh burst fires as soon as it is significant, and the anomaly starts at the burst's
- *   first failure, not at a stray failure an hour before it.
+ *   first failure, not at a stray failure an hour before it;
+ * - both again per service (a probe's DNS tests, a cell's HTTP tests): a failure of one service only —
+ *   a DNS resolver, a video CDN, the SMS centre — fails one test in three or four, which the pooled
+ *   evidence dilutes. A service finding is not raised while the pooled one for the same probe or cell
+ *   already fires.
  *
  * A cycle of successes (`clearTests` in a row) is the evidence that the fault is gone: the finding
  * starts resolving and its failures are forgotten, so they cannot hold it open for hours.
@@ -19,7 +23,7 @@
  * A degraded test teaches nothing; `quality.adoptAfter` of them in a row are a new normal and the
  * probe relearns.
  */
-import type { DialTestEvent, Severity } from '../model/index.js';
+import { DIALTEST_SERVICES, type DialTestEvent, type Severity } from '../model/index.js';
 import type { AnomalyTracker } from './anomaly-tracker.js';
 import type { DetectorsConfig } from './config.js';
 import { binomialTailScore, wilsonInterval } from './stats.js';
@@ -76,8 +80,14 @@ export class DialTestDetector {
 
   observe(ev: DialTestEvent): void {
     const degraded = ev.success ? this.degradation(ev) : null;
-    this.consecutive(ev, degraded);
-    if (ev.cellId !== undefined) this.rate(ev, ev.cellId, degraded !== null);
+    const pooled = `dt|${ev.probeId}`;
+    this.consecutive(pooled, ev, degraded);
+    this.consecutive(`dts|${ev.probeId}|${ev.service}`, ev, degraded, pooled);
+    if (ev.cellId !== undefined) {
+      const cell = `dtr|${ev.cellId}`;
+      this.rate(cell, ev, ev.cellId, degraded !== null);
+      this.rate(`dtrs|${ev.cellId}|${ev.service}`, ev, ev.cellId, degraded !== null, cell);
+    }
   }
 
   /**
@@ -107,8 +117,11 @@ export class DialTestDetector {
     return cause;
   }
 
-  private consecutive(ev: DialTestEvent, degraded: string | null): void {
-    const key = `dt|${ev.probeId}`;
+  /**
+   * Consecutive failed tests under `key`: a probe's, whatever the service, or one service's of a probe.
+   * A finding under `coveredBy` (the probe's pooled one) already says it: no second finding then.
+   */
+  private consecutive(key: string, ev: DialTestEvent, degraded: string | null, coveredBy?: string): void {
     let st = this.probes.get(key);
     if (ev.success && degraded === null) {
       if (st) {
@@ -124,7 +137,7 @@ export class DialTestDetector {
     if (cause && !st.causes.includes(cause) && st.causes.length < 5) st.causes.push(cause);
     if (!st.services.includes(ev.service)) st.services.push(ev.service);
     const n = this.cfg.consecutiveFailures;
-    if (st.fails < n) return;
+    if (st.fails < n || (coveredBy !== undefined && this.tracker.has(coveredBy))) return;
     const cellId = st.cellId;
     this.tracker.bad(key, ev.t, st.firstFailAt, true, {
       source: 'dialtest', objectType: 'cell', objectId: cellId ?? ev.probeId, ...(cellId !== undefined ? { cellId } : {}),
@@ -134,8 +147,8 @@ export class DialTestDetector {
     });
   }
 
-  private rate(ev: DialTestEvent, cellId: string, degraded: boolean): void {
-    const key = `dtr|${cellId}`;
+  /** Failures under `key` (a cell's tests, or one service's at a cell) against its own rate; `coveredBy` as for `consecutive`. */
+  private rate(key: string, ev: DialTestEvent, cellId: string, degraded: boolean, coveredBy?: string): void {
     const w = this.cfg.windowTests;
     let st = this.cells.get(key);
     if (!st) this.cells.set(key, (st = { t: [], failed: [], services: [], p: this.cfg.priorFailureRate, okRun: 0, firing: false }));
@@ -153,11 +166,15 @@ export class DialTestDetector {
     }
     st.okRun = bad ? 0 : st.okRun + 1;
     if (st.firing && st.okRun >= this.cfg.clearTests) {
-      // A cycle of successes: the fault is gone. Its failures are forgotten with it.
-      st.firing = false;
-      st.t = [];
-      st.failed = [];
-      st.services = [];
+      // A cycle of successes: the fault is gone. Its failures are forgotten with it — by the cell's
+      // per-service windows too, which held them while this finding covered them.
+      forget(st);
+      if (coveredBy === undefined) {
+        for (const service of DIALTEST_SERVICES) {
+          const ss = this.cells.get(`dtrs|${cellId}|${service}`);
+          if (ss && !ss.firing) forget(ss);
+        }
+      }
       this.tracker.clear(key, ev.t);
       return;
     }
@@ -173,7 +190,7 @@ export class DialTestDetector {
       const s = binomialTailScore(k, st.t.length - i, p);
       if (s > best) (best = s, from = i);
     }
-    if (best >= this.cfg.failureScore) {
+    if (best >= this.cfg.failureScore && (st.firing || coveredBy === undefined || !this.tracker.has(coveredBy))) {
       st.firing = true;
       const n = st.t.length - from;
       const failures = st.failed.slice(from).filter(Boolean).length;
@@ -204,6 +221,15 @@ export class DialTestDetector {
     for (const [k, v] of j.cells) this.cells.set(k, v);
     for (const [k, v] of j.voice ?? []) this.voice.set(k, v);
   }
+}
+
+/** Ends a window's finding and forgets its tests (its learnt rate stays). */
+function forget(st: CellState): void {
+  st.firing = false;
+  st.t = [];
+  st.failed = [];
+  st.services = [];
+  st.okRun = 0;
 }
 
 /** One step of an exponentially weighted mean and variance; the first sample sets the mean. */

@@ -211,6 +211,39 @@ describe('dial tests', () => {
     const res = ts.find((t) => t.to === 'resolving');
     expect(res ? (res.at - T0) / MIN : null).toBe(resolving);
   });
+  describe('one service failing', () => {
+    // A probe's cycle every 15 min: voice, HTTP, ping, and in turn video, DNS, SMS (as the simulator's).
+    const cycles = (from: number, n: number, fails: (service: string) => boolean): DialTestEvent[] => Array.from({ length: n }, (_, j) => {
+      const c = from + j;
+      const services: DialTestEvent['service'][] = ['voice', 'data_http', 'ping'];
+      if (c % 4 > 0) services.push((['video', 'dns', 'sms'] as const)[(c % 4) - 1]);
+      return services.map((sv, k) => dial(c * 15 + k / 3, !fails(sv), 'P9', sv));
+    }).flat();
+    const learnt = () => {
+      const det = new Detectors(detectorsConfig(), inv);
+      expect(firings(drive(det, cycles(0, 192, () => false)))).toEqual([]);
+      return det;
+    };
+
+    it.each([
+      { service: 'data_http', within: 3 },
+      { service: 'dns', within: 12 }, // DNS is tested every fourth cycle: its third failure
+    ])('$service alone failing (one test in three or four) is a finding of its own within $within cycles', ({ service, within }) => {
+      const det = learnt();
+      const ts = drive(det, cycles(192, 16, (sv) => sv === service));
+      const first = firings(ts)[0];
+      expect(first?.anomaly).toMatchObject({ signal: `dialtest.${service}`, cellId: 'C-0-0-2' });
+      expect((first!.at - T0) / MIN - 192 * 15).toBeLessThan(within * 15);
+    });
+
+    it('when every service fails, the pooled finding says it: no finding per service beside it, and none after it clears', () => {
+      const det = learnt();
+      // Four cycles of failures, four good ones (the pooled findings clear and resolve), then a stray voice failure.
+      const ts = drive(det, [...cycles(192, 4, () => true), ...cycles(196, 4, () => false), ...cycles(200, 1, (sv) => sv === 'voice'), ...cycles(201, 4, () => false)]);
+      expect(firings(ts).map((t) => t.anomaly.id.split('@')[0])).toEqual(['dt|P9', 'dtr|C-0-0-2']);
+    });
+  });
+
   describe('voice quality', () => {
     // A probe's calls over a day: setup ~2.3 s (±10 %), MOS ~4.15 (±0.1), every 15 minutes.
     const call = (k: number, setupMs: number, mos: number, probeId = 'V1'): DialTestEvent => ({
