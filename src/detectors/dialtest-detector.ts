@@ -59,6 +59,8 @@ interface CellState {
   firing: boolean;
 }
 
+/** A run that starts earlier must be this many decades more unlikely to date a finding (see `rate`). */
+const START_MARGIN = 1;
 /** Learning rate of a cell's dial-test failure probability. */
 const RATE_ALPHA = 0.02;
 /** Slowest learning rate of a probe's voice quality (a day of 15-minute cycles weighs most). */
@@ -180,16 +182,21 @@ export class DialTestDetector {
     }
     if (!bad && !st.firing) return;
     const p = Math.max(st.p, this.cfg.priorFailureRate / 4);
-    // The most unlikely run ending now that starts at a failure.
+    // The most unlikely run ending now that starts at a failure. The finding starts where the newest
+    // run about as unlikely (within START_MARGIN decades) starts: a stray failure before a burst barely
+    // changes how unlikely the burst is, and must not date it.
     let best = 0;
-    let from = -1;
     let k = 0;
+    const scores: number[] = [];
     for (let i = st.t.length - 1; i >= 0; i--) {
       if (!st.failed[i]) continue;
       k++;
       const s = binomialTailScore(k, st.t.length - i, p);
-      if (s > best) (best = s, from = i);
+      scores[i] = s;
+      if (s > best) best = s;
     }
+    let from = st.t.length - 1;
+    while (from > 0 && !(scores[from] !== undefined && scores[from] >= Math.max(this.cfg.failureScore, best - START_MARGIN))) from--;
     if (best >= this.cfg.failureScore && (st.firing || coveredBy === undefined || !this.tracker.has(coveredBy))) {
       st.firing = true;
       const n = st.t.length - from;

@@ -198,6 +198,7 @@ describe('dial tests', () => {
   it.each<{ name: string; outcomes: string; startsAt: number | null; resolving: number | null }>([
     // One letter per test, a minute apart: x failed, . succeeded. Probes rotate (no consecutive rule).
     { name: 'a burst starts at its first failure, not at a stray failure before it', outcomes: 'x.........xxxx', startsAt: 10, resolving: null },
+    { name: 'a stray failure just before a burst, barely changing its odds, does not date it', outcomes: 'x..xxx', startsAt: 3, resolving: null },
     { name: 'a cycle of successes (4 in a row) starts the resolution', outcomes: 'xxxxx.x....', startsAt: 0, resolving: 10 },
     { name: 'stray failures are no finding', outcomes: 'x....x....x....x', startsAt: null, resolving: null },
   ])('per cell: $name', ({ outcomes, startsAt, resolving }) => {
