@@ -111,6 +111,11 @@ export const lifecycleConfigSchema = z.strictObject({
   resolveHoldMinutes: minutes.default(15),
   /** The same problem returning within this window reopens the incident instead of opening a new one. */
   reopenWindowMinutes: minutes.default(120),
+  /**
+   * The window for a congestion incident: a cell full again at the evening busy hour after a morning
+   * spell is the same capacity problem until capacity is added, not a new one (nor a new ticket).
+   */
+  congestionReopenWindowMinutes: minutes.default(720),
 });
 
 export const confidenceConfigSchema = z.strictObject({

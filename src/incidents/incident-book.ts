@@ -214,14 +214,16 @@ export class IncidentBook {
     live.doc.resolvedAt = null;
     live.doc.reopenCount += 1;
     live.quietSince = null;
+    live.reopenedSinceRefresh = true;
     this.changes.record(live, 'reopened');
     this.dirty.add(live);
   }
 
   /** Within the reopen window: the same problem returning now reopens this incident. */
   reopenable(live: LiveIncident): boolean {
-    return live.doc.state === 'resolved' && live.doc.resolvedAt !== null &&
-      this.now - live.doc.resolvedAt <= this.cfg.lifecycle.reopenWindowMinutes * MINUTE;
+    const l = this.cfg.lifecycle;
+    const window = live.doc.rootCause.category === 'congestion' ? Math.max(l.reopenWindowMinutes, l.congestionReopenWindowMinutes) : l.reopenWindowMinutes;
+    return live.doc.state === 'resolved' && live.doc.resolvedAt !== null && this.now - live.doc.resolvedAt <= window * MINUTE;
   }
 
   /** Removes an incident from memory and every index (it left the live window, or was absorbed). */

@@ -50,6 +50,8 @@ export class IncidentEngine implements IncidentStage {
   private readonly aggregates = new WeakMap<LiveIncident, CellAggregates>();
   private readonly assessments = new WeakMap<LiveIncident, EvidenceAssessment>();
   private readonly keepResolvedMs: number;
+  /** A congestion incident may reopen for longer (`congestionReopenWindowMinutes`). */
+  private readonly keepCongestionMs: number;
 
   constructor(private readonly opts: IncidentEngineOptions) {
     const cfg = opts.config;
@@ -64,6 +66,7 @@ export class IncidentEngine implements IncidentStage {
     // Resolved incidents stay in memory while they may reopen or still draw complaints.
     const maxLagHours = Math.max(...Object.values(cfg.linking.lagAfterResolveHours));
     this.keepResolvedMs = Math.max(cfg.lifecycle.reopenWindowMinutes * MINUTE, maxLagHours * HOUR);
+    this.keepCongestionMs = Math.max(this.keepResolvedMs, cfg.lifecycle.congestionReopenWindowMinutes * MINUTE);
   }
 
   onTransitions(transitions: readonly AnomalyTransition[], now: number): void {
@@ -123,12 +126,17 @@ export class IncidentEngine implements IncidentStage {
       if (d.state === 'open' && !d.confirmed && this.sustainDue(live)) book.dirty.add(live);
       if (quiet !== null && book.now - quiet >= hold) {
         book.resolve(live, quiet);
-      } else if (d.state === 'resolved' && d.resolvedAt !== null && book.now - d.resolvedAt > this.keepResolvedMs) {
+      } else if (d.state === 'resolved' && d.resolvedAt !== null && book.now - d.resolvedAt > this.keepFor(d)) {
         book.forget(live);
       }
     }
     this.desk.expire(book.now);
     this.flush();
+  }
+
+  /** How long a resolved incident stays in memory: while it may reopen or still draw complaints. */
+  private keepFor(inc: Incident): number {
+    return inc.rootCause.category === 'congestion' ? this.keepCongestionMs : this.keepResolvedMs;
   }
 
   takeChanges(): IncidentChange[] {
@@ -204,7 +212,7 @@ export class IncidentEngine implements IncidentStage {
     for (const inc of sorted) this.history.noteIncident(inc.id, inc.cells, inc.openedAt);
     for (const inc of sorted) {
       if (book.lives.has(inc.id) || inc.mergedInto !== undefined) continue;
-      if (inc.state === 'resolved' && (inc.resolvedAt === null || book.now - inc.resolvedAt > this.keepResolvedMs)) continue;
+      if (inc.state === 'resolved' && (inc.resolvedAt === null || book.now - inc.resolvedAt > this.keepFor(inc))) continue;
       const live = newLive(structuredClone(inc), inc.rootCause.reasoning?.[0] ?? '');
       live.reported = true;
       book.lives.set(inc.id, live);
@@ -240,9 +248,10 @@ export class IncidentEngine implements IncidentStage {
       book.dirty.clear();
       for (const live of batch) {
         if (!book.lives.has(live.doc.id)) continue;
-        const grew = live.cellsChanged;
+        const due = live.cellsChanged || live.reopenedSinceRefresh;
+        live.reopenedSinceRefresh = false;
         this.refresh(live);
-        if (grew && live.doc.state === 'open') this.desk.retroLink(live);
+        if (due && live.doc.state === 'open') this.desk.retroLink(live);
         book.changes.record(live, 'updated');
       }
       // Retro-linked complaints dirty the incident again: the loop refreshes it once more.

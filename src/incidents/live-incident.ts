@@ -44,6 +44,8 @@ export interface LiveIncident {
   reported: boolean;
   /** Cells were added since the last refresh (cached aggregates and retro-linking need a look). */
   cellsChanged: boolean;
+  /** Reopened since the last refresh: complaints kept aside while it was resolved may now fit it. */
+  reopenedSinceRefresh: boolean;
   /** Signaling procedures failing (what a core incident is about). */
   procedures: Set<string>;
   /** Bumped whenever the evidence (or the root) changes: derived assessments are cached against it. */
@@ -77,7 +79,7 @@ export function newIncidentDoc(id: string, root: RootRef, region: string, opened
 export function newLive(doc: Incident, rootReason: string): LiveIncident {
   const live: LiveIncident = {
     doc, active: new Map(), evidence: new Map(), cellSet: new Set(doc.cells), links: new Map(), rootReason,
-    quietSince: null, reported: false, cellsChanged: true, procedures: new Set(), evidenceVersion: 0, subscribers: doc.subscribers ?? 0,
+    quietSince: null, reported: false, cellsChanged: true, reopenedSinceRefresh: false, procedures: new Set(), evidenceVersion: 0, subscribers: doc.subscribers ?? 0,
     districtCells: new Map(),
   };
   for (const e of doc.anomalies) {

@@ -58,14 +58,18 @@ describe('resolve with hysteresis, reopen instead of duplicating', () => {
     expect([...e.live()]).toHaveLength(1);
   });
 
+  const congestion = { signal: 'prb_dl_utilization', hint: 'congestion', severity: 'major' } as const;
+  const demand = { signal: 'rrc_setup_attempts', hint: 'congestion', severity: 'major' } as const;
   const reopenCases = [
     { name: 'the same problem back within the window reopens it', back: 60, reopened: true },
     { name: 'a problem back after the window is a new incident', back: 60 * 5, reopened: false },
+    { name: 'a cell congested again at the evening busy hour, 5 h after a morning spell, is the same congestion', back: 60 * 5, reopened: true, first: congestion, again: demand },
+    { name: 'congested again the next day is a new incident', back: 60 * 14, reopened: false, first: congestion, again: demand },
   ];
   for (const c of reopenCases) {
     it(c.name, () => {
       const e = engine({ lifecycle: { resolveHoldMinutes: 10, reopenWindowMinutes: 120 } });
-      const a = anomaly({ cellId: 'S7-1' });
+      const a = anomaly({ cellId: 'S7-1', ...c.first });
       e.onTransitions([firing(a)], at(1));
       e.onTransitions([resolved(a, at(30))], at(30));
       e.advance(at(45));
@@ -73,7 +77,7 @@ describe('resolve with hysteresis, reopen instead of duplicating', () => {
       expect(first.state).toBe('resolved');
       e.advance(at(30 + c.back));
       e.takeChanges();
-      e.onTransitions([firing(anomaly({ cellId: 'S7-1', at: 30 + c.back }))], at(30 + c.back));
+      e.onTransitions([firing(anomaly({ cellId: 'S7-1', at: 30 + c.back, ...c.again }))], at(30 + c.back));
       const changes = e.takeChanges();
       if (c.reopened) {
         expect(changes.map((x) => [x.type, x.incident.id])).toEqual([['reopened', first.id]]);

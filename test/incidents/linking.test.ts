@@ -69,6 +69,24 @@ describe('linking complaints to incidents', () => {
     expect(late).toBeNull();
   });
 
+  it('links complaints received while it was resolved (too late for it then) once it reopens', () => {
+    const e = engine({ lifecycle: { resolveHoldMinutes: 10, reopenWindowMinutes: 600 } });
+    const a = anomaly({ cellId: 'S9-1', at: 0, signal: 'prb_dl_utilization', hint: 'congestion', severity: 'major' });
+    e.onTransitions([firing(a)], at(1));
+    e.onTransitions([resolved(a, at(30))], at(30));
+    e.advance(at(45));
+    const first = e.takeChanges().at(-1)!.incident;
+    expect(first.state).toBe('resolved');
+    // Hours after it resolved: too late to link to it; kept aside.
+    const between = complaint({ at: 330, location: { cellId: 'S9-1' }, category: 'slow_data' });
+    expect(e.onComplaint(between, at(330))).toBeNull();
+    // The congestion is back 20 minutes later: the incident reopens and takes the complaint.
+    e.onTransitions([firing(anomaly({ cellId: 'S9-1', at: 340, signal: 'rrc_setup_attempts', hint: 'congestion', severity: 'major' }))], at(350));
+    const changes = e.takeChanges();
+    expect(changes[0]).toMatchObject({ type: 'reopened', incident: { id: first.id } });
+    expect(changes.flatMap((c) => c.linkedComplaints ?? []).map((l) => l.complaintId)).toEqual([between.complaintId]);
+  });
+
   it('links complaints received before the incident was detected once it opens', () => {
     const e = engine();
     const early = complaint({ at: 10, location: { cellId: 'S9-1' }, category: 'no_data' });
