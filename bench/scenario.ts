@@ -17,11 +17,14 @@ import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { defaultStart } from '../src/cli/simulate.js';
 import { loadConfig, parseYaml } from '../src/config/load.js';
+import { isoTime } from '../src/model/index.js';
+import { formatDuration } from '../src/simulator/duration.js';
 import { parseGroundTruth } from '../src/simulator/ground-truth.js';
 import { generateNetwork } from '../src/simulator/inventory-generator.js';
 import { PM_PERIOD_MS } from '../src/simulator/network-simulator.js';
 import { parseScenario } from '../src/simulator/scenario.js';
 import { ApiReader } from '../src/simulator/scoring/api-reader.js';
+import { findingDelays, type FiringFinding } from '../src/simulator/scoring/finding-delay.js';
 import { failedThresholds, formatReport } from '../src/simulator/scoring/report.js';
 import { DEFAULT_SCORE_OPTIONS, scoreRun } from '../src/simulator/scoring/score.js';
 import { createSimulation } from '../src/simulator/simulation.js';
@@ -70,19 +73,27 @@ const firingAt = async (): Promise<number> => {
   return n;
 };
 
-// Every finding that fires in the scored days, for --findings (what the "per 1,000 cell-days" figure counts).
+// Every finding that fires in the scored days: for --findings (what the "per 1,000 cell-days" figure
+// counts) and for each fault's time to its first finding.
 const findings: object[] = [];
-if (values.findings) {
-  app.pipeline.addListener({
-    onBatch: (o) => {
-      for (const t of o.transitions) {
-        if (t.to !== 'firing' || t.from === 'firing' || t.at < sim.scoreFrom) continue;
-        const a = t.anomaly;
-        findings.push({ at: new Date(t.at).toISOString(), startedAt: new Date(a.startedAt).toISOString(), source: a.source, object: `${a.objectType}:${a.objectId}`, signal: a.signal, hint: a.hint, severity: a.severity, score: a.score, evidence: a.evidence });
+const fired: FiringFinding[] = [];
+const cellsOf = new Map<string, string[]>();
+for (const c of network.cells) for (const o of [`site:${c.siteId}`, `transport:${c.transportId}`]) cellsOf.set(o, [...(cellsOf.get(o) ?? []), c.cellId]);
+app.pipeline.addListener({
+  onBatch: (o) => {
+    for (const t of o.transitions) {
+      if (t.to !== 'firing' || t.from === 'firing' || t.at < sim.scoreFrom) continue;
+      const a = t.anomaly;
+      fired.push({ at: t.at, objectType: a.objectType, objectId: a.objectId, cellId: a.cellId, cells: cellsOf.get(`${a.objectType}:${a.objectId}`), source: a.source, signal: a.signal });
+      if (values.findings) {
+        findings.push({
+          at: isoTime(t.at), startedAt: isoTime(a.startedAt), source: a.source, object: `${a.objectType}:${a.objectId}`,
+          signal: a.signal, hint: a.hint, severity: a.severity, score: a.score, evidence: { ...a.evidence },
+        });
       }
-    },
-  });
-}
+    }
+  },
+});
 
 const wall = Date.now();
 let records = 0;
@@ -118,10 +129,14 @@ if (values.incidents) writeFileSync(values.incidents, JSON.stringify(await reade
 if (values.findings) writeFileSync(values.findings, JSON.stringify(findings, null, 1));
 if (values.complaints) writeFileSync(values.complaints, JSON.stringify(await reader.list('/api/v1/complaints'), null, 1));
 const score = scoreRun(truth, data.incidents, data.complaints, data.tickets, DEFAULT_SCORE_OPTIONS);
+const delays = findingDelays(truth.faults.filter((f) => f.start <= until - DEFAULT_SCORE_OPTIONS.tooRecentMs), fired, PM_PERIOD_MS);
+const twoPeriods = delays.filter((d) => d.withinTwoPeriods === true).length;
+const networkFaults = delays.filter((d) => d.withinTwoPeriods !== null).length;
 const cellDays = network.cells.length * days;
 const summary = {
   records, seconds: elapsed / 1000, cells: network.cells.length, scoredDays: days,
   firingInScoredDays: firingScored, firingPer1000CellDays: (1000 * firingScored) / cellDays,
+  findingDelays: delays, networkFaults, foundWithinTwoPmPeriods: twoPeriods,
 };
 if (values.json) console.log(JSON.stringify({ ...summary, score, failed: failedThresholds(score, {}) }, null, 2));
 else {
@@ -131,5 +146,16 @@ else {
     `${firingScored} detector findings fired in the ${days} scored day(s) = ` +
     `${summary.firingPer1000CellDays.toFixed(2)} per 1,000 cell-days (${network.cells.length} cells)`,
   );
+  if (delays.length > 0) {
+    console.log(
+      `\nTime from fault start to its first firing detector finding: ${twoPeriods}/${networkFaults} network faults ` +
+      'found within two whole PM periods (coverage holes: complaints only, no deadline)',
+    );
+    for (const d of delays) {
+      const when = d.delayMs === null ? 'none' : formatDuration(Math.round(d.delayMs / 1000) * 1000);
+      const mark = d.withinTwoPeriods === null ? ' ' : d.withinTwoPeriods ? '✓' : '✗';
+      console.log(`  ${mark} ${d.id.padEnd(30)} ${d.kind.padEnd(24)} ${when.padStart(9)}  ${d.first ?? ''}`);
+    }
+  }
 }
 await app.stop();

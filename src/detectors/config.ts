@@ -236,6 +236,15 @@ export const dialTestConfigSchema = z.strictObject({
   windowTests: z.number().int().min(3).max(200).default(12),
   /** Successes in a row (a probe cycle) after which a cell's finding starts resolving. */
   clearTests: z.number().int().min(1).max(100).default(4),
+  /** Voice calls that connect but are degraded against the probe's own setup time and MOS count as failed tests. */
+  quality: z.strictObject({
+    /** Standard deviations beyond the probe's mean (log setup time up, MOS down) that make a call degraded; 0 turns it off. */
+    z: z.number().min(0).max(50).default(4.5),
+    /** Voice tests a probe learns from before it judges any (a cycle is 15 minutes: 16 is four hours). */
+    minTests: z.number().int().min(2).max(10_000).default(16),
+    /** Degraded calls in a row taken as the probe's new normal (a re-homed probe, a new codec): it relearns. */
+    adoptAfter: z.number().int().min(2).max(10_000).default(48),
+  }).prefault({}),
 });
 
 export const complaintSpikeConfigSchema = z.strictObject({
@@ -291,6 +300,16 @@ export const historyConfigSchema = z.strictObject({
   slotMinutes: z.number().int().min(1).max(1440).default(15),
 });
 
+/**
+ * Demand on a full cell: RRC setup attempts per period against the cell's own profile, judged only
+ * while its PRB is at congestion level. A cell that is full every busy hour stays full when demand
+ * doubles — PRB and per-user throughput barely move — but its attempts do.
+ */
+export const demandConfigSchema = z.strictObject({
+  /** Attempts must also be at least this multiple of their expectation (a busier-than-usual day is not congestion); 0 turns demand off. */
+  minRatio: z.number().min(0).max(100).default(1.5),
+});
+
 export const detectorsConfigSchema = z.strictObject({
   /** Local time offset of the network, for the daily profile (minutes east of UTC, e.g. 480). */
   timezoneOffsetMinutes: z.number().int().min(-840).max(840).default(0),
@@ -298,6 +317,7 @@ export const detectorsConfigSchema = z.strictObject({
   kpis: z.array(kpiDefinitionSchema).max(10_000).default([]),
   baseline: baselineConfigSchema.prefault({}),
   firing: kpiFiringConfigSchema.prefault({}),
+  demand: demandConfigSchema.prefault({}),
   /** Static thresholds per KPI name. */
   thresholds: z.record(kpiNameSchema, staticThresholdSchema).prefault(DEFAULT_THRESHOLDS),
   missingData: missingDataConfigSchema.prefault({}),

@@ -3,7 +3,7 @@
  * the root cause; these are the clues one series carries on its own.
  */
 import type { RootCauseCategory, Severity, SignalingProcedure } from '../model/index.js';
-import { BUILTIN_KPIS } from '../model/index.js';
+import { BUILTIN_KPIS, DEMAND_KPI } from '../model/index.js';
 import { BadDirection } from './kpi-baseline.js';
 import type { DetectorsConfig } from './config.js';
 
@@ -42,6 +42,7 @@ export function kpiHint(kpi: string, prb: number, alarmed: boolean): RootCauseCa
     case 'availability':
       return 'outage';
     case 'prb_dl_utilization':
+    case DEMAND_KPI:
       return 'congestion';
     case 'dl_user_throughput_mbps':
     case 'rrc_setup_success_rate':

@@ -4,7 +4,7 @@
  * history. Per-series state is in typed arrays indexed by series number; a series is created the
  * first time a (cell, KPI) pair is seen, whether or not the cell or the KPI is known.
  */
-import type { PmEvent, SignalingEvent } from '../model/index.js';
+import { DEMAND_KPI, type PmEvent, type SignalingEvent } from '../model/index.js';
 import type { Topology } from '../inventory/topology.js';
 import type { CellDetail } from '../pipeline/stages.js';
 import type { AnomalyTracker, Finding } from './anomaly-tracker.js';
@@ -18,6 +18,8 @@ import { grownCapacity } from './capacity.js';
 /** KPI-name prefix of the signaling series (a KPI name cannot contain it: record schemas allow it, but it is ours). */
 const SIGNALING_PREFIX = 'signaling.';
 const SIGNALING_INFO: Omit<KpiInfo, 'name'> = { dir: BadDirection.Up, isRate: true };
+/** Demand (RRC setup attempts) is bad when it is up: a plain count, no attempts of its own. */
+const DEMAND_INFO: Omit<KpiInfo, 'name'> = { dir: BadDirection.Up, isRate: false };
 
 /**
  * Setup success rates that admission control lowers on a full cell. Their expectation at congestion-
@@ -102,7 +104,9 @@ export class KpiDetector {
   private kpiId(name: string): number {
     const k = this.kpis.id(name);
     if (this.info[k] === undefined) {
-      this.info[k] = name.startsWith(SIGNALING_PREFIX) ? { name, ...SIGNALING_INFO } : (this.catalogue.get(name) ?? { name, dir: BadDirection.Both, isRate: false });
+      this.info[k] = name.startsWith(SIGNALING_PREFIX) ? { name, ...SIGNALING_INFO }
+        : name === DEMAND_KPI ? { name, ...DEMAND_INFO }
+          : (this.catalogue.get(name) ?? { name, dir: BadDirection.Both, isRate: false });
       this.rules[k] = this.cfg.thresholds[name];
     }
     return k;
@@ -167,6 +171,34 @@ export class KpiDetector {
       const rule = this.rules[k];
       if (rule) this.threshold(s, ev, rule, name, v, suspect);
     }
+    const demand = attempts?.rrc_setup_success_rate;
+    if (demand !== undefined && Number.isFinite(demand) && this.cfg.demand.minRatio > 0 && !(DEMAND_KPI in kpis)) {
+      this.observeDemand(ev, c, demand, suspect, periodMs);
+    }
+  }
+
+  /**
+   * The demand series: learnt always, judged only while the cell is full (PRB at congestion level) and
+   * its attempts are `demand.minRatio` times their expectation; otherwise it reads as ordinary, which
+   * also lets a finding clear once the cell has room again. Two such periods (`minZ` σ up) confirm.
+   */
+  private observeDemand(ev: PmEvent, c: number, attempts: number, suspect: boolean, periodMs: number): void {
+    const s = this.series(c, this.kpiId(DEMAND_KPI));
+    const r = this.baselines.update(s, ev.t, attempts, NaN, BadDirection.Up, !suspect);
+    this.history.put(s, ev.t, attempts);
+    const prb = ev.kpis.prb_dl_utilization;
+    const full = prb !== undefined && prb >= CONGESTED_PRB && Number.isFinite(r.expected) && attempts >= this.cfg.demand.minRatio * r.expected;
+    if (!full) {
+      r.z = 0;
+      r.score = 0;
+      r.scale = 1;
+      r.scaleZ = 0;
+    } else if (r.z >= this.cfg.firing.minZ) {
+      // A plain count's calibrated tail is cautious (z = 25 may score 3): the ratio on a full cell is
+      // the evidence here, so `confirmSamples` such periods in a row confirm, as for any finding.
+      r.score = Math.max(r.score, this.cfg.firing.confirmScore / this.cfg.firing.confirmSamples);
+    }
+    this.fire(s, ev.t, periodMs, r, BadDirection.Up, suspect, ev, DEMAND_KPI, attempts, NaN);
   }
 
   /** The allowance slot for a KPI at a cell's PRB, or -1 (not a setup rate, or PRB below congestion level). */
@@ -292,6 +324,7 @@ export class KpiDetector {
     if (Number.isFinite(a)) evidence.attempts = a;
     // `expected` includes the load allowance: the share of setups a cell this full turns away.
     if (this.applied > 0) evidence.loadAllowance = round(this.applied);
+    if (name === DEMAND_KPI && ev.kind === 'pm') evidence.prb = ev.kpis.prb_dl_utilization ?? null;
     if (ev.kind === 'signaling') {
       evidence.failures = ev.failures;
       if (ev.affectedSubscribers !== undefined) evidence.affectedSubscribers = ev.affectedSubscribers;

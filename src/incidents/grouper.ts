@@ -5,7 +5,7 @@
  * into it. Then each anomaly joins the incident covering it, reopens the incident of the same problem
  * if it just resolved, or opens a new one at its own object.
  */
-import { MINUTE } from '../model/index.js';
+import { DEMAND_KPI, MINUTE } from '../model/index.js';
 import type { Anomaly } from '../model/index.js';
 import { isOutageEvidence } from './assessment.js';
 import { CoreGrouping, isCoreSymptom } from './core-grouping.js';
@@ -71,12 +71,14 @@ export class Grouper {
   /**
    * How long a lone weak finding waits: `weakHoldMinutes`; at least `plainWeakHoldMinutes` for a KPI
    * judged without attempts (throughput, PRB: its noise is learnt, not known from counts, and least
-   * well at quiet hours); for ever when its cell's load explains it (`holdLoadExplained`).
+   * well at quiet hours) — demand is a count, judged with its ratio; for ever when its cell's load
+   * explains it (`holdLoadExplained`).
    */
   private weakHoldMinutes(a: Anomaly): number {
     const g = this.book.cfg.grouping;
     if (g.holdLoadExplained && isLoadExplained(a)) return Infinity;
-    return a.evidence.attempts === undefined ? Math.max(g.weakHoldMinutes, g.plainWeakHoldMinutes) : g.weakHoldMinutes;
+    const counted = a.evidence.attempts !== undefined || a.signal === DEMAND_KPI;
+    return counted ? g.weakHoldMinutes : Math.max(g.weakHoldMinutes, g.plainWeakHoldMinutes);
   }
 
   /**
@@ -400,7 +402,8 @@ function pickSurvivor(cands: LiveIncident[]): LiveIncident {
  * fault (a PRB finding against the cell's own profile, another KPI, complaints, an alarm).
  */
 function isLoadExplained(a: Anomaly): boolean {
-  return a.source === 'pm' && a.severity === 'warning' && a.hint === 'congestion' && a.signal !== 'prb_dl_utilization';
+  // PRB and demand are the load itself, not something it explains.
+  return a.source === 'pm' && a.severity === 'warning' && a.hint === 'congestion' && a.signal !== 'prb_dl_utilization' && a.signal !== DEMAND_KPI;
 }
 
 /** Same place and the same kind of problem: the returning anomaly reopens rather than duplicates. */

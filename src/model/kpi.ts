@@ -22,3 +22,9 @@ export const BUILTIN_KPIS: readonly KpiDefinition[] = [
   { name: 'volte_call_drop_rate', direction: 'lower_is_better', unit: '%', isRate: true },
   { name: 'nr_qos_flow_setup_success_rate', direction: 'higher_is_better', unit: '%', isRate: true },
 ];
+
+/**
+ * Demand: a cell's RRC setup attempts per period, derived from the attempts PM records carry (not a
+ * KPI records send). The detectors judge it on a full cell; its findings carry this as their signal.
+ */
+export const DEMAND_KPI = 'rrc_setup_attempts';

@@ -198,6 +198,7 @@ describe('dial tests', () => {
   it.each<{ name: string; outcomes: string; startsAt: number | null; resolving: number | null }>([
     // One letter per test, a minute apart: x failed, . succeeded. Probes rotate (no consecutive rule).
     { name: 'a burst starts at its first failure, not at a stray failure before it', outcomes: 'x.........xxxx', startsAt: 10, resolving: null },
+    { name: 'a stray failure just before a burst, barely changing its odds, does not date it', outcomes: 'x..xxx', startsAt: 3, resolving: null },
     { name: 'a cycle of successes (4 in a row) starts the resolution', outcomes: 'xxxxx.x....', startsAt: 0, resolving: 10 },
     { name: 'stray failures are no finding', outcomes: 'x....x....x....x', startsAt: null, resolving: null },
   ])('per cell: $name', ({ outcomes, startsAt, resolving }) => {
@@ -210,6 +211,92 @@ describe('dial tests', () => {
     expect(fired ? (fired.anomaly.startedAt - T0) / MIN : null).toBe(startsAt);
     const res = ts.find((t) => t.to === 'resolving');
     expect(res ? (res.at - T0) / MIN : null).toBe(resolving);
+  });
+  describe('one service failing', () => {
+    // A probe's cycle every 15 min: voice, HTTP, ping, and in turn video, DNS, SMS (as the simulator's).
+    const cycles = (from: number, n: number, fails: (service: string) => boolean): DialTestEvent[] => Array.from({ length: n }, (_, j) => {
+      const c = from + j;
+      const services: DialTestEvent['service'][] = ['voice', 'data_http', 'ping'];
+      if (c % 4 > 0) services.push((['video', 'dns', 'sms'] as const)[(c % 4) - 1]);
+      return services.map((sv, k) => dial(c * 15 + k / 3, !fails(sv), 'P9', sv));
+    }).flat();
+    const learnt = () => {
+      const det = new Detectors(detectorsConfig(), inv);
+      expect(firings(drive(det, cycles(0, 192, () => false)))).toEqual([]);
+      return det;
+    };
+
+    it.each([
+      { service: 'data_http', within: 3 },
+      { service: 'dns', within: 12 }, // DNS is tested every fourth cycle: its third failure
+    ])('$service alone failing (one test in three or four) is a finding of its own within $within cycles', ({ service, within }) => {
+      const det = learnt();
+      const ts = drive(det, cycles(192, 16, (sv) => sv === service));
+      const first = firings(ts)[0];
+      expect(first?.anomaly).toMatchObject({ signal: `dialtest.${service}`, cellId: 'C-0-0-2' });
+      expect((first!.at - T0) / MIN - 192 * 15).toBeLessThan(within * 15);
+    });
+
+    it('when every service fails, the pooled finding says it: no finding per service beside it, and none after it clears', () => {
+      const det = learnt();
+      // Four cycles of failures, four good ones (the pooled findings clear and resolve), then a stray voice failure.
+      const ts = drive(det, [...cycles(192, 4, () => true), ...cycles(196, 4, () => false), ...cycles(200, 1, (sv) => sv === 'voice'), ...cycles(201, 4, () => false)]);
+      expect(firings(ts).map((t) => t.anomaly.id.split('@')[0])).toEqual(['dt|P9', 'dtr|C-0-0-2']);
+    });
+  });
+
+  describe('voice quality', () => {
+    // A probe's calls over a day: setup ~2.3 s (±10 %), MOS ~4.15 (±0.1), every 15 minutes.
+    const call = (k: number, setupMs: number, mos: number, probeId = 'V1'): DialTestEvent => ({
+      ...dial(k * 15, true, probeId, 'voice'), setupMs, mos,
+    });
+    const normal = (k: number) => call(k, 2300 * Math.exp(0.1 * Math.sin(k * 1.7)), 4.15 + 0.1 * Math.cos(k * 2.3));
+    const day = Array.from({ length: 96 }, (_, k) => normal(k));
+
+    it.each([
+      { name: 'calls that connect in four times their usual setup time', setupMult: 4, mosDrop: 0, cause: 'slow_setup' },
+      { name: 'calls that connect but sound a MOS point worse', setupMult: 1, mosDrop: 1, cause: 'low_mos' },
+    ])('$name count as failed tests: with a failed HTTP and ping test they are three in a row', ({ setupMult, mosDrop, cause }) => {
+      const det = new Detectors(detectorsConfig(), inv);
+      expect(firings(drive(det, day))).toEqual([]);
+      const k = 96;
+      const cycle = [
+        call(k, 2300 * setupMult, 4.15 - mosDrop),
+        { ...dial(k * 15 + 0.3, false, 'V1', 'data_http') },
+        { ...dial(k * 15 + 0.6, false, 'V1', 'ping') },
+      ];
+      const probe = firings(drive(det, cycle)).find((t) => t.anomaly.id.startsWith('dt|V1'));
+      expect(probe?.anomaly.evidence).toMatchObject({ consecutiveFailures: 3, causes: `${cause},no_answer` });
+    });
+
+    it('a probe\'s learnt calls survive a checkpoint and restore', () => {
+      const det = new Detectors(detectorsConfig(), inv);
+      drive(det, day);
+      const restored = new Detectors(detectorsConfig(), inv);
+      restored.restore(det.checkpoint());
+      const cycle = [call(96, 2300 * 4, 4.15), dial(96 * 15 + 0.3, false, 'V1', 'data_http'), dial(96 * 15 + 0.6, false, 'V1', 'ping')];
+      expect(firings(drive(restored, cycle)).map((t) => t.anomaly.evidence.causes)).toContain('slow_setup,no_answer');
+    });
+
+    it('an ordinary call is no failure: a failed HTTP and ping test after it are two, not three', () => {
+      const det = new Detectors(detectorsConfig(), inv);
+      drive(det, day);
+      const cycle = [normal(96), dial(96 * 15 + 0.3, false, 'V1', 'data_http'), dial(96 * 15 + 0.6, false, 'V1', 'ping')];
+      expect(firings(drive(det, cycle))).toEqual([]);
+    });
+
+    it('a probe judges nothing before it has learnt its calls, and a lasting change is adopted: it relearns from there', () => {
+      const det = new Detectors(detectorsConfig({ dialTests: { quality: { adoptAfter: 4 } } }), inv);
+      // Slow calls from the start: nothing learnt to compare with.
+      expect(firings(drive(det, [call(0, 9000, 4.1), dial(0.3, false, 'V1', 'data_http'), dial(0.6, false, 'V1', 'ping')]))).toEqual([]);
+      const det2 = new Detectors(detectorsConfig({ dialTests: { quality: { adoptAfter: 4 } } }), inv);
+      drive(det2, day);
+      // Four slow calls (with successes between them) are adopted: the fifth is no degraded call.
+      const slow = Array.from({ length: 4 }, (_, j) => [call(96 + j, 9200, 4.1), dial((96 + j) * 15 + 0.3, true, 'V1', 'data_http')]).flat();
+      drive(det2, slow);
+      const after = [call(100, 9300, 4.1), dial(100 * 15 + 0.3, false, 'V1', 'data_http'), dial(100 * 15 + 0.6, false, 'V1', 'ping')];
+      expect(firings(drive(det2, after))).toEqual([]);
+    });
   });
 });
 

@@ -185,6 +185,38 @@ describe('KPI detector: series with known answers', () => {
     });
   });
 
+  describe('demand on a cell that is full every busy hour', () => {
+    // CELL carries 1.45 × the traffic curve: its PRB reaches 100 % every day around noon. Demand that
+    // multiplies there barely moves PRB (already full); its RRC setup attempts show it.
+    const busy = (c: string) => (c === CELL ? 1.45 : 1);
+    /** Attempts × `mult` for 3 hours from `at` o'clock on the test day; `full`: PRB held at 97 %+ meanwhile (the cell is saturated). */
+    const run = (at: number, mult: number, full: boolean) => {
+      const det = new Detectors(detectorsConfig(), inv);
+      const from = T0 + LEARN_DAYS * DAY + at * HOUR;
+      const edit = (ev: PmEvent) => {
+        if (ev.cellId !== CELL || ev.t <= from || ev.t > from + 3 * HOUR) return;
+        ev.attempts!.rrc_setup_success_rate = Math.round(ev.attempts!.rrc_setup_success_rate * mult);
+        if (full) ev.kpis.prb_dl_utilization = Math.max(ev.kpis.prb_dl_utilization!, 97);
+      };
+      const ts = feed(det, CELLS, T0, from + 4 * HOUR, rng(5), { busy, edit });
+      return { from, hits: firings(ts).filter((t) => t.anomaly.cellId === CELL && t.anomaly.signal === 'rrc_setup_attempts') };
+    };
+
+    it('demand ×2.2 at the busy hour is congestion within two periods', () => {
+      const { from, hits } = run(11, 2.2, true);
+      expect(hits[0]?.anomaly).toMatchObject({ hint: 'congestion', source: 'pm' });
+      expect(hits[0]!.at - from).toBeLessThanOrEqual(2 * PM_PERIOD_MS);
+      expect(hits[0]!.anomaly.evidence.prb).toBeGreaterThanOrEqual(85);
+    });
+
+    it.each([
+      { name: 'a busier hour than usual (×1.3) on the full cell', at: 11, mult: 1.3, full: true },
+      { name: 'demand ×2.2 at night, when the cell has room', at: 2, mult: 2.2, full: false },
+    ])('$name is no finding', ({ at, mult, full }) => {
+      expect(run(at, mult, full).hits.map((t) => new Date(t.at).toISOString())).toEqual([]);
+    });
+  });
+
   it('slow drift: a drop rate ramping up to ×5 over 3 hours is caught by the slow scales', () => {
     const det = new Detectors(detectorsConfig(), inv);
     const start = T0 + LEARN_DAYS * DAY + 6 * HOUR;

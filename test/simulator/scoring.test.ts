@@ -4,6 +4,7 @@ import { parseGroundTruth, type GroundTruthJson } from '../../src/simulator/grou
 import { matchIncidents, type IncidentView } from '../../src/simulator/scoring/match.js';
 import { failedThresholds, formatReport } from '../../src/simulator/scoring/report.js';
 import { quantile, scoreRun, type TicketView } from '../../src/simulator/scoring/score.js';
+import { findingDelays } from '../../src/simulator/scoring/finding-delay.js';
 
 const H = 3_600_000;
 const M = 60_000;
@@ -187,5 +188,43 @@ describe('scoreRun', () => {
     expect(empty.ttdMedianMs).toBeNull();
     expect(failedThresholds(empty, { minRecall: 0.5 })).toHaveLength(1);
     expect(quantile([5, 1, 3], 0.5)).toBe(3);
+  });
+});
+
+describe('findingDelays', () => {
+  const f = (at: number, objectType: string, objectId: string, signal: string, cellId?: string, source = 'pm') => ({ at, objectType, objectId, source, signal, ...(cellId ? { cellId } : {}) });
+  const delays = findingDelays(truth.faults, [
+    f(T + 1 * H + 50 * M, 'site', 'SITE-1', 'no_data'), // later than the cell finding below: not the first
+    f(T + 1 * H + 16 * M, 'cell', 'C1-2', 'no_data', 'C1-2'),
+    f(T + 4 * H - 5 * M, 'cell', 'C5-1', 'drop_rate', 'C5-1'), // before the interference began: not its finding
+    f(T + 5 * H + 31 * M, 'cell', 'C5-1', 'drop_rate', 'C5-1'),
+    f(T + 10 * H + 4 * M, 'region', 'Changsha', 'attach'),
+    f(T + 6 * H, 'cell', 'C8-1', 'drop_rate', 'C8-1'), // no fault there
+    f(T + 13 * H, 'cell', 'C9-1', 'service_request', 'C9-1', 'signaling'), // a cell by the hole: not the hole's evidence
+    { ...f(T + 14 * H + 30 * M, 'site', 'S9', 'complaint_coverage_gap', undefined, 'complaints'), cells: ['C9-1', 'C9-2'] },
+    f(T + 15 * H, 'district', 'Yuelu', 'complaint_coverage_gap', undefined, 'complaints'),
+  ], 15 * M);
+  const by = new Map(delays.map((d) => [d.id, d]));
+
+  it('times each fault to the first finding that fired on its cells, root or accepted root after it began', () => {
+    expect(by.get('site')).toMatchObject({ delayMs: 16 * M, first: 'no_data on cell:C1-2', withinTwoPeriods: true });
+    expect(by.get('intf')).toMatchObject({ delayMs: 1 * H + 31 * M, withinTwoPeriods: false });
+    expect(by.get('core')).toMatchObject({ delayMs: 4 * M, first: 'attach on region:Changsha', withinTwoPeriods: true });
+  });
+
+  it('a coverage hole counts only complaint findings (here on a site holding one of its cells), and has no two-period deadline', () => {
+    expect(by.get('hole')).toMatchObject({ delayMs: 2 * H + 30 * M, first: 'complaint_coverage_gap on site:S9', withinTwoPeriods: null });
+  });
+
+  it('two PM periods are two whole ones: a fault starting mid-period has until the end of the second period after it', () => {
+    const [start, end] = [T + 10 * M, T + 2 * H];
+    const late = parseGroundTruth(JSON.parse(JSON.stringify({ ...truthJson, faults: [fault('x', 'congestion', { type: 'cell', id: 'C2-1' }, ['C2-1'], start, end)] }))).faults;
+    const at = (ms: number) => findingDelays(late, [f(ms, 'cell', 'C2-1', 'rrc_setup_attempts', 'C2-1')], 15 * M)[0];
+    expect(at(T + 45 * M)).toMatchObject({ delayMs: 35 * M, withinTwoPeriods: true });
+    expect(at(T + 46 * M).withinTwoPeriods).toBe(false);
+  });
+
+  it('says null for a fault no finding touched', () => {
+    expect(by.get('late')).toMatchObject({ delayMs: null, first: null, withinTwoPeriods: false });
   });
 });
