@@ -76,8 +76,21 @@ export const baselineConfigSchema = z.strictObject({
   tailQuantile: z.number().min(0.5).max(0.999).default(0.98),
   /** Step of the tail threshold tracker. */
   tailEta: z.number().gt(0).max(1).default(0.05),
-  /** Learning rate of the mean exceedance. */
-  tailAlpha: z.number().gt(0).max(1).default(0.05),
+  /**
+   * Learning rate of the mean exceedance, once the tail has seen 1/tailAlpha exceedances (before, a
+   * running mean). At 0.05 the fit remembered ~20 exceedances, an estimate noisy enough that whenever
+   * it ran low ordinary noise scored high: white noise reached score 3 two fifths more often than at
+   * 0.02 (test/detectors/kpi-baseline.test.ts), and NAB's false positives fell in most files with it.
+   */
+  tailAlpha: z.number().gt(0).max(1).default(0.02),
+  /**
+   * When a series becomes warm, its tail fit so far counts as at most this many exceedances (a little
+   * less than the 0.05 fit's memory): the warm-up's residuals, against a profile still being learnt,
+   * are larger than the learnt series makes, and the slow `tailAlpha` would carry them for weeks,
+   * keeping clear deviations' scores (and their severity) low. 0 forgets the warm-up's fit entirely;
+   * at 5 or 10 the fresh fit was noisy enough to add a finding to the first fault-free week.
+   */
+  tailWarmupWeight: z.number().int().min(0).max(65535).default(15),
   /** Samples before a series scores at all (cold start): it learns, it does not alarm. */
   warmupSamples: z.number().int().min(0).max(100_000).default(200),
   /** Smallest noise scale relative to the series' typical spread: tiny wobbles of a flat series are not news. */

@@ -23,7 +23,9 @@
  *   heavy-tailed block mean that no σ describes — the slow scales stay silent there;
  * - calibration: per scale, the upper tail of the evidence is fitted online (peaks over a tracked
  *   quantile, exponential in log(1+z)), turning "z = 6" into "−log10 P(this or worse) = 4.2" for
- *   this series — so a spiky series and a smooth one are scored on one scale.
+ *   this series — so a spiky series and a smooth one are scored on one scale. The fit is slow (a noisy
+ *   fit scores noise high whenever it runs low), and what it learnt during the warm-up is mostly
+ *   forgotten once the series is warm (`tailWarmupWeight`).
  *
  * Cold start: a series scores 0 for `warmupSamples`; a profile knot learns as a running mean until
  * it has been seen twice, then with `profileAlpha`.
@@ -497,6 +499,15 @@ export class KpiBaselines {
     f[fb + F_LASTX] = x;
     this.d[db + D_LAST_T] = t;
     if (n < 65535) u[ub + U_N] = n + 1;
+    // Warm from the next sample: what the tails learnt until now (residuals against a profile still
+    // being learnt, far larger than the learnt series makes) counts as at most `tailWarmupWeight`
+    // exceedances, so the slow `tailAlpha` does not carry it for weeks.
+    if (n + 1 === cfg.warmupSamples) {
+      for (let j = 0; j <= this.nScales; j++) {
+        const ki = ub + U_FIXED + this.nScales + j;
+        if (u[ki] > cfg.tailWarmupWeight) u[ki] = cfg.tailWarmupWeight;
+      }
+    }
   }
 
   /** Expected value and σ of series `i` at time `t` (NaN when nothing is learned yet): the band for charts. */
