@@ -93,6 +93,34 @@ describe('Simulator', () => {
     expect(sim.truth().faults[0]).toMatchObject({ kind: 'site_outage', source: 'random' });
   });
 
+  it('hands each tick over in the order it happened: an alarm inside a tick before the PM stamped at its end', async () => {
+    // Grouped by feed, the PM stamped 14:45 went in before a power alarm at 14:41, and every incident
+    // the demo opened was detected at the period's end.
+    const order: { feed: Feed; t: number }[] = [];
+    const port = new FakePort();
+    const accept = port.accept.bind(port);
+    port.accept = (feed, records) => {
+      for (const r of records as { time?: string; eventTime?: string }[]) {
+        const t = Date.parse(r.eventTime ?? r.time ?? '');
+        if (feed === 'pm' || feed === 'alarms') order.push({ feed, t });
+      }
+      return accept(feed, records);
+    };
+    const clock = new FakeClock();
+    const sim = simulator(port, clock, { warmupDays: 0.05 });
+    sim.start();
+    await until(() => clock.t - NOW >= 30_000, 'five simulated hours');
+    await sim.stop();
+    let pmSoFar = -Infinity;
+    const alarmsAfterLaterPm: string[] = [];
+    for (const x of order) {
+      if (x.feed === 'pm') pmSoFar = Math.max(pmSoFar, x.t);
+      else if (x.t < pmSoFar) alarmsAfterLaterPm.push(new Date(x.t).toISOString());
+    }
+    expect(order.filter((x) => x.feed === 'alarms').length).toBeGreaterThan(0);
+    expect(alarmsAfterLaterPm).toEqual([]);
+  });
+
   it('waits out OverloadedError as the daemon asks and loses nothing', async () => {
     const clock = new FakeClock();
     const port = new FakePort(3);
