@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from '../src/app.js';
 import { defaultStart } from '../src/cli/simulate.js';
 import { loadConfig, parseYaml } from '../src/config/load.js';
+import { cellsUnder } from '../src/inventory/topology.js';
 import { isoTime } from '../src/model/index.js';
 import { formatDuration } from '../src/simulator/duration.js';
 import { parseGroundTruth } from '../src/simulator/ground-truth.js';
@@ -77,14 +78,12 @@ const firingAt = async (): Promise<number> => {
 // counts) and for each fault's time to its first finding.
 const findings: object[] = [];
 const fired: FiringFinding[] = [];
-const cellsOf = new Map<string, string[]>();
-for (const c of network.cells) for (const o of [`site:${c.siteId}`, `transport:${c.transportId}`]) cellsOf.set(o, [...(cellsOf.get(o) ?? []), c.cellId]);
 app.pipeline.addListener({
   onBatch: (o) => {
     for (const t of o.transitions) {
       if (t.to !== 'firing' || t.from === 'firing' || t.at < sim.scoreFrom) continue;
       const a = t.anomaly;
-      fired.push({ at: t.at, objectType: a.objectType, objectId: a.objectId, cellId: a.cellId, cells: cellsOf.get(`${a.objectType}:${a.objectId}`), source: a.source, signal: a.signal });
+      fired.push({ at: t.at, objectType: a.objectType, objectId: a.objectId, cellId: a.cellId, cells: cellsUnder(app.inventory, a.objectType, a.objectId), source: a.source, signal: a.signal });
       if (values.findings) {
         findings.push({
           at: isoTime(t.at), startedAt: isoTime(a.startedAt), source: a.source, object: `${a.objectType}:${a.objectId}`,

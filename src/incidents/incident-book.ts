@@ -221,9 +221,14 @@ export class IncidentBook {
 
   /** Within the reopen window: the same problem returning now reopens this incident. */
   reopenable(live: LiveIncident): boolean {
+    return live.doc.state === 'resolved' && live.doc.resolvedAt !== null && this.now - live.doc.resolvedAt <= this.reopenWindowMs(live.doc);
+  }
+
+  /** How long after it resolved an incident may reopen: longer for a congestion (it recurs at busy hours). */
+  reopenWindowMs(inc: Incident): number {
     const l = this.cfg.lifecycle;
-    const window = live.doc.rootCause.category === 'congestion' ? Math.max(l.reopenWindowMinutes, l.congestionReopenWindowMinutes) : l.reopenWindowMinutes;
-    return live.doc.state === 'resolved' && live.doc.resolvedAt !== null && this.now - live.doc.resolvedAt <= window * MINUTE;
+    const minutes = inc.rootCause.category === 'congestion' ? Math.max(l.reopenWindowMinutes, l.congestionReopenWindowMinutes) : l.reopenWindowMinutes;
+    return minutes * MINUTE;
   }
 
   /** Removes an incident from memory and every index (it left the live window, or was absorbed). */

@@ -49,9 +49,8 @@ export class IncidentEngine implements IncidentStage {
   private readonly history: RepeatHistory;
   private readonly aggregates = new WeakMap<LiveIncident, CellAggregates>();
   private readonly assessments = new WeakMap<LiveIncident, EvidenceAssessment>();
-  private readonly keepResolvedMs: number;
-  /** A congestion incident may reopen for longer (`congestionReopenWindowMinutes`). */
-  private readonly keepCongestionMs: number;
+  /** How long a resolved incident may still draw complaints. */
+  private readonly lagMs: number;
 
   constructor(private readonly opts: IncidentEngineOptions) {
     const cfg = opts.config;
@@ -63,10 +62,7 @@ export class IncidentEngine implements IncidentStage {
     this.history = new RepeatHistory(cfg.history);
     this.grouper = new Grouper(this.book);
     this.desk = new ComplaintDesk(this.book, this.history, opts.triage);
-    // Resolved incidents stay in memory while they may reopen or still draw complaints.
-    const maxLagHours = Math.max(...Object.values(cfg.linking.lagAfterResolveHours));
-    this.keepResolvedMs = Math.max(cfg.lifecycle.reopenWindowMinutes * MINUTE, maxLagHours * HOUR);
-    this.keepCongestionMs = Math.max(this.keepResolvedMs, cfg.lifecycle.congestionReopenWindowMinutes * MINUTE);
+    this.lagMs = Math.max(...Object.values(cfg.linking.lagAfterResolveHours)) * HOUR;
   }
 
   onTransitions(transitions: readonly AnomalyTransition[], now: number): void {
@@ -136,7 +132,7 @@ export class IncidentEngine implements IncidentStage {
 
   /** How long a resolved incident stays in memory: while it may reopen or still draw complaints. */
   private keepFor(inc: Incident): number {
-    return inc.rootCause.category === 'congestion' ? this.keepCongestionMs : this.keepResolvedMs;
+    return Math.max(this.book.reopenWindowMs(inc), this.lagMs);
   }
 
   takeChanges(): IncidentChange[] {
