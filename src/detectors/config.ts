@@ -310,6 +310,32 @@ export const demandConfigSchema = z.strictObject({
   minRatio: z.number().min(0).max(100).default(1.5),
 });
 
+/**
+ * Radio failures per cell: the failed events behind the radio-sensitive rates, counted together and
+ * tested against the cell's own learnt failure probabilities (see `radio-failures.ts`).
+ */
+export const radioFailuresConfigSchema = z.strictObject({
+  /** Rate KPIs (with attempts and a bad direction) whose failed events are counted; setup rates are left out at congestion-level PRB. */
+  kpis: z.array(kpiNameSchema).max(16).default(['erab_drop_rate', 'handover_success_rate', 'volte_call_drop_rate', 'rrc_setup_success_rate']),
+  /** Windows (consecutive PM periods) tested at every period. */
+  windows: z.array(z.number().int().min(1).max(16)).min(1).max(4).default([1, 2, 4]),
+  /** −log10 p of a window's failures that fires at once (the windows are sums: no confirmation wait); 0 turns the detector off. */
+  fireScore: z.number().min(0).max(300).default(6),
+  /** A firing finding holds while some window still scores this much… */
+  clearScore: z.number().min(0).max(300).default(2),
+  /** …and clears after this many periods below it. */
+  clearSamples: z.number().int().min(1).max(1000).default(2),
+  /** Extra relative variance of a period's expected failures (rates wander a little from period to period). */
+  dispersion: z.number().min(0).max(10).default(0.02),
+  /** Memory of the learnt failure probabilities (decayed sums of failures and attempts). */
+  memory: zDuration.prefault('3d'),
+  /** A cell is judged once it has reported this long… */
+  minHistory: zDuration.prefault('1d'),
+  /** …and a KPI counts once this many (decayed) attempts taught its probability. */
+  minAttempts: z.number().min(0).max(1e9).default(200),
+});
+export type RadioFailuresConfig = z.infer<typeof radioFailuresConfigSchema>;
+
 export const detectorsConfigSchema = z.strictObject({
   /** Local time offset of the network, for the daily profile (minutes east of UTC, e.g. 480). */
   timezoneOffsetMinutes: z.number().int().min(-840).max(840).default(0),
@@ -318,6 +344,7 @@ export const detectorsConfigSchema = z.strictObject({
   baseline: baselineConfigSchema.prefault({}),
   firing: kpiFiringConfigSchema.prefault({}),
   demand: demandConfigSchema.prefault({}),
+  radioFailures: radioFailuresConfigSchema.prefault({}),
   /** Static thresholds per KPI name. */
   thresholds: z.record(kpiNameSchema, staticThresholdSchema).prefault(DEFAULT_THRESHOLDS),
   missingData: missingDataConfigSchema.prefault({}),

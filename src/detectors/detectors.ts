@@ -3,6 +3,7 @@
  * into one anomaly state machine, and the pipeline takes the transitions after each `advance`.
  *
  *   PM KPIs, signaling ratios → KpiDetector (baseline per series, static thresholds, 24 h history)
+ *   PM failure counts         → RadioFailureDetector (a cell's radio failures together, exact count test)
  *   PM / signaling arrivals   → MissingDataDetector (silent cells while neighbours report)
  *   alarms                    → AlarmDetector (X.733 active set, flapping, storms)
  *   dial tests                → DialTestDetector (consecutive failures, failure rate)
@@ -22,6 +23,7 @@ import { DialTestDetector } from './dialtest-detector.js';
 import { Interner } from './interner.js';
 import { KpiDetector } from './kpi-detector.js';
 import { MissingDataDetector } from './missing-data.js';
+import { RadioFailureDetector } from './radio-failures.js';
 
 /** What a checkpoint must agree on to be restored into this configuration. */
 function layoutOf(cfg: DetectorsConfig): string {
@@ -43,6 +45,7 @@ export class Detectors implements DetectorStage {
   private tracker!: AnomalyTracker;
   private kpi!: KpiDetector;
   private missing!: MissingDataDetector;
+  private radio!: RadioFailureDetector;
   private alarms!: AlarmDetector;
   private dialTests!: DialTestDetector;
   private complaints!: ComplaintDetector;
@@ -66,6 +69,7 @@ export class Detectors implements DetectorStage {
     this.tracker = new AnomalyTracker(cfg.stateMachine);
     this.alarms = new AlarmDetector(cfg.alarms, this.topology, this.tracker);
     this.kpi = new KpiDetector(cfg, this.cells, this.topology, this.tracker, (cellId) => this.alarms.cellAlarmed(cellId));
+    this.radio = new RadioFailureDetector(cfg.radioFailures, cfg, this.cells, this.tracker, (cellId) => this.alarms.cellAlarmed(cellId));
     this.missing = new MissingDataDetector(cfg.missingData, this.cells, this.topology, this.tracker);
     this.dialTests = new DialTestDetector(cfg.dialTests, this.tracker);
     this.complaints = new ComplaintDetector(cfg.complaints, this.topology, this.tracker);
@@ -91,6 +95,7 @@ export class Detectors implements DetectorStage {
         this.missing.seen('pm', c, ev.t, ev.period);
         if (!ev.suspect) this.alarms.pmReport(ev.cellId, ev.t, ev.kpis.availability);
         this.kpi.observePm(ev, c);
+        this.radio.observePm(ev, c);
         return;
       }
       case 'signaling': {
@@ -181,6 +186,7 @@ export class Detectors implements DetectorStage {
         series,
         kpi: this.kpi.toJSON(),
         missing: this.missing.toJSON(),
+        radio: this.radio.toJSON(),
         alarms: this.alarms.toJSON(),
         dialTests: this.dialTests.toJSON(),
         complaints: this.complaints.toJSON(),
@@ -188,7 +194,7 @@ export class Detectors implements DetectorStage {
         gapComplaints: this.gapComplaints?.toJSON() ?? [],
         tracker: this.tracker.toJSON(),
       },
-      blobs: [...this.kpi.snapshot(), ...this.missing.snapshot(cellCount)],
+      blobs: [...this.kpi.snapshot(), ...this.missing.snapshot(cellCount), ...this.radio.snapshot(cellCount)],
     };
   }
 
@@ -197,7 +203,7 @@ export class Detectors implements DetectorStage {
     const { header, blobs } = decodeCheckpoint(data);
     const h = header as {
       layout: string; watermark: number | null; cells: string[]; series: number;
-      kpi: unknown; missing: unknown; alarms: unknown; dialTests: unknown; complaints: unknown; slowComplaints?: unknown; gapComplaints?: unknown; tracker: unknown;
+      kpi: unknown; missing: unknown; radio?: unknown; alarms: unknown; dialTests: unknown; complaints: unknown; slowComplaints?: unknown; gapComplaints?: unknown; tracker: unknown;
     };
     this.cells = new Interner();
     this.build();
@@ -206,12 +212,16 @@ export class Detectors implements DetectorStage {
     if (h.layout !== layoutOf(this.cfg) && !legacy) throw new Error('detector checkpoint was written with another baseline or history layout');
     // A checkpoint from before the KPI detector's last array (`afterFiring`) has one fewer: an empty one stands in.
     if (blobs.length === KpiDetector.BLOBS + 5) blobs.splice(KpiDetector.BLOBS - 1, 0, new Uint8Array(0));
-    if (blobs.length !== KpiDetector.BLOBS + 6) throw new Error('detector checkpoint has an unexpected number of arrays');
+    // Checkpoints from before the radio-failure detector end with the missing-data arrays: it starts afresh.
+    const MISSING_BLOBS = 6;
+    const base = KpiDetector.BLOBS + MISSING_BLOBS;
+    if (blobs.length !== base && blobs.length !== base + RadioFailureDetector.BLOBS) throw new Error('detector checkpoint has an unexpected number of arrays');
     try {
       this.cells = Interner.from(h.cells);
       this.build();
       this.kpi.restore(h.kpi, blobs.slice(0, KpiDetector.BLOBS), h.series, legacy);
-      this.missing.restore(h.missing, blobs.slice(KpiDetector.BLOBS), this.cells.size);
+      this.missing.restore(h.missing, blobs.slice(KpiDetector.BLOBS, base), this.cells.size);
+      this.radio.restore(h.radio, blobs.slice(base), this.cells.size);
       this.alarms.restore(h.alarms);
       this.dialTests.restore(h.dialTests);
       this.complaints.restore(h.complaints);

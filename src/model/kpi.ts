@@ -28,3 +28,9 @@ export const BUILTIN_KPIS: readonly KpiDefinition[] = [
  * KPI records send). The detectors judge it on a full cell; its findings carry this as their signal.
  */
 export const DEMAND_KPI = 'rrc_setup_attempts';
+
+/**
+ * The signal of the detectors' count of a cell's radio failures (drops, failed handovers and setups
+ * together): the same counters as those KPIs' own findings, so it never corroborates them.
+ */
+export const RADIO_FAILURES_SIGNAL = 'radio_failures';
