@@ -4,6 +4,9 @@
  *   (none) → pending → firing → resolving → resolved
  *                 ↘ resolved      ↖______↙ (bad again while resolving: the same anomaly fires again)
  *
+ * A firing anomaly whose severity rises (interference spreading, a failure rate climbing) is reported
+ * again as firing → firing with the graver severity, so the incident stage re-weighs it.
+ *
  * A detector says, per key (one series or condition), "bad at t" (and whether its evidence is
  * confirmed) or "clear at t". Hysteresis lives here: a firing anomaly whose evidence clears is only
  * resolving; it resolves after `resolveAfter` of event time without new evidence, so a fault that
@@ -90,7 +93,8 @@ export class AnomalyTracker {
       a.evidence = f.evidence;
       a.hint = f.hint;
       if (f.score > a.score) a.score = f.score;
-      if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[a.severity]) a.severity = f.severity;
+      const graver = SEVERITY_RANK[f.severity] > SEVERITY_RANK[a.severity];
+      if (graver) a.severity = f.severity;
       l.holdMs = f.holdMs;
       if (a.state === 'resolving') {
         this.timed.delete(key);
@@ -98,6 +102,8 @@ export class AnomalyTracker {
         a.state = 'firing';
         return;
       }
+      // A firing anomaly that grows graver says so (firing → firing): its incident weighs it anew.
+      if (graver && a.state === 'firing') this.emit('firing', 'firing', t, a);
     }
     if (confirmed && l.anomaly.state === 'pending') {
       const a = l.anomaly;

@@ -3,8 +3,8 @@
  * problem it is (root-cause category with the reasoning), and how severe. Pure functions over the
  * incident's anomalies and linked complaints.
  */
-import type {
-  AnomalySource, IncidentAnomaly, ObjectType, RootCauseCategory, Severity,
+import {
+  RADIO_FAILURES_SIGNAL, type AnomalySource, type IncidentAnomaly, type ObjectType, type RootCauseCategory, type Severity,
 } from '../model/index.js';
 import type { ConfidenceConfig } from './config.js';
 
@@ -71,11 +71,14 @@ const GENERIC_READING = 'degradation';
  * share its traffic, so an oddity of the traffic moves several of them together (RRC and E-RAB setup
  * success drift as one); two of them corroborate only when together they name a specific problem —
  * PRB utilisation up (congestion) with user throughput down beside it (the throughput drop reads as
- * generic degradation until a PRB sample shows the cell full) — not when both merely say "worse".
+ * generic degradation until a PRB sample shows the cell full) — not when both merely say "worse",
+ * nor the radio-failure count with anything of its cell's (it is those counters again).
  */
 function backsUp(a: IncidentAnomaly, b: IncidentAnomaly): boolean {
   if (a.signal === b.signal) return false;
   if (a.source === 'dialtest') return true;
+  // The radio-failure count sums the cell's own drop, handover and setup counters: not a second witness.
+  if (a.signal === RADIO_FAILURES_SIGNAL || b.signal === RADIO_FAILURES_SIGNAL) return false;
   const ha = a.hint ?? 'unknown';
   const hb = b.hint ?? 'unknown';
   if (ha === 'unknown' || hb === 'unknown' || (ha === GENERIC_READING && hb === GENERIC_READING)) return false;

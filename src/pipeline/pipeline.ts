@@ -418,7 +418,8 @@ export class Pipeline {
     }
     for (const t of acceptedAt) metrics.processingLatency.observe((done - t) / 1000);
     for (const [f, n] of late) metrics.lateEvents.inc({ feed: f }, n);
-    for (const tr of acc.transitions) metrics.detectorAnomalies.inc({ source: tr.anomaly.source, state: tr.to });
+    // (An escalation, firing → firing, enters no state.)
+    for (const tr of acc.transitions) if (tr.from !== tr.to) metrics.detectorAnomalies.inc({ source: tr.anomaly.source, state: tr.to });
 
     if (!outcome) return;
     this.notify(outcome);

@@ -66,6 +66,20 @@ describe('anomaly state machine', () => {
     expect(ts[1].anomaly.evidence).toEqual({ observed: 3 });
   });
 
+  it('a firing anomaly growing graver is reported again (firing → firing), once per step up; pending or milder is not', () => {
+    const tr = new AnomalyTracker({ resolveAfter: 30 * MIN, pendingTimeout: 60 * MIN, keepResolved: 10 });
+    const at = (sev: Finding['severity']) => ({ ...finding, severity: sev });
+    tr.bad('k', 15 * MIN, 0, false, at('minor'));
+    tr.bad('k', 30 * MIN, 0, false, at('major')); // still pending: the firing will carry it
+    tr.bad('k', 45 * MIN, 0, true, at('major'));
+    tr.bad('k', 60 * MIN, 0, true, at('major'));
+    tr.bad('k', 75 * MIN, 0, true, at('minor'));
+    tr.bad('k', 90 * MIN, 0, true, at('critical'));
+    expect(tr.takeTransitions().map((t) => `${t.from}>${t.to}@${t.at / MIN} ${t.anomaly.severity}`)).toEqual([
+      'null>pending@15 minor', 'pending>firing@45 major', 'firing>firing@90 critical',
+    ]);
+  });
+
   it('sets the status of every cell a finding covers while it fires', () => {
     const tr = new AnomalyTracker({ resolveAfter: 30 * MIN, pendingTimeout: 60 * MIN, keepResolved: 10 });
     tr.bad('site', 0, 0, true, { ...finding, objectType: 'site', objectId: 'S1', cellId: undefined, hint: 'outage', severity: 'critical', cells: ['C1', 'C2'] });

@@ -533,6 +533,14 @@ describe('confidence from independent feeds', () => {
       name: 'RRC and E-RAB setup success both down on one cell for 2 h (they drift as one)',
       evidence: [kpi('rrc_setup_success_rate', 'degradation', 'warning'), kpi('erab_setup_success_rate', 'degradation', 'minor')], now: 120, confirmed: false,
     },
+    {
+      name: 'a major drop-rate deviation backed by handover failures on its cell, 20 min old',
+      evidence: [kpi('erab_drop_rate', 'interference', 'major'), kpi('handover_success_rate', 'interference', 'warning')], now: 20, confirmed: true,
+    },
+    {
+      name: 'a major radio-failure count beside the drop-rate finding it sums, 20 min old (the same counters)',
+      evidence: [kpi('radio_failures', 'interference', 'major'), kpi('erab_drop_rate', 'interference', 'warning')], now: 20, confirmed: false,
+    },
     { name: 'a major probe failure going on for 35 min', evidence: [probe('voice')], now: 35, confirmed: true },
     { name: 'two probe services failing at one cell at once', evidence: [probe('voice'), probe('ping', { at: 2 })], now: 16, confirmed: true },
     { name: 'two probe services failing at one cell hours apart', evidence: [probe('voice', { endAt: 5 }), probe('ping', { at: 120 })], now: 130, confirmed: false },
@@ -554,6 +562,19 @@ describe('confidence from independent feeds', () => {
       expect(inc?.confirmed).toBe(c.confirmed);
     });
   }
+
+  it('a finding that grows graver while it fires (firing → firing) is weighed anew: sustained and now major, it confirms', () => {
+    const e = engine();
+    const a = anomaly({ cellId: 'S7-1', signal: 'radio_failures', hint: 'interference', severity: 'minor', startedAt: at(0) });
+    e.onTransitions([firing(a)], at(0));
+    e.advance(at(40));
+    const inc = () => [...e.live()].find((i) => i.rootCause.objectId === 'S7-1');
+    expect(inc()?.confirmed).toBe(false);
+    e.onTransitions([{ from: 'firing', to: 'firing', at: at(45), anomaly: { ...a, severity: 'major', score: 12 } }], at(45));
+    e.advance(at(45));
+    expect(inc()?.confirmed).toBe(true);
+    expect(inc()?.anomalies.map((x) => x.severity)).toEqual(['major']);
+  });
 
   it('time alone confirms a sustained finding, reported once as an update; a restart does not repeat it', () => {
     const e = engine();
