@@ -17,7 +17,7 @@
  * Learning: per cell and KPI, decayed sums of failures and attempts (memory `memory`); a period that
  * is itself unlikely, or that belongs to a firing finding, teaches at a tenth — until the finding has
  * lasted `baseline.levelShiftAfter`, when it is the new normal and is learnt at full weight.
- * Per cell: 4 bytes per KPI and sum, the window ring (12 bytes per period) and a few flags.
+ * Per cell: 4 bytes per KPI and sum, the window ring (16 bytes per period) and a few flags.
  */
 import { RADIO_FAILURES_SIGNAL, type PmEvent } from '../model/index.js';
 import type { AnomalyTracker, Finding } from './anomaly-tracker.js';
@@ -28,7 +28,6 @@ import type { Interner } from './interner.js';
 import { BadDirection } from './kpi-baseline.js';
 import { negBinomialTailScore } from './stats.js';
 
-export const RADIO_SIGNAL = RADIO_FAILURES_SIGNAL;
 /** Setup rates that admission control lowers on a full cell: left out of the count at congestion-level PRB. */
 const SETUP_KPIS = new Set(['rrc_setup_success_rate', 'erab_setup_success_rate', 'nr_qos_flow_setup_success_rate']);
 /** A period this unlikely on its own (−log10 p) teaches at `BAD_WEIGHT`. */
@@ -258,7 +257,7 @@ export class RadioFailureDetector {
     }
     const hint = this.alarmedCell(ev.cellId) || setupExcess > radioExcess ? 'degradation' : 'interference';
     return {
-      source: 'pm', objectType: 'cell', objectId: ev.cellId, cellId: ev.cellId, signal: RADIO_SIGNAL, hint,
+      source: 'pm', objectType: 'cell', objectId: ev.cellId, cellId: ev.cellId, signal: RADIO_FAILURES_SIGNAL, hint,
       severity: kpiSeverity(score, hint), score: round(score), evidence,
     };
   }

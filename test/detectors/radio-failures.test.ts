@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/detectors/checkpoint-codec.js';
 import { detectorsConfig } from '../../src/detectors/config.js';
 import { Detectors } from '../../src/detectors/detectors.js';
-import { RADIO_SIGNAL, RadioFailureDetector } from '../../src/detectors/radio-failures.js';
+import { RadioFailureDetector } from '../../src/detectors/radio-failures.js';
+import { RADIO_FAILURES_SIGNAL as RADIO_SIGNAL } from '../../src/model/index.js';
 import { KpiDetector } from '../../src/detectors/kpi-detector.js';
 import { DAY, HOUR, PM_PERIOD_MS, T0, feed, firings, network, pmEvent, rng, type Fault } from './network.js';
 
