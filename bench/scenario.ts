@@ -19,13 +19,12 @@ import { defaultStart } from '../src/cli/simulate.js';
 import { loadConfig, parseYaml } from '../src/config/load.js';
 import { cellsUnder } from '../src/inventory/topology.js';
 import { isoTime } from '../src/model/index.js';
-import { formatDuration } from '../src/simulator/duration.js';
 import { parseGroundTruth } from '../src/simulator/ground-truth.js';
 import { generateNetwork } from '../src/simulator/inventory-generator.js';
 import { PM_PERIOD_MS } from '../src/simulator/network-simulator.js';
 import { parseScenario } from '../src/simulator/scenario.js';
 import { ApiReader } from '../src/simulator/scoring/api-reader.js';
-import { findingDelays, type FiringFinding } from '../src/simulator/scoring/finding-delay.js';
+import { findingDelays, formatFindingDelays, type FiringFinding } from '../src/simulator/scoring/finding-delay.js';
 import { failedThresholds, formatReport } from '../src/simulator/scoring/report.js';
 import { DEFAULT_SCORE_OPTIONS, scoreRun } from '../src/simulator/scoring/score.js';
 import { createSimulation } from '../src/simulator/simulation.js';
@@ -145,16 +144,6 @@ else {
     `${firingScored} detector findings fired in the ${days} scored day(s) = ` +
     `${summary.firingPer1000CellDays.toFixed(2)} per 1,000 cell-days (${network.cells.length} cells)`,
   );
-  if (delays.length > 0) {
-    console.log(
-      `\nTime from fault start to its first firing detector finding: ${twoPeriods}/${networkFaults} network faults ` +
-      'found within two whole PM periods (coverage holes: complaints only, no deadline)',
-    );
-    for (const d of delays) {
-      const when = d.delayMs === null ? 'none' : formatDuration(Math.round(d.delayMs / 1000) * 1000);
-      const mark = d.withinTwoPeriods === null ? ' ' : d.withinTwoPeriods ? '✓' : '✗';
-      console.log(`  ${mark} ${d.id.padEnd(30)} ${d.kind.padEnd(24)} ${when.padStart(9)}  ${d.first ?? ''}`);
-    }
-  }
+  if (delays.length > 0) process.stdout.write(`\n${formatFindingDelays(delays)}`);
 }
 await app.stop();

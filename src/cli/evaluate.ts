@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { parseGroundTruth } from '../simulator/ground-truth.js';
 import { systemClock } from '../simulator/driver.js';
 import { ApiReader } from '../simulator/scoring/api-reader.js';
+import { findingDelays, findingsFromIncidents, formatFindingDelays } from '../simulator/scoring/finding-delay.js';
+import { PM_PERIOD_MS } from '../simulator/network-simulator.js';
 import { failedThresholds, formatReport, type Thresholds } from '../simulator/scoring/report.js';
 import { DEFAULT_SCORE_OPTIONS, scoreRun } from '../simulator/scoring/score.js';
 import { durationOption, numberOption, ratioOption, UsageError, urlOption } from './option-values.js';
@@ -86,10 +88,18 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
     return 1;
   }
   for (const m of data.missing) console.error(`note: ${target} has no ${m} (404); scored as empty`);
-  const score = scoreRun(truth, data.incidents, data.complaints, data.tickets, { ...DEFAULT_SCORE_OPTIONS, ...(grace !== undefined ? { graceMs: grace } : {}) });
+  const options = { ...DEFAULT_SCORE_OPTIONS, ...(grace !== undefined ? { graceMs: grace } : {}) };
+  const score = scoreRun(truth, data.incidents, data.complaints, data.tickets, options);
   const failed = failedThresholds(score, thresholds);
-  if (values.json) console.log(JSON.stringify({ ...score, failed }, null, 2));
-  else process.stdout.write(formatReport(score, thresholds, { from: truth.scoreFrom, until: truth.until }));
+  // The detectors' own speed, as far as the incidents' evidence tells it (see findingsFromIncidents).
+  const findingDelaysSeen = findingDelays(
+    truth.faults.filter((f) => f.start <= truth.until - options.tooRecentMs), findingsFromIncidents(data.incidents), PM_PERIOD_MS,
+  );
+  if (values.json) console.log(JSON.stringify({ ...score, findingDelays: findingDelaysSeen, failed }, null, 2));
+  else {
+    process.stdout.write(formatReport(score, thresholds, { from: truth.scoreFrom, until: truth.until }));
+    process.stdout.write(`\n${formatFindingDelays(findingDelaysSeen)}`);
+  }
   if (failed.length > 0) {
     console.error(`\n${failed.length} threshold(s) missed:\n  ${failed.join('\n  ')}`);
     return 1;

@@ -61,6 +61,7 @@ export function toIncidentAnomaly(a: Anomaly): IncidentAnomaly {
     score: Math.round(a.score * 100) / 100, startedAt: a.startedAt, hint: a.hint, severity: a.severity,
   };
   if (a.cellId !== undefined) e.cellId = a.cellId;
+  if (a.firingAt !== undefined) e.firingAt = a.firingAt;
   if (a.state === 'resolved' && a.resolvedAt !== undefined) e.resolvedAt = a.resolvedAt;
   return e;
 }

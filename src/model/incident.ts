@@ -31,6 +31,8 @@ export interface IncidentAnomaly {
   signal: string;
   score: number;
   startedAt: number;
+  /** Event time the detector confirmed it (became firing), when known: how soon it was seen. */
+  firingAt?: number;
   resolvedAt?: number;
   /** The detector's reading and severity, kept so the incident can be rebuilt after a restart. */
   hint?: RootCauseCategory;
@@ -99,7 +101,7 @@ export function fromIncidentAnomaly(e: IncidentAnomaly, at: number): Anomaly {
   const a: Anomaly = {
     id: e.id, source: e.source, objectType: e.objectType, objectId: e.objectId, signal: e.signal,
     hint: e.hint ?? 'unknown', severity: e.severity ?? 'major', score: e.score, state: 'firing',
-    startedAt: e.startedAt, firingAt: e.startedAt, updatedAt: at, evidence: {},
+    startedAt: e.startedAt, firingAt: e.firingAt ?? e.startedAt, updatedAt: at, evidence: {},
   };
   if (e.cellId !== undefined) a.cellId = e.cellId;
   return a;

@@ -60,10 +60,16 @@ describe('simulate → daemon → evaluate', () => {
       truth.backgroundComplaintIds.length + truth.faults.reduce((s, f) => s + f.complaintIds.length, 0),
     );
     expect(score.perFault).toHaveLength(FAULT_KINDS.length);
+    // How soon the detectors saw each fault, from the firing times the incidents' evidence carries.
+    expect(score.findingDelays).toHaveLength(FAULT_KINDS.length);
+    const outage = score.findingDelays.find((d: { kind: string }) => d.kind === 'cell_outage');
+    expect(outage).toMatchObject({ withinTwoPeriods: true });
+    expect(outage.delayMs).toBeGreaterThanOrEqual(0);
 
     const table = await runCli(['evaluate', '--target', daemon.url, '--truth', truthFile, '--min-recall', '0']);
     expect(table.stdout).toMatch(/detection recall/);
     expect(table.stdout).toMatch(/department routing accuracy/);
+    expect(table.stdout).toMatch(/network faults found within two whole PM periods/);
   });
 
   it('exits 1 below a threshold given on the command line, 2 on a threshold that is not a ratio', async () => {

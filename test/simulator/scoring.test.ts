@@ -4,7 +4,7 @@ import { parseGroundTruth, type GroundTruthJson } from '../../src/simulator/grou
 import { matchIncidents, type IncidentView } from '../../src/simulator/scoring/match.js';
 import { failedThresholds, formatReport } from '../../src/simulator/scoring/report.js';
 import { quantile, scoreRun, type TicketView } from '../../src/simulator/scoring/score.js';
-import { findingDelays } from '../../src/simulator/scoring/finding-delay.js';
+import { findingDelays, findingsFromIncidents, formatFindingDelays } from '../../src/simulator/scoring/finding-delay.js';
 
 const H = 3_600_000;
 const M = 60_000;
@@ -226,5 +226,25 @@ describe('findingDelays', () => {
 
   it('says null for a fault no finding touched', () => {
     expect(by.get('late')).toMatchObject({ delayMs: null, first: null, withinTwoPeriods: false });
+  });
+
+  it('over HTTP: the firing findings the incidents record, each once; a site finding stands for its incident\'s cells', () => {
+    const a = (objectType: string, objectId: string, signal: string, startedAt: number, firingAt: number | undefined, cellId?: string) =>
+      ({ objectType, objectId, signal, source: 'pm', startedAt, ...(firingAt !== undefined ? { firingAt } : {}), ...(cellId ? { cellId } : {}) });
+    const drop = a('cell', 'C5-1', 'drop_rate', T + 4 * H, T + 4 * H + 29 * M, 'C5-1');
+    const found = findingsFromIncidents([
+      incident('I1', ['C1-1', 'C1-2', 'C1-3'], T + 1 * H + 20 * M, ['site', 'SITE-1'], {
+        anomalies: [a('site', 'SITE-1', 'power_failure', T + 1 * H, T + 1 * H + 1 * M), a('cell', 'C1-1', 'availability', T + 1 * H, undefined, 'C1-1')],
+      }),
+      incident('I3', ['C5-1'], T + 5 * H, ['cell', 'C5-1'], { anomalies: [drop] }),
+      // The same anomaly under the incident that absorbed I3: counted once.
+      incident('I9', ['C5-1', 'C5-2'], T + 5 * H, ['site', 'SITE-5'], { anomalies: [drop] }),
+    ]);
+    expect(found.map((x) => `${x.signal}@${(x.at - T) / M}`)).toEqual(['power_failure@61', 'drop_rate@269']);
+    expect(found[0]!.cells).toEqual(['C1-1', 'C1-2', 'C1-3']);
+    const d = new Map(findingDelays(truth.faults, found, 15 * M).map((x) => [x.id, x]));
+    expect(d.get('site')).toMatchObject({ delayMs: 1 * M, withinTwoPeriods: true });
+    expect(d.get('intf')).toMatchObject({ delayMs: 29 * M, withinTwoPeriods: true });
+    expect(formatFindingDelays([...d.values()])).toMatch(/^Time from fault start to its first firing detector finding: 2\/4 network faults/);
   });
 });

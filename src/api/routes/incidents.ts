@@ -18,7 +18,9 @@ export function incidentView(i: Incident) {
     detectedAt: isoTime(i.detectedAt),
     resolvedAt: isoTime(i.resolvedAt),
     updatedAt: isoTime(i.updatedAt),
-    anomalies: i.anomalies.map((a) => ({ ...a, startedAt: isoTime(a.startedAt), resolvedAt: isoTime(a.resolvedAt ?? null) })),
+    anomalies: i.anomalies.map((a) => ({
+      ...a, startedAt: isoTime(a.startedAt), ...(a.firingAt !== undefined ? { firingAt: isoTime(a.firingAt) } : {}), resolvedAt: isoTime(a.resolvedAt ?? null),
+    })),
   };
 }
 

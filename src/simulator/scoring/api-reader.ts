@@ -96,6 +96,11 @@ export class ApiReader {
         anomalies: ((i.anomalies as Json[]) ?? []).map((a) => ({
           cellId: typeof a.cellId === 'string' ? a.cellId : undefined,
           startedAt: ms(a.startedAt),
+          ...(typeof a.firingAt === 'string' ? { firingAt: ms(a.firingAt) } : {}),
+          ...(typeof a.objectType === 'string' ? { objectType: a.objectType } : {}),
+          ...(typeof a.objectId === 'string' ? { objectId: a.objectId } : {}),
+          ...(typeof a.source === 'string' ? { source: a.source } : {}),
+          ...(typeof a.signal === 'string' ? { signal: a.signal } : {}),
         })),
       })),
       complaints: complaints.map((c) => ({ complaintId: String(c.complaintId), incidentId: (c.incidentId as string | null) ?? null })),

@@ -9,7 +9,9 @@
  * period that starts at or after the fault. A coverage hole is where no cell is: only complaint
  * findings count for it, and it has no such deadline (complaints come when customers call).
  */
+import { formatDuration } from '../duration.js';
 import type { TruthFault } from '../ground-truth.js';
+import type { IncidentView } from './match.js';
 
 /** A firing finding as the scorer needs it. */
 export interface FiringFinding {
@@ -62,4 +64,44 @@ export function findingDelays(faults: readonly TruthFault[], findings: readonly 
       withinTwoPeriods: f.kind === 'coverage_hole' ? null : hit !== undefined && hit.at <= deadline,
     };
   });
+}
+
+/**
+ * The firing findings a daemon's incidents record (API `anomalies` with `firingAt`), for `evaluate`
+ * over HTTP: findings that never reached an incident (a lone weak one that ended while it waited for
+ * corroboration) are not there, so this can only be later than the detector stage's own figure. A site
+ * or transport finding stands for the incident's cells. Each anomaly once, however many incidents list it.
+ */
+export function findingsFromIncidents(incidents: readonly IncidentView[]): FiringFinding[] {
+  const seen = new Map<string, FiringFinding>();
+  for (const inc of incidents) {
+    for (const a of inc.anomalies ?? []) {
+      if (a.firingAt === undefined || a.objectType === undefined || a.objectId === undefined) continue;
+      const key = `${a.source}|${a.objectType}|${a.objectId}|${a.signal}|${a.startedAt}`;
+      if (seen.has(key)) continue;
+      seen.set(key, {
+        at: a.firingAt, objectType: a.objectType, objectId: a.objectId, source: a.source ?? '', signal: a.signal ?? '',
+        ...(a.cellId !== undefined ? { cellId: a.cellId } : {}),
+        ...(a.cellId === undefined ? { cells: inc.cells } : {}),
+      });
+    }
+  }
+  return [...seen.values()];
+}
+
+/** The per-fault lines `bench:scenario` and `evaluate` print, with the two-period count on top. */
+export function formatFindingDelays(delays: readonly FaultFindingDelay[]): string {
+  if (delays.length === 0) return '';
+  const within = delays.filter((d) => d.withinTwoPeriods === true).length;
+  const network = delays.filter((d) => d.withinTwoPeriods !== null).length;
+  const lines = [
+    `Time from fault start to its first firing detector finding: ${within}/${network} network faults ` +
+    'found within two whole PM periods (coverage holes: complaints only, no deadline)',
+  ];
+  for (const d of delays) {
+    const when = d.delayMs === null ? 'none' : formatDuration(Math.round(d.delayMs / 1000) * 1000);
+    const mark = d.withinTwoPeriods === null ? ' ' : d.withinTwoPeriods ? '✓' : '✗';
+    lines.push(`  ${mark} ${d.id.padEnd(30)} ${d.kind.padEnd(24)} ${when.padStart(9)}  ${d.first ?? ''}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -12,6 +12,17 @@ import { MINUTE, HOUR } from '../../model/index.js';
 import type { TruthFault } from '../ground-truth.js';
 
 /** The parts of an incident (API shape, times in epoch ms) the scoring needs. */
+export interface IncidentViewAnomaly {
+  cellId?: string;
+  startedAt: number;
+  /** When the detector confirmed it (absent from builds before the field). */
+  firingAt?: number;
+  objectType?: string;
+  objectId?: string;
+  source?: string;
+  signal?: string;
+}
+
 export interface IncidentView {
   id: string;
   openedAt: number;
@@ -22,7 +33,7 @@ export interface IncidentView {
   ticketId: string | null;
   complaintIds: string[];
   /** The evidence under the incident (API `anomalies`), when known. */
-  anomalies?: { cellId?: string; startedAt: number }[];
+  anomalies?: IncidentViewAnomaly[];
   /** Set when the daemon found the incident to be part of a bigger one and merged it there. */
   mergedInto?: string;
 }
