@@ -64,11 +64,12 @@ export class RadioFailureDetector {
   private readonly quickZero: boolean;
   /** Per-KPI failures and expectation of the period being judged (the finding's evidence). */
   private readonly periodFail: number[];
+  private readonly periodExp: number[];
+  /** The window `sumWindow` summed last. */
   private sumO = 0;
   private sumE = 0;
   private sumV = 0;
   private sumA = 0;
-  private readonly periodExp: number[];
 
   constructor(
     private readonly cfg: RadioFailuresConfig,
