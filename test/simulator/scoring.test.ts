@@ -239,8 +239,10 @@ describe('findingDelays', () => {
       incident('I3', ['C5-1'], T + 5 * H, ['cell', 'C5-1'], { anomalies: [drop] }),
       // The same anomaly under the incident that absorbed I3: counted once.
       incident('I9', ['C5-1', 'C5-2'], T + 5 * H, ['site', 'SITE-5'], { anomalies: [drop] }),
+      // A region-wide finding early on, in an incident over C5-1: not the interference's (it names the region).
+      incident('I8', ['C5-1', 'C9-1'], T + 4 * H + 5 * M, ['region', 'Changsha'], { anomalies: [a('region', 'Changsha', 'attach', T + 4 * H, T + 4 * H + 5 * M)] }),
     ]);
-    expect(found.map((x) => `${x.signal}@${(x.at - T) / M}`)).toEqual(['power_failure@61', 'drop_rate@269']);
+    expect(found.map((x) => `${x.signal}@${(x.at - T) / M}`)).toEqual(['power_failure@61', 'drop_rate@269', 'attach@245']);
     expect(found[0]!.cells).toEqual(['C1-1', 'C1-2', 'C1-3']);
     const d = new Map(findingDelays(truth.faults, found, 15 * M).map((x) => [x.id, x]));
     expect(d.get('site')).toMatchObject({ delayMs: 1 * M, withinTwoPeriods: true });

@@ -70,7 +70,8 @@ export function findingDelays(faults: readonly TruthFault[], findings: readonly 
  * The firing findings a daemon's incidents record (API `anomalies` with `firingAt`), for `evaluate`
  * over HTTP: findings that never reached an incident (a lone weak one that ended while it waited for
  * corroboration) are not there, so this can only be later than the detector stage's own figure. A site
- * or transport finding stands for the incident's cells. Each anomaly once, however many incidents list it.
+ * or transport finding stands for its incident's cells (a region's or core element's does not: it
+ * counts for the core fault it names). Each anomaly once, however many incidents list it.
  */
 export function findingsFromIncidents(incidents: readonly IncidentView[]): FiringFinding[] {
   const seen = new Map<string, FiringFinding>();
@@ -82,7 +83,7 @@ export function findingsFromIncidents(incidents: readonly IncidentView[]): Firin
       seen.set(key, {
         at: a.firingAt, objectType: a.objectType, objectId: a.objectId, source: a.source ?? '', signal: a.signal ?? '',
         ...(a.cellId !== undefined ? { cellId: a.cellId } : {}),
-        ...(a.cellId === undefined ? { cells: inc.cells } : {}),
+        ...(a.cellId === undefined && (a.objectType === 'site' || a.objectType === 'transport') ? { cells: inc.cells } : {}),
       });
     }
   }

@@ -11,7 +11,7 @@
 import { MINUTE, HOUR } from '../../model/index.js';
 import type { TruthFault } from '../ground-truth.js';
 
-/** The parts of an incident (API shape, times in epoch ms) the scoring needs. */
+/** An incident's evidence as the scoring needs it (times in epoch ms). */
 export interface IncidentViewAnomaly {
   cellId?: string;
   startedAt: number;
@@ -23,6 +23,7 @@ export interface IncidentViewAnomaly {
   signal?: string;
 }
 
+/** The parts of an incident (API shape, times in epoch ms) the scoring needs. */
 export interface IncidentView {
   id: string;
   openedAt: number;
