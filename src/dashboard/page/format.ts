@@ -64,3 +64,26 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   if (!e) throw new Error(`#${id} missing from the page`);
   return e as T;
 }
+
+/**
+ * What the detector saw, in a line: observed against expected (over how many periods), and a
+ * radio-failure count's failures per KPI in its last period, their expectation in brackets.
+ */
+export function evidenceLine(e: Record<string, number | string | boolean | null> | undefined): string {
+  if (!e) return '';
+  const num = (v: number) => (Number.isInteger(v) ? fmtInt(v) : fmtNumber(v, 2));
+  const parts: string[] = [];
+  if (typeof e.observed === 'number' && typeof e.expected === 'number') {
+    const periods = typeof e.periods === 'number' && e.periods > 1 ? ` over ${e.periods} periods` : '';
+    parts.push(`${num(e.observed)} against ${num(e.expected)} expected${periods}`);
+  }
+  const perKpi: string[] = [];
+  for (const [k, v] of Object.entries(e)) {
+    if (!k.endsWith('.failures') || typeof v !== 'number') continue;
+    const kpi = k.slice(0, -'.failures'.length);
+    const exp = e[`${kpi}.expected`];
+    perKpi.push(`${human(kpi)} ${num(v)}${typeof exp === 'number' ? ` (${num(exp)})` : ''}`);
+  }
+  if (perKpi.length > 0) parts.push(`last period: ${perKpi.join(', ')}`);
+  return parts.join(' · ');
+}
