@@ -138,6 +138,23 @@ describe('pipeline', () => {
     expect(await metrics.registry.getSingleMetricAsString('nocwatch_detector_anomalies_total')).toContain(`nocwatch_detector_anomalies_total{source="pm",state="firing"} ${fired}`);
   });
 
+  it('an escalation (firing → firing, the anomaly grew graver) reaches the incident stage but enters no state in the metric', async () => {
+    class Escalating extends RecordingDetectors {
+      override advance(wm: number) {
+        super.advance(wm);
+        const [first] = super.takeTransitions();
+        (this as unknown as { pendingTransitions: AnomalyTransition[] }).pendingTransitions.push(first!, { ...first!, from: 'firing', to: 'firing', anomaly: { ...first!.anomaly, severity: 'critical' } });
+      }
+    }
+    const { pipeline, metrics, outcomes } = make(createMemoryStore(), { detectors: new Escalating() });
+    pipeline.enqueue([pm(10 * MIN)]);
+    await pipeline.whenIdle();
+    const transitions = outcomes.flatMap((o) => o.transitions);
+    const escalations = transitions.filter((t) => t.from === 'firing' && t.to === 'firing').length;
+    expect(escalations).toBeGreaterThan(0);
+    expect(await metrics.registry.getSingleMetricAsString('nocwatch_detector_anomalies_total')).toContain(`nocwatch_detector_anomalies_total{source="pm",state="firing"} ${transitions.length - escalations}`);
+  });
+
   it('advances the stages along a batch that spans hours, so incidents carry the data\'s times', async () => {
     const { pipeline, incidents } = make();
     pipeline.enqueue(Array.from({ length: 9 }, (_, i) => pm(i * 60 * MIN)));
