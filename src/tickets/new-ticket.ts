@@ -24,6 +24,12 @@ export interface NewTicketInput {
   sla: SlaDeadlines;
   system: string;
   firstComplaintAt: number | null;
+  /**
+   * The first linked complaint received since the problem began (the incident's `openedAt`): what
+   * decides `proactive`. A complaint from before the first evidence of the problem — linked within the
+   * lead tolerance — could not have been answered by a ticket. Undefined: complaint times unknown.
+   */
+  firstComplaintSinceStart?: number | null;
   /** This ticket's creation, or earlier when it carries on from tickets of merged incidents. */
   firstTicketAt: number;
   mergedFrom: string[];
@@ -39,9 +45,10 @@ export function newTicket(x: NewTicketInput): Ticket {
     department: x.route.department,
     class: cls,
     state: 'open',
-    // Ticketed before any complaint in event time (here, or on an incident merged into this one).
-    proactive: x.firstComplaintAt != null
-      ? x.firstComplaintAt > x.firstTicketAt
+    // Ticketed before any complaint since the problem began, in event time (here, or on an incident
+    // merged into this one).
+    proactive: x.firstComplaintSinceStart !== undefined
+      ? x.firstComplaintSinceStart === null || x.firstComplaintSinceStart > x.firstTicketAt
       : inc.complaintIds.length === 0 || x.firstTicketAt < now,
     createdAt: now,
     updatedAt: now,

@@ -228,10 +228,11 @@ export class TicketEngine implements TicketStage {
     const route = this.router.route(inc, id, now);
     const cls = inc.triage.class;
     const firstComplaintAt = this.firstComplaintAt(inc.complaintIds);
+    const firstComplaintSinceStart = this.deps.complaints ? this.firstComplaintAt(inc.complaintIds, inc.openedAt) : undefined;
     const merged = this.absorbedTickets(inc);
     const firstTicketAt = Math.min(now, ...merged.map((m) => m.firstTicketAt ?? m.createdAt));
     const t = newTicket({
-      inc, id, now, route, firstComplaintAt, firstTicketAt, mergedFrom: merged.map((m) => m.id),
+      inc, id, now, route, firstComplaintAt, firstComplaintSinceStart, firstTicketAt, mergedFrom: merged.map((m) => m.id),
       sla: slaDeadlines(this.deps.config.sla, cls, now), system: this.deps.system ?? 'none',
     });
     this.tickets.set(id, t);
@@ -257,10 +258,10 @@ export class TicketEngine implements TicketStage {
     if (added.length > 0) {
       t.complaintIds.push(...added);
       const first = this.firstComplaintAt(t.complaintIds);
-      if (first != null) {
-        t.firstComplaintAt = first;
-        if (first <= (t.firstTicketAt ?? t.createdAt)) t.proactive = false;
-      }
+      if (first != null) t.firstComplaintAt = first;
+      // Only a complaint since the problem began makes the ticket reactive (see `newTicket`).
+      const sinceStart = this.firstComplaintAt(t.complaintIds, inc.openedAt);
+      if (sinceStart != null && sinceStart <= (t.firstTicketAt ?? t.createdAt)) t.proactive = false;
       routine.push(`${added.length} complaint(s) attached: ${added.join(', ')}`);
     }
     if (CLASS_RANK[inc.triage.class] > CLASS_RANK[t.class]) {
@@ -360,13 +361,14 @@ export class TicketEngine implements TicketStage {
     return out;
   }
 
-  private firstComplaintAt(ids: readonly string[]): number | null {
+  /** The earliest receive time of the complaints `ids` received at or after `since`; null when none (or unknown). */
+  private firstComplaintAt(ids: readonly string[], since = -Infinity): number | null {
     const lookup = this.deps.complaints;
     if (!lookup || ids.length === 0) return null;
     let first: number | null = null;
     for (const id of ids) {
       const c = lookup.complaint(id);
-      if (c && (first == null || c.receivedAt < first)) first = c.receivedAt;
+      if (c && c.receivedAt >= since && (first == null || c.receivedAt < first)) first = c.receivedAt;
     }
     return first;
   }

@@ -29,6 +29,24 @@ describe('TicketEngine: opening', () => {
     expect(c.ticket).toMatchObject({ class: 'routine', proactive: false, complaintIds: ['C-1'], firstComplaintAt: T0 + 2 * MIN });
   });
 
+  it('a complaint from before the problem began (linked within the lead tolerance) leaves the ticket proactive; one since it does not', () => {
+    // The incident's evidence starts 10 min before T0 (openedAt); a complaint 3 min before that is context, not a customer first.
+    const { e, complaints } = engine();
+    complaints.add('C-early', T0 - 13 * MIN);
+    e.onIncidentChanges([change('opened', incident({ complaintIds: ['C-early'] }))], T0);
+    const [opened] = e.takeChanges();
+    expect(opened.ticket).toMatchObject({ proactive: true, firstComplaintAt: T0 - 13 * MIN });
+    // Before the ticket but after the start: reactive, on opening…
+    const other = engine();
+    other.complaints.add('C-after-start', T0 - 5 * MIN);
+    other.e.onIncidentChanges([change('opened', incident({ complaintIds: ['C-after-start'] }))], T0);
+    expect(other.e.takeChanges()[0].ticket.proactive).toBe(false);
+    // …and later complaints after the ticket keep it proactive.
+    complaints.add('C-late', T0 + 20 * MIN);
+    e.onIncidentChanges([change('updated', incident({ complaintIds: ['C-early', 'C-late'] }))], T0 + 21 * MIN);
+    expect(e.takeChanges()[0].ticket).toMatchObject({ proactive: true, complaintIds: ['C-early', 'C-late'] });
+  });
+
   it('attaches later complaints to the same ticket and lets them raise the class (tighter SLA)', () => {
     const { e, complaints } = engine();
     e.onIncidentChanges([change('opened', incident({ cls: 'routine', category: 'interference' }))], T0);
