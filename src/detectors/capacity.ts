@@ -8,3 +8,13 @@
 export function grownCapacity(current: number): number {
   return Math.max(256, current * 2);
 }
+
+type TypedArray = Int32Array | Uint8Array | Uint16Array | Float32Array | Float64Array;
+
+/** A copy of `a` with room for `length` elements (the rest `fill`, zero unless given). */
+export function resized<T extends TypedArray>(a: T, length: number, fill?: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  if (fill !== undefined) b.fill(fill);
+  b.set(a);
+  return b;
+}

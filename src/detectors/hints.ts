@@ -33,6 +33,9 @@ export function kpiCatalogue(cfg: DetectorsConfig): Map<string, KpiInfo> {
  */
 export const CONGESTED_PRB = 85;
 
+/** Setup success rates that admission control lowers on a full cell (PRB at `CONGESTED_PRB` or more). */
+export const ADMISSION_KPIS: readonly string[] = ['rrc_setup_success_rate', 'erab_setup_success_rate'];
+
 /**
  * Hint for a KPI deviation. `prb` is the cell's PRB utilisation in the same period (NaN if unknown);
  * `alarmed` whether the cell has an active alarm (a drop rate up with no alarm reads as interference).

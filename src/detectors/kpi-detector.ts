@@ -9,11 +9,11 @@ import type { Topology } from '../inventory/topology.js';
 import type { CellDetail } from '../pipeline/stages.js';
 import type { AnomalyTracker, Finding } from './anomaly-tracker.js';
 import type { DetectorsConfig, StaticThresholdConfig } from './config.js';
-import { CONGESTED_PRB, kpiCatalogue, kpiHint, kpiSeverity, signalingHint, type KpiInfo } from './hints.js';
+import { ADMISSION_KPIS, CONGESTED_PRB, kpiCatalogue, kpiHint, kpiSeverity, signalingHint, type KpiInfo } from './hints.js';
 import { Interner } from './interner.js';
 import { BadDirection, KpiBaselines, type KpiScore } from './kpi-baseline.js';
 import { KpiHistory } from './kpi-history.js';
-import { grownCapacity } from './capacity.js';
+import { grownCapacity, resized } from './capacity.js';
 
 /** KPI-name prefix of the signaling series (a KPI name cannot contain it: record schemas allow it, but it is ours). */
 const SIGNALING_PREFIX = 'signaling.';
@@ -22,12 +22,11 @@ const SIGNALING_INFO: Omit<KpiInfo, 'name'> = { dir: BadDirection.Up, isRate: tr
 const DEMAND_INFO: Omit<KpiInfo, 'name'> = { dir: BadDirection.Up, isRate: false };
 
 /**
- * Setup success rates that admission control lowers on a full cell. Their expectation at congestion-
- * level PRB gets a network-wide allowance, learnt per PRB band (2.5 points wide from 85 %): the
- * percentage points of setups a full cell turns away, so a cell busier than usual (not faulty) does
- * not read as failing, while failures beyond what its load explains still do.
+ * Setup success rates that admission control lowers on a full cell (`ADMISSION_KPIS`): their
+ * expectation at congestion-level PRB gets a network-wide allowance, learnt per PRB band (2.5 points
+ * wide from 85 %): the percentage points of setups a full cell turns away, so a cell busier than usual
+ * (not faulty) does not read as failing, while failures beyond what its load explains still do.
  */
-const LOAD_KPIS = ['rrc_setup_success_rate', 'erab_setup_success_rate'];
 const LOAD_BAND = 2.5;
 const LOAD_BANDS = 6;
 /**
@@ -73,9 +72,9 @@ export class KpiDetector {
   private flags = new Uint8Array(64);
   /** Static threshold conditions currently bad: series → since (event time). */
   private readonly thresholdSince = new Map<number, number>();
-  /** Learnt admission allowance (percentage points) per LOAD_KPIS entry and PRB band, and the samples that taught it. */
-  private loadAllowance = new Float64Array(LOAD_KPIS.length * LOAD_BANDS);
-  private loadSamples = new Float64Array(LOAD_KPIS.length * LOAD_BANDS);
+  /** Learnt admission allowance (percentage points) per ADMISSION_KPIS entry and PRB band, and the samples that taught it. */
+  private loadAllowance = new Float64Array(ADMISSION_KPIS.length * LOAD_BANDS);
+  private loadSamples = new Float64Array(ADMISSION_KPIS.length * LOAD_BANDS);
   /** The allowance applied to the sample being judged (shown in its finding's evidence). */
   private applied = 0;
 
@@ -132,20 +131,15 @@ export class KpiDetector {
 
   private growSeries(min: number): void {
     const cap = Math.max(min, grownCapacity(this.seriesCell.length));
-    const g = <T extends Int32Array | Uint8Array | Uint16Array | Float32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a);
-      return b;
-    };
-    this.seriesCell = g(this.seriesCell, (n) => new Int32Array(n));
-    this.seriesKpi = g(this.seriesKpi, (n) => new Int32Array(n));
-    this.badRun = g(this.badRun, (n) => new Uint8Array(n));
-    this.zSum = g(this.zSum, (n) => new Float32Array(n));
-    this.sSum = g(this.sSum, (n) => new Float32Array(n));
-    this.goodRun = g(this.goodRun, (n) => new Uint8Array(n));
-    this.hold = g(this.hold, (n) => new Uint16Array(n));
-    this.afterFiring = g(this.afterFiring, (n) => new Uint16Array(n));
-    this.flags = g(this.flags, (n) => new Uint8Array(n));
+    this.seriesCell = resized(this.seriesCell, cap);
+    this.seriesKpi = resized(this.seriesKpi, cap);
+    this.badRun = resized(this.badRun, cap);
+    this.zSum = resized(this.zSum, cap);
+    this.sSum = resized(this.sSum, cap);
+    this.goodRun = resized(this.goodRun, cap);
+    this.hold = resized(this.hold, cap);
+    this.afterFiring = resized(this.afterFiring, cap);
+    this.flags = resized(this.flags, cap);
   }
 
   observePm(ev: PmEvent, c: number): void {
@@ -204,7 +198,7 @@ export class KpiDetector {
   /** The allowance slot for a KPI at a cell's PRB, or -1 (not a setup rate, or PRB below congestion level). */
   private loadSlot(name: string, prb: number | undefined): number {
     if (prb === undefined || !(prb >= CONGESTED_PRB)) return -1;
-    const k = LOAD_KPIS.indexOf(name);
+    const k = ADMISSION_KPIS.indexOf(name);
     return k < 0 ? -1 : k * LOAD_BANDS + Math.min(LOAD_BANDS - 1, Math.floor((prb - CONGESTED_PRB) / LOAD_BAND));
   }
 
@@ -417,8 +411,8 @@ export class KpiDetector {
   restore(json: unknown, blobs: Uint8Array[], count: number, legacyBaselines = false): void {
     const j = json as { kpis: string[]; thresholdSince: [number, number][]; loadAllowance?: number[]; loadSamples?: number[] };
     // Checkpoints from before the allowance (or with other bands) start it afresh.
-    this.loadAllowance = new Float64Array(LOAD_KPIS.length * LOAD_BANDS);
-    this.loadSamples = new Float64Array(LOAD_KPIS.length * LOAD_BANDS);
+    this.loadAllowance = new Float64Array(ADMISSION_KPIS.length * LOAD_BANDS);
+    this.loadSamples = new Float64Array(ADMISSION_KPIS.length * LOAD_BANDS);
     if (j.loadAllowance?.length === this.loadAllowance.length && j.loadSamples?.length === this.loadSamples.length) {
       this.loadAllowance.set(j.loadAllowance);
       this.loadSamples.set(j.loadSamples);

@@ -21,15 +21,13 @@
  */
 import { RADIO_FAILURES_SIGNAL, type PmEvent } from '../model/index.js';
 import type { AnomalyTracker, Finding } from './anomaly-tracker.js';
-import { grownCapacity } from './capacity.js';
+import { grownCapacity, resized } from './capacity.js';
 import type { DetectorsConfig, RadioFailuresConfig } from './config.js';
-import { CONGESTED_PRB, kpiCatalogue, kpiSeverity } from './hints.js';
+import { ADMISSION_KPIS, CONGESTED_PRB, kpiCatalogue, kpiSeverity } from './hints.js';
 import type { Interner } from './interner.js';
 import { BadDirection } from './kpi-baseline.js';
 import { negBinomialTailScore } from './stats.js';
 
-/** Setup rates that admission control lowers on a full cell: left out of the count at congestion-level PRB. */
-const SETUP_KPIS = new Set(['rrc_setup_success_rate', 'erab_setup_success_rate', 'nr_qos_flow_setup_success_rate']);
 /** A period this unlikely on its own (−log10 p) teaches at `BAD_WEIGHT`. */
 const UNLIKELY = 3;
 const BAD_WEIGHT = 0.1;
@@ -65,6 +63,8 @@ export class RadioFailureDetector {
   /** Per-KPI failures and expectation of the period being judged (the finding's evidence). */
   private readonly periodFail: number[];
   private readonly periodExp: number[];
+  /** …and its attempts (0: the KPI did not count this period). */
+  private readonly periodAtt: number[];
   /** The window `sumWindow` summed last. */
   private sumO = 0;
   private sumE = 0;
@@ -87,7 +87,8 @@ export class RadioFailureDetector {
       }
       return info.dir === BadDirection.Up;
     });
-    this.setup = this.names.map((n) => SETUP_KPIS.has(n));
+    // Setup rates a full cell's admission control lowers are left out at congestion-level PRB.
+    this.setup = this.names.map((n) => ADMISSION_KPIS.includes(n));
     this.K = this.names.length;
     this.windows = [...cfg.windows].sort((a, b) => a - b);
     this.W = this.windows[this.windows.length - 1] ?? 1;
@@ -95,6 +96,7 @@ export class RadioFailureDetector {
     this.quickZero = cfg.clearScore >= 2 && cfg.fireScore >= 2;
     this.periodFail = new Array(this.K).fill(0);
     this.periodExp = new Array(this.K).fill(NaN);
+    this.periodAtt = new Array(this.K).fill(0);
   }
 
   get enabled(): boolean {
@@ -104,25 +106,20 @@ export class RadioFailureDetector {
   private ensure(n: number): void {
     if (n <= this.seen.length) return;
     const cap = Math.max(n, grownCapacity(this.seen.length));
-    const grow = <T extends Float32Array | Float64Array | Uint8Array | Uint16Array>(a: T, per: number, make: (m: number) => T, fill?: number): T => {
-      const b = make(cap * per);
-      if (fill !== undefined) b.fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.fail = grow(this.fail, this.K, (m) => new Float32Array(m));
-    this.att = grow(this.att, this.K, (m) => new Float32Array(m));
-    this.seen = grow(this.seen, 1, (m) => new Uint16Array(m));
-    this.last = grow(this.last, 1, (m) => new Float64Array(m), NaN);
-    this.ringO = grow(this.ringO, this.W, (m) => new Float32Array(m));
-    this.ringE = grow(this.ringE, this.W, (m) => new Float32Array(m));
-    this.ringV = grow(this.ringV, this.W, (m) => new Float32Array(m));
-    this.ringA = grow(this.ringA, this.W, (m) => new Float32Array(m));
-    this.head = grow(this.head, 1, (m) => new Uint8Array(m));
-    this.filled = grow(this.filled, 1, (m) => new Uint8Array(m));
-    this.flags = grow(this.flags, 1, (m) => new Uint8Array(m));
-    this.goodRun = grow(this.goodRun, 1, (m) => new Uint8Array(m));
-    this.activeSince = grow(this.activeSince, 1, (m) => new Float64Array(m));
+    const { K, W } = this;
+    this.fail = resized(this.fail, cap * K);
+    this.att = resized(this.att, cap * K);
+    this.seen = resized(this.seen, cap);
+    this.last = resized(this.last, cap, NaN);
+    this.ringO = resized(this.ringO, cap * W);
+    this.ringE = resized(this.ringE, cap * W);
+    this.ringV = resized(this.ringV, cap * W);
+    this.ringA = resized(this.ringA, cap * W);
+    this.head = resized(this.head, cap);
+    this.filled = resized(this.filled, cap);
+    this.flags = resized(this.flags, cap);
+    this.goodRun = resized(this.goodRun, cap);
+    this.activeSince = resized(this.activeSince, cap);
   }
 
   observePm(ev: PmEvent, c: number): void {
@@ -145,12 +142,14 @@ export class RadioFailureDetector {
     for (let k = 0; k < K; k++) {
       this.periodExp[k] = NaN;
       this.periodFail[k] = 0;
+      this.periodAtt[k] = 0;
       const a = ev.attempts[this.names[k]!];
       const x = ev.kpis[this.names[k]!];
       if (a === undefined || !(a > 0) || x === undefined || !Number.isFinite(x) || (full && this.setup[k])) continue;
       const share = Math.min(1, Math.max(0, x / 100));
       const bad = Math.round(a * (this.up[k] ? share : 1 - share));
       this.periodFail[k] = bad;
+      this.periodAtt[k] = a;
       const i = c * K + k;
       if (!judged || this.att[i]! < this.cfg.minAttempts) continue;
       const learnt = this.fail[i]! + 0.5;
@@ -192,7 +191,7 @@ export class RadioFailureDetector {
     const active = (this.flags[c]! & F_ACTIVE) !== 0;
     // A finding that has lasted `levelShiftAfter` is the new normal: learnt at full weight again.
     const lasting = active && ev.t - this.activeSince[c]! >= this.levelShiftAfter;
-    this.learn(c, ev, full, lasting || !(active || first >= UNLIKELY) ? 1 : BAD_WEIGHT, periodMs);
+    this.learn(c, lasting || !(active || first >= UNLIKELY) ? 1 : BAD_WEIGHT, periodMs);
 
     const key = `radio|${ev.cellId}`;
     if (best >= this.cfg.fireScore || (active && best >= this.cfg.clearScore)) {
@@ -213,13 +212,13 @@ export class RadioFailureDetector {
     }
   }
 
-  /** Teaches the cell's failure probabilities this period's counts, at `weight`. */
-  private learn(c: number, ev: PmEvent, full: boolean, weight: number, periodMs: number): void {
+  /** Teaches the cell's failure probabilities this period's counts (`periodFail` of `periodAtt`), at `weight`. */
+  private learn(c: number, weight: number, periodMs: number): void {
     const { K } = this;
     const alpha = Math.min(1, periodMs / this.cfg.memory) * weight;
     for (let k = 0; k < K; k++) {
-      const a = ev.attempts![this.names[k]!];
-      if (a === undefined || !(a > 0) || !Number.isFinite(ev.kpis[this.names[k]!] ?? NaN) || (full && this.setup[k])) continue;
+      const a = this.periodAtt[k]!;
+      if (a === 0) continue;
       const i = c * K + k;
       this.fail[i] = this.fail[i]! * (1 - alpha) + this.periodFail[k]! * weight;
       this.att[i] = this.att[i]! * (1 - alpha) + a * weight;
