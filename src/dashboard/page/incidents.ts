@@ -11,6 +11,12 @@ const MAX_ROWS = 200;
 /** A timeline is refetched at most this often while its incident keeps changing. */
 const TIMELINE_REFRESH_MS = 5_000;
 
+/** Where the panel reads incidents: the open ones, and any it knows of (also resolved while watched). */
+export interface IncidentSource {
+  readonly incidents: ReadonlyMap<string, IncidentItem>;
+  incident(id: string): IncidentItem | undefined;
+}
+
 export function slaBadge(t: TicketItem | null, now: number | null): string {
   if (!t) return '<span class="sla none">no ticket</span>';
   if (t.breached.length > 0 && t.state !== 'verified' && t.state !== 'closed') {
@@ -53,6 +59,7 @@ export class IncidentPanel {
   private selected: string | null = null;
   private timelineFor: { id: string; updatedAt: number; fetchedAt: number } | null = null;
   private items: IncidentItem[] = [];
+  private source: IncidentSource | null = null;
 
   constructor(private readonly onSelect: (i: IncidentItem | null) => void) {
     byId('incident-list').addEventListener('click', (e) => {
@@ -66,34 +73,47 @@ export class IncidentPanel {
     return this.selected;
   }
 
-  render(incidents: Map<string, IncidentItem>, now: number | null): void {
-    this.items = [...incidents.values()].sort(compareIncidents);
+  /**
+   * Redraws the list, and the open detail from the incident's current version: still open, resolved
+   * while watched (with what became of its ticket), or gone (another daemon): then the detail closes.
+   */
+  render(state: IncidentSource, now: number | null): void {
+    this.source = state;
+    this.items = [...state.incidents.values()].sort(compareIncidents);
     const shown = this.items.slice(0, MAX_ROWS);
     byId('incident-count').textContent = `${this.items.length}`;
     byId('incident-list').innerHTML = shown.length
       ? shown.map((i) => row(i, now, i.id === this.selected)).join('') + (this.items.length > MAX_ROWS ? `<div class="dim pad">… ${this.items.length - MAX_ROWS} more</div>` : '')
       : '<div class="empty">No open incidents — the network is healthy.</div>';
     if (this.selected) {
-      const cur = incidents.get(this.selected);
+      const cur = state.incident(this.selected);
       if (cur) this.renderDetail(cur, now);
-      else byId('incident-state').innerHTML = '<span class="tag good">RESOLVED</span>';
+      else this.select(null);
     }
+  }
+
+  /** Another daemon: the open timeline belongs to the previous one and is fetched again. */
+  forgetTimeline(): void {
+    this.timelineFor = null;
   }
 
   select(id: string | null): void {
     this.selected = id;
-    const item = id ? this.items.find((i) => i.id === id) ?? null : null;
+    const item = id ? this.source?.incident(id) ?? null : null;
     byId('incident-detail').hidden = !item;
     this.timelineFor = null;
     byId('timeline').innerHTML = '<div class="dim pad">loading timeline…</div>';
     this.onSelect(item);
     if (item) this.renderDetail(item, null);
+    else this.selected = null;
     for (const e of byId('incident-list').querySelectorAll<HTMLElement>('.inc')) e.classList.toggle('selected', e.dataset.id === id);
   }
 
   private renderDetail(i: IncidentItem, now: number | null): void {
     byId('incident-title').innerHTML = `<span class="sev-chip sev-${esc(i.severity)}">${esc(i.severity.toUpperCase())}</span> ${esc(i.id)}`;
-    byId('incident-state').innerHTML = `<span class="tag">${esc(i.state)}</span>`;
+    byId('incident-state').innerHTML = i.state === 'open'
+      ? '<span class="tag">open</span>'
+      : `<span class="tag good" title="${esc(fmtDateTime(i.resolvedAt))}">RESOLVED${i.resolvedAt != null ? ` ${esc(fmtHm(i.resolvedAt))}` : ''}</span>`;
     const fact = (k: string, v: string) => `<div><span class="k">${k}</span><span>${v}</span></div>`;
     byId('incident-facts').innerHTML = [
       fact('root cause', `${esc(human(i.rootCause.category))} at ${esc(i.rootCause.objectType)} <b>${esc(i.rootCause.objectId)}</b>`),

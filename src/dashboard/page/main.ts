@@ -29,6 +29,24 @@ byId('zoom-in').addEventListener('click', () => map.zoomBy(1.5));
 byId('zoom-out').addEventListener('click', () => map.zoomBy(1 / 1.5));
 byId('zoom-fit').addEventListener('click', () => map.fitAll());
 
+/** A cell panel open when the daemon changed: reopened from the new geometry if the cell is in it. */
+let cellToReopen: string | null = null;
+
+/**
+ * Connected to another daemon (or this one restarted): what the page shows of the previous one goes.
+ * The incident detail closes unless the new daemon has the incident too (render() decides), its
+ * timeline is fetched again, trends start over, and the cell panel is reopened once the new
+ * inventory is in (or closed when the cell is not in it).
+ */
+function forgetPreviousDaemon(): void {
+  incidents.forgetTimeline();
+  feeds.reset();
+  if (!byId('cell-panel').hidden) {
+    cellToReopen = byId('cell-title').textContent;
+    cellPanel.close();
+  }
+}
+
 let geometryWanted: string | null = null;
 async function loadGeometry(version: string): Promise<void> {
   geometryWanted = version;
@@ -46,16 +64,21 @@ async function loadGeometry(version: string): Promise<void> {
   map.setStatus(state.status);
   map.setIncidents([...state.incidents.values()]);
   byId('map-empty').hidden = geo.header.count > 0;
-  byId('map-info').textContent = `${fmtInt(geo.header.count)} cells · ${geo.header.regions.length} regions`;
+  byId('map-info').textContent = `${fmtInt(geo.header.count)} cells · ${plural(geo.header.regions.length, 'region')}`;
+  const reopen = cellToReopen;
+  cellToReopen = null;
+  const i = reopen ? map.indexOf(reopen) : undefined;
+  if (i !== undefined) openCell(i);
 }
 
 function render(ch: ReturnType<ClientState['apply']>): void {
+  if (ch.epoch) forgetPreviousDaemon();
   const lagS = state.feeds?.behindLiveS ?? null;
   if (ch.cells) map.setStatus(state.status);
   if (ch.counters || ch.feeds) renderCounters(state.counters, state.watermark, lagS);
   if (ch.incidents) map.setIncidents([...state.incidents.values()]);
   if (ch.incidents || ch.cells || ch.counters) {
-    incidents.render(state.incidents, state.watermark);
+    incidents.render(state, state.watermark);
     const sel = incidents.selectedId ? state.incidents.get(incidents.selectedId) : undefined;
     if (sel) map.setHighlight({ id: sel.id, idx: sel.cellIdx, label: `${sel.id} · ${plural(sel.cellCount, 'cell')}` }, false);
   }

@@ -66,6 +66,12 @@ const TREND_POINTS = 90;
 export class FeedPanel {
   private readonly rows = new Map<string, { tr: HTMLTableRowElement; plot: uPlot; t: number[]; v: number[] }>();
 
+  /** Another daemon: its feeds, counters and trends start from nothing. */
+  reset(): void {
+    for (const r of this.rows.values()) (r.plot.destroy(), r.tr.remove());
+    this.rows.clear();
+  }
+
   render(f: FeedBoard | null): void {
     if (!f) return;
     const table = byId<HTMLTableElement>('feed-table');

@@ -11,6 +11,11 @@ import type {
 export interface Changes {
   /** The message does not follow the last one: reconnect and resume from `seq`. */
   gap: boolean;
+  /**
+   * A snapshot of another daemon (or of this one after a restart): whatever the page holds about the
+   * previous one — an open incident's detail, a cell panel, trends — is void.
+   */
+  epoch: boolean;
   /** The cell geometry changed (or is not loaded yet): fetch it. */
   geometry: boolean;
   cells: boolean;
@@ -22,8 +27,8 @@ export interface Changes {
   counters: boolean;
 }
 
-const none = (): Changes => ({ gap: false, geometry: false, cells: false, incidents: false, complaints: false, tickets: false, kpis: false, feeds: false, counters: false });
-const all = (): Changes => ({ gap: false, geometry: false, cells: true, incidents: true, complaints: true, tickets: true, kpis: true, feeds: true, counters: true });
+const none = (): Changes => ({ gap: false, epoch: false, geometry: false, cells: false, incidents: false, complaints: false, tickets: false, kpis: false, feeds: false, counters: false });
+const all = (): Changes => ({ gap: false, epoch: false, geometry: false, cells: true, incidents: true, complaints: true, tickets: true, kpis: true, feeds: true, counters: true });
 
 export class ClientState {
   epoch: string | null = null;
@@ -33,6 +38,11 @@ export class ClientState {
   watermark: number | null = null;
   status = new Uint8Array(0);
   readonly incidents = new Map<string, IncidentItem>();
+  /**
+   * Incidents that resolved while this page watched them (latest version, newest last, bounded): an
+   * open incident detail keeps showing what became of it — the resolved ticket, not its old SLA.
+   */
+  readonly resolved = new Map<string, IncidentItem>();
   complaints: ComplaintItem[] = [];
   complaintsSkipped = 0;
   tickets: TicketBoard = { counts: {}, total: 0, breached: 0, deadLetters: 0, attention: [] };
@@ -40,13 +50,32 @@ export class ClientState {
   feeds: FeedBoard | null = null;
   counters: Counters = { cells: 0, anomalous: 0, incident: 0, outage: 0, openIncidents: 0, complaintsToday: 0 };
 
-  constructor(private readonly maxComplaints = 100) {}
+  constructor(private readonly maxComplaints = 100, private readonly maxResolved = 50) {}
+
+  /** An incident the page knows of: open, or resolved while it watched. */
+  incident(id: string): IncidentItem | undefined {
+    return this.incidents.get(id) ?? this.resolved.get(id);
+  }
+
+  private rememberResolved(inc: IncidentItem): void {
+    this.resolved.delete(inc.id);
+    this.resolved.set(inc.id, inc);
+    if (this.resolved.size > this.maxResolved) this.resolved.delete(this.resolved.keys().next().value!);
+  }
 
   apply(msg: ServerMessage): Changes {
     switch (msg.type) {
       case 'snapshot': {
         const ch = all();
         ch.geometry = msg.geometryVersion !== this.geometryVersion;
+        ch.epoch = msg.epoch !== this.epoch;
+        if (ch.epoch) this.resolved.clear();
+        else {
+          // Same daemon, but deltas were skipped (a slow client): an open incident missing from the
+          // snapshot resolved meanwhile.
+          const open = new Set(msg.incidents.map((i) => i.id));
+          for (const inc of this.incidents.values()) if (!open.has(inc.id)) this.rememberResolved({ ...inc, state: 'resolved' });
+        }
         this.epoch = msg.epoch;
         this.seq = msg.seq;
         this.geometryVersion = msg.geometryVersion;
@@ -56,6 +85,8 @@ export class ClientState {
         this.incidents.clear();
         for (const inc of msg.incidents) this.incidents.set(inc.id, inc);
         this.complaints = msg.complaints.slice(0, this.maxComplaints);
+        // The snapshot's ticker is complete: what earlier deltas left out is not "more" any longer.
+        this.complaintsSkipped = 0;
         this.tickets = msg.tickets;
         this.kpis = msg.kpis;
         this.feeds = msg.feeds;
@@ -84,8 +115,13 @@ export class ClientState {
           for (const inc of msg.incidents) {
             // Left out: the cells are those we already hold.
             const cellIdx = inc.cellIdx ?? this.incidents.get(inc.id)?.cellIdx ?? [];
-            if (inc.state === 'open') this.incidents.set(inc.id, { ...inc, cellIdx });
-            else this.incidents.delete(inc.id);
+            if (inc.state === 'open') {
+              this.incidents.set(inc.id, { ...inc, cellIdx });
+              this.resolved.delete(inc.id); // reopened
+            } else {
+              this.incidents.delete(inc.id);
+              this.rememberResolved({ ...inc, cellIdx });
+            }
           }
           ch.incidents = true;
         }
