@@ -199,7 +199,9 @@ export class DashboardState {
     for (const ch of o.ticketChanges) {
       this.rememberTicket(ch.ticket);
       this.ticketsDirty = true;
-      const inc = this.incidents.get(ch.ticket.incidentId);
+      // The incident carries its ticket to the page: also a resolved one, whose ticket goes on to
+      // verified and closed while an operator may still have its detail open.
+      const inc = this.incidents.get(ch.ticket.incidentId) ?? this.pendingIncidents.get(ch.ticket.incidentId) ?? this.sources.incident(ch.ticket.incidentId);
       if (inc) this.pendingIncidents.set(inc.id, inc);
     }
     if (o.complaints.length > 0 || o.incidentChanges.length > 0 || touched.size > 0) this.countersDirty = true;

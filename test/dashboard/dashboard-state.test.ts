@@ -46,3 +46,20 @@ describe('dashboard state', () => {
     expect(state.snapshot(0).kpis.every((k) => k.value === null && k.note === 'evaluation not running')).toBe(true);
   });
 });
+
+describe('dashboard state: resolved incidents', () => {
+  it('a ticket that moves on after its incident resolved updates the incident on the page', () => {
+    const world = fakeWorld(makeCells(10));
+    const state = new DashboardState(dashboardConfigSchema.parse({}), world.sources, 'e');
+    const inc = incident('INC-1', ['C-1'], { ticketId: 'TKT-1' });
+    state.apply(outcome({ incidentChanges: [{ type: 'opened', incident: inc }], ticketChanges: [{ type: 'opened', ticket: ticket('TKT-1', 'INC-1') }] }));
+    state.takeDelta();
+    const resolvedInc = { ...inc, state: 'resolved' as const, resolvedAt: T0 + 30 * MIN };
+    world.incidents.set('INC-1', resolvedInc);
+    state.apply(outcome({ incidentChanges: [{ type: 'resolved', incident: resolvedInc }], ticketChanges: [{ type: 'state', ticket: ticket('TKT-1', 'INC-1', { state: 'resolved' }) }] }));
+    expect(state.takeDelta()!.incidents).toMatchObject([{ id: 'INC-1', state: 'resolved', ticket: { state: 'resolved' } }]);
+    // Verified an hour later: the incident is no longer live, its ticket still changes.
+    state.apply(outcome({ watermark: T0 + 90 * MIN, ticketChanges: [{ type: 'verified', ticket: ticket('TKT-1', 'INC-1', { state: 'verified' }) }] }));
+    expect(state.takeDelta()!.incidents).toMatchObject([{ id: 'INC-1', state: 'resolved', ticket: { state: 'verified' } }]);
+  });
+});
