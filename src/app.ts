@@ -124,6 +124,7 @@ function dashboardSources(d: {
     incident: (id) => store.incidents.get(id),
     recentComplaints: (limit) => store.complaints.list({ limit }).items,
     complaint: (id) => store.complaints.get(id),
+    complaintTimesSince: (since) => store.complaints.receivedTimesSince(since),
     complaintsOf: (incidentId, limit) => store.complaints.list({ incidentId, limit }).items,
     detectors: d.detectors,
     tickets: {

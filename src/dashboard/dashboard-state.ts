@@ -104,8 +104,10 @@ export class DashboardState {
       this.classOf.set(c.complaint.complaintId, c.complaint.customer.class);
       return complaintItem(c.complaint, c.incidentId);
     });
-    this.complaintTimes = this.recent.map((c) => c.receivedAt).sort((a, b) => a - b);
     this.watermark = sources.pipeline().watermark;
+    // The last 24 h from the store: the ticker's `recentComplaints` are far fewer than a day's.
+    this.complaintTimes = sources.complaintTimesSince?.((this.watermark ?? this.wall()) - DAY)
+      ?? this.recent.map((c) => c.receivedAt).sort((a, b) => a - b);
     this.board.takeChanges();
     this.pendingIncidents.clear();
   }

@@ -58,6 +58,11 @@ export interface DashboardSources {
   /** Newest first. */
   recentComplaints(limit: number): ComplaintRecordView[];
   complaint(id: string): ComplaintRecordView | undefined;
+  /**
+   * Received times of the (processed) complaints received since `since`, oldest first: the header's
+   * "complaints / 24h" after a restart. Without it the count starts from the recent complaints only.
+   */
+  complaintTimesSince?(since: number): number[];
   /** Complaints linked to an incident, newest first. */
   complaintsOf(incidentId: string, limit: number): ComplaintRecordView[];
   /** Ticketing, when built: live tickets, one ticket, dead letters in the outbox. */

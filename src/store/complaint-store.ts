@@ -31,6 +31,12 @@ export interface ComplaintStore {
   /** Complaints accepted but not processed yet, oldest first (re-enqueued after a restart). */
   unprocessed(limit: number): Complaint[];
   count(): number;
+  /**
+   * Received times of the processed complaints received at or after `since`, oldest first: a rolling
+   * "complaints in the last 24 h" starts from these after a restart (unprocessed ones are requeued and
+   * counted when they are processed).
+   */
+  receivedTimesSince(since: number): number[];
 }
 
 const cursorOf = (s: StoredComplaint) => ({ key: s.complaint.receivedAt, id: s.complaint.complaintId });
@@ -69,6 +75,7 @@ export class SqliteComplaintStore implements ComplaintStore {
       relink: db.prepare('UPDATE complaints SET incident_id = ?, link = ? WHERE complaint_id = ?'),
       unprocessed: db.prepare('SELECT doc FROM complaints WHERE processed = 0 ORDER BY seq LIMIT ?'),
       count: db.prepare('SELECT count(*) AS n FROM complaints'),
+      receivedSince: db.prepare('SELECT received_at AS t FROM complaints WHERE received_at >= ? AND processed = 1 ORDER BY received_at').pluck(),
     };
   }
 
@@ -115,6 +122,10 @@ export class SqliteComplaintStore implements ComplaintStore {
 
   count(): number {
     return (this.stmts.count.get() as { n: number }).n;
+  }
+
+  receivedTimesSince(since: number): number[] {
+    return this.stmts.receivedSince.all(since) as number[];
   }
 }
 
@@ -164,5 +175,11 @@ export class MemoryComplaintStore implements ComplaintStore {
 
   count(): number {
     return this.byId.size;
+  }
+
+  receivedTimesSince(since: number): number[] {
+    const out: number[] = [];
+    for (const s of this.byId.values()) if (s.processed && s.complaint.receivedAt >= since) out.push(s.complaint.receivedAt);
+    return out.sort((a, b) => a - b);
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dashboardConfigSchema } from '../../src/dashboard/config.js';
 import { DashboardState } from '../../src/dashboard/dashboard-state.js';
-import { T0, fakeWorld, incident, makeCells, outcome, ticket } from './fixtures.js';
+import { T0, complaint, fakeWorld, incident, makeCells, outcome, ticket } from './fixtures.js';
 
 const MIN = 60_000;
 
@@ -61,5 +61,22 @@ describe('dashboard state: resolved incidents', () => {
     // Verified an hour later: the incident is no longer live, its ticket still changes.
     state.apply(outcome({ watermark: T0 + 90 * MIN, ticketChanges: [{ type: 'verified', ticket: ticket('TKT-1', 'INC-1', { state: 'verified' }) }] }));
     expect(state.takeDelta()!.incidents).toMatchObject([{ id: 'INC-1', state: 'resolved', ticket: { state: 'verified' } }]);
+  });
+});
+
+describe('dashboard state: complaints / 24h', () => {
+  it('after a restart counts the last 24 h of stored complaints, not only the ticker\'s latest 100', () => {
+    const world = fakeWorld(makeCells(10));
+    // 30 h of complaints, one every 6 minutes: 240 of them within the last day before T0.
+    for (let k = 0; k < 300; k++) {
+      const at = T0 - k * 6 * MIN - 3 * MIN;
+      world.complaints.set(`C${k}`, { complaint: complaint(`C${k}`, 'C-1', 'regular', at), incidentId: null });
+    }
+    const state = new DashboardState(dashboardConfigSchema.parse({}), world.sources, 'e');
+    expect(state.snapshot(0).complaints).toHaveLength(100);
+    expect(state.snapshot(0).counters.complaintsToday).toBe(240);
+    // An hour later the oldest ten have left the window and two new ones came in.
+    state.apply(outcome({ watermark: T0 + 60 * MIN, complaints: [1, 2].map((k) => ({ complaint: complaint(`N${k}`, 'C-1', 'regular', T0 + 60 * MIN), link: null })) }));
+    expect(state.takeDelta()!.counters!.complaintsToday).toBe(232);
   });
 });

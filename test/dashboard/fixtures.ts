@@ -60,6 +60,7 @@ export function fakeWorld(cells: Cell[]): FakeWorld {
       const c = complaints.get(id);
       return c && view(c);
     },
+    complaintTimesSince: (since) => [...complaints.values()].map((c) => c.complaint.receivedAt).filter((t) => t >= since).sort((a, b) => a - b),
     complaintsOf: (id, limit) => [...complaints.values()].filter((c) => c.incidentId === id).slice(0, limit).map(view),
     tickets: { live: () => tickets.values(), get: (id) => tickets.get(id), deadLetters: () => 0 },
     processKpis: () => kpis,

@@ -63,6 +63,15 @@ describe.each(implementations)('%s store', (_name, make) => {
     expect(s.complaints.list({ limit: 100, since: 1010, until: 1012 }).items).toHaveLength(4);
   });
 
+  it('gives the received times of processed complaints since a time, for the dashboard\'s 24-hour count', () => {
+    const s = make();
+    for (let i = 0; i < 6; i++) s.complaints.insert(complaint(`C${i}`, 1000 + (5 - i) * 10));
+    for (const id of ['C0', 'C1', 'C2', 'C4', 'C5']) s.complaints.markProcessed(id, null, null);
+    // C3 (1020) is still queued: it is counted once it is processed, not twice.
+    expect(s.complaints.receivedTimesSince(1010)).toEqual([1010, 1030, 1040, 1050]);
+    expect(s.complaints.receivedTimesSince(2000)).toEqual([]);
+  });
+
   it('upserts incidents and lists them by state, region and time', () => {
     const s = make();
     s.incidents.upsert(incident('I1', 100));
