@@ -51,9 +51,22 @@ export interface TicketItem {
   createdAt: number;
   updatedAt: number;
   respondBy: number | null;
+  onsiteBy: number | null;
   resolveBy: number | null;
   breached: string[];
   pushState: string;
+  /** Each SLA stage that has a deadline, in order (respond, on site, resolve). */
+  deadlines: SlaDeadline[];
+}
+
+/** One SLA stage of a ticket: when it is due and whether the ticket met it. */
+export interface SlaDeadline {
+  stage: 'respond' | 'onsite' | 'resolve';
+  by: number;
+  /** Event time the stage was met (its milestone reached), null while it is still owed. */
+  metAt: number | null;
+  /** Recorded as breached by the ticket stage (also when met late afterwards). */
+  breached: boolean;
 }
 
 /** Tickets by state and department, plus the ones that need attention. */

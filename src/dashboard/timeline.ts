@@ -7,7 +7,7 @@
 import type { Incident, Ticket } from '../model/index.js';
 import type { TimelineEntry } from './protocol.js';
 import type { ComplaintRecordView } from './sources.js';
-import { VIP_CLASSES } from './views.js';
+import { slaDeadlines, VIP_CLASSES } from './views.js';
 
 const MAX_ANOMALIES = 300;
 
@@ -24,6 +24,8 @@ const MILESTONES: Record<string, string> = {
 };
 
 const human = (s: string) => s.replace(/_/g, ' ');
+
+const SLA_STAGE_TEXT = { respond: 'respond', onsite: 'on site', resolve: 'resolve' } as const;
 
 export function incidentTimeline(inc: Incident, complaints: readonly ComplaintRecordView[], ticket: Ticket | undefined): TimelineEntry[] {
   const out: TimelineEntry[] = [];
@@ -79,9 +81,13 @@ export function incidentTimeline(inc: Incident, complaints: readonly ComplaintRe
     const breachAt = new Map((t.breaches ?? []).map((b) => [b.stage, b.at]));
     for (const stage of t.sla.breached) {
       const at = breachAt.get(stage) ?? (stage === 'respond' ? t.sla.respondBy : stage === 'onsite' ? t.sla.onsiteBy : t.sla.resolveBy);
-      if (at != null) out.push({ t: at, kind: 'sla', alert: true, text: `SLA breached: ${stage}` });
+      if (at != null) out.push({ t: at, kind: 'sla', alert: true, text: `SLA breached: ${SLA_STAGE_TEXT[stage]}` });
     }
-    if (t.sla.resolveBy != null && !t.sla.breached.includes('resolve')) out.push({ t: t.sla.resolveBy, kind: 'sla', text: 'SLA: resolve by' });
+    // Every deadline not breached, at its time: whether it was met, or is still ahead.
+    for (const d of slaDeadlines(t)) {
+      if (d.breached) continue;
+      out.push({ t: d.by, kind: 'sla', text: `SLA: ${SLA_STAGE_TEXT[d.stage]} by${d.metAt != null ? ' — met' : ''}` });
+    }
     if (t.external.pushState === 'dead_letter') out.push({ t: t.updatedAt, kind: 'ticket', alert: true, text: 'ticketing system refused the ticket (dead letter)' });
   }
   if (inc.resolvedAt != null) out.push({ t: inc.resolvedAt, kind: 'resolved', text: 'incident resolved' });

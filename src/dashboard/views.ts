@@ -1,7 +1,9 @@
 /** Turns the model's documents into the compact items the page shows (protocol.ts). */
-import type { Complaint, CustomerClass, Incident, Ticket } from '../model/index.js';
+import { SLA_STAGES, type Complaint, type CustomerClass, type Incident, type Ticket } from '../model/index.js';
+import { deadlineOf, metAt } from '../tickets/sla.js';
+import { isActive } from '../tickets/state-machine.js';
 import type { CellBoard } from './cell-board.js';
-import type { ComplaintItem, IncidentItem, TicketBoard, TicketItem } from './protocol.js';
+import type { ComplaintItem, IncidentItem, SlaDeadline, TicketBoard, TicketItem } from './protocol.js';
 
 /** Highlighting more cells than this on the map adds nothing; the count is shown instead. */
 const MAX_INCIDENT_CELLS = 20_000;
@@ -30,10 +32,23 @@ export function ticketItem(t: Readonly<Ticket>, pushStateOf?: PushStateOf): Tick
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
     respondBy: t.sla.respondBy ?? null,
+    onsiteBy: t.sla.onsiteBy ?? null,
     resolveBy: t.sla.resolveBy ?? null,
     breached: [...t.sla.breached],
     pushState: pushStateOf?.(t.id) ?? t.external.pushState,
+    deadlines: slaDeadlines(t),
   };
+}
+
+/** The ticket's SLA stages with a deadline, each met or not by the ticket stage's own rule. */
+export function slaDeadlines(t: Readonly<Ticket>): SlaDeadline[] {
+  const out: SlaDeadline[] = [];
+  for (const stage of SLA_STAGES) {
+    const by = deadlineOf(t.sla, stage);
+    if (by == null) continue;
+    out.push({ stage, by, metAt: metAt(t.times ?? {}, stage, isActive(t.state)), breached: t.sla.breached.includes(stage) });
+  }
+  return out;
 }
 
 export function incidentItem(

@@ -10,8 +10,8 @@ import { T0 } from './fixtures.js';
 function ticketItem(state: string): TicketItem {
   return {
     id: 'TKT-1', incidentId: 'INC-1', department: 'maintenance', state, class: 'must_solve', proactive: true,
-    createdAt: T0, updatedAt: T0, respondBy: T0 + 7_200_000, resolveBy: T0 + 172_800_000,
-    breached: [], pushState: 'delivered',
+    createdAt: T0, updatedAt: T0, respondBy: T0 + 7_200_000, onsiteBy: T0 + 86_400_000, resolveBy: T0 + 172_800_000,
+    breached: [], pushState: 'delivered', deadlines: [],
   };
 }
 

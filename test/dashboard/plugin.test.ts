@@ -87,7 +87,7 @@ describe('dashboard plugin', () => {
     server = await startServer(world.sources);
     const res = await fetch(`${server.url}/api/v1/dashboard/incidents/INC-9/timeline`);
     const body = (await res.json()) as { items: { t: number; kind: string; text: string; alert?: boolean }[] };
-    expect(body.items.map((e) => e.kind)).toEqual(['anomaly', 'detected', 'ticket', 'sla', 'complaint', 'sla']);
+    expect(body.items.map((e) => e.kind)).toEqual(['anomaly', 'detected', 'ticket', 'sla', 'complaint', 'sla', 'sla']);
     // The two cells' anomalies began together on the same signal: one line.
     expect(body.items[0]!.text).toBe('availability anomaly at 2 cells: C-1, C-2 — pm, score 9.0');
     expect(body.items.find((e) => e.kind === 'complaint')).toMatchObject({ alert: true });

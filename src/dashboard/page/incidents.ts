@@ -5,6 +5,7 @@
 import { compareIncidents } from '../incident-order.js';
 import type { IncidentItem, TicketItem, TimelineEntry } from '../protocol.js';
 import { apiGet } from './api.js';
+import { slaBadge } from './sla.js';
 import { byId, esc, fmtDateTime, fmtDuration, fmtHm, fmtInt, human, plural } from './format.js';
 
 const MAX_ROWS = 200;
@@ -17,16 +18,8 @@ export interface IncidentSource {
   incident(id: string): IncidentItem | undefined;
 }
 
-export function slaBadge(t: TicketItem | null, now: number | null): string {
-  if (!t) return '<span class="sla none">no ticket</span>';
-  if (t.breached.length > 0 && t.state !== 'verified' && t.state !== 'closed') {
-    return `<span class="sla breached">SLA BREACHED · ${esc(t.breached.join(', '))}</span>`;
-  }
-  if (t.resolveBy == null || now == null) return '<span class="sla none">no SLA clock</span>';
-  if (t.state === 'resolved' || t.state === 'verified' || t.state === 'closed') return `<span class="sla ok">${esc(human(t.state))}</span>`;
-  const left = t.resolveBy - now;
-  const cls = left < 0 ? 'breached' : left < 30 * 60_000 ? 'urgent' : left < 2 * 3600_000 ? 'soon' : 'ok';
-  return `<span class="sla ${cls}" title="resolve by ${esc(fmtDateTime(t.resolveBy))}">SLA ${left < 0 ? '−' : ''}${fmtDuration(left)}</span>`;
+function ticketBadge(t: TicketItem | null, now: number | null): string {
+  return t ? slaBadge(t, now) : '<span class="sla none">no ticket</span>';
 }
 
 function ticketLine(t: TicketItem | null): string {
@@ -41,7 +34,7 @@ function row(i: IncidentItem, now: number | null, selected: boolean): string {
     <div class="inc-top">
       <span class="sev">${esc(i.severity.toUpperCase())}</span>
       <span class="cause">${esc(human(i.rootCause.category))} · ${esc(i.rootCause.objectType)} <b>${esc(i.rootCause.objectId)}</b></span>
-      ${slaBadge(i.ticket, now)}
+      ${ticketBadge(i.ticket, now)}
     </div>
     <div class="inc-mid">
       <span class="triage t-${esc(i.triage.class)}">${esc(human(i.triage.class))} ${i.triage.score}</span>
@@ -122,7 +115,7 @@ export class IncidentPanel {
       fact('started', `${fmtDateTime(i.openedAt)} · ${i.detectedAt > i.openedAt ? `detected after ${fmtDuration(i.detectedAt - i.openedAt)}` : 'detected at once'}${i.reopenCount ? ` · reopened ${i.reopenCount}×` : ''}`),
       fact('triage', `<span class="triage t-${esc(i.triage.class)}">${esc(human(i.triage.class))} ${i.triage.score}</span> ${esc(i.triage.reasons.join(' · '))}`),
       fact('complaints', `${i.complaints}${i.vipComplaints ? ` <span class="vip">★${i.vipComplaints} VIP</span>` : ''}`),
-      fact('ticket', `${ticketLine(i.ticket)} ${now !== null ? slaBadge(i.ticket, now) : ''}`),
+      fact('ticket', `${ticketLine(i.ticket)} ${now !== null ? ticketBadge(i.ticket, now) : ''}`),
     ].join('');
     const tf = this.timelineFor;
     if (!tf || tf.id !== i.id || (tf.updatedAt !== i.updatedAt && Date.now() - tf.fetchedAt > TIMELINE_REFRESH_MS)) {
