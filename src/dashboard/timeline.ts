@@ -5,6 +5,8 @@
  * ticket, so the page needs one request.
  */
 import type { Incident, Ticket } from '../model/index.js';
+import { anomalyMeasure } from './anomaly-text.js';
+import { fmtInt, plural } from './page/format.js';
 import type { TimelineEntry } from './protocol.js';
 import type { ComplaintRecordView } from './sources.js';
 import { slaDeadlines, VIP_CLASSES } from './views.js';
@@ -31,13 +33,14 @@ export function incidentTimeline(inc: Incident, complaints: readonly ComplaintRe
   const out: TimelineEntry[] = [];
   // Anomalies that began (or ended) together on the same signal are one line: a site outage is "at
   // 3 cells", not three lines.
-  const groups = new Map<string, { t: number; kind: 'anomaly' | 'anomaly_resolved'; signal: string; source: string; objectType: string; where: string[]; score: number }>();
+  const groups = new Map<string, { t: number; kind: 'anomaly' | 'anomaly_resolved'; top: Incident['anomalies'][number]; objectType: string; where: Set<string> }>();
   const add = (kind: 'anomaly' | 'anomaly_resolved', t: number, a: Incident['anomalies'][number]) => {
     const key = `${kind}|${a.source}|${a.signal}|${a.objectType}|${t}`;
     const where = a.cellId && a.cellId !== a.objectId ? `${a.objectId} (${a.cellId})` : a.objectId;
     const g = groups.get(key);
-    if (g) (g.where.push(where), g.score = Math.max(g.score, a.score));
-    else groups.set(key, { t, kind, signal: a.signal, source: a.source, objectType: a.objectType, where: [where], score: a.score });
+    // Two findings on one object (a probe's and its cell's failure rate) are one place, not two.
+    if (g) (g.where.add(where), g.top = a.score > g.top.score ? a : g.top);
+    else groups.set(key, { t, kind, top: a, objectType: a.objectType, where: new Set([where]) });
   };
   for (const a of inc.anomalies) {
     add('anomaly', a.startedAt, a);
@@ -49,15 +52,18 @@ export function incidentTimeline(inc: Incident, complaints: readonly ComplaintRe
       out.push({ t: g.t, kind: 'anomaly', text: `… and ${groups.size - MAX_ANOMALIES} more anomaly lines` });
       break;
     }
-    const n = g.where.length;
-    const where = n === 1 ? `${g.objectType} ${g.where[0]}` : `${n} ${g.objectType}s: ${g.where.slice(0, 3).join(', ')}${n > 3 ? ` +${n - 3} more` : ''}`;
+    const places = [...g.where];
+    const n = places.length;
+    const where = n === 1 ? `${g.objectType} ${places[0]}` : `${fmtInt(n)} ${g.objectType}s: ${places.slice(0, 3).join(', ')}${n > 3 ? ` +${fmtInt(n - 3)} more` : ''}`;
+    const a = g.top;
+    const measure = anomalyMeasure(a);
     out.push(g.kind === 'anomaly'
-      ? { t: g.t, kind: 'anomaly', text: `${human(g.signal)} anomaly at ${where} — ${g.source}, score ${g.score.toFixed(1)}` }
-      : { t: g.t, kind: 'anomaly_resolved', text: `${human(g.signal)} back to normal at ${where}` });
+      ? { t: g.t, kind: 'anomaly', text: `${human(a.signal)} anomaly at ${where} — ${a.source}${measure && measure !== a.source ? `, ${measure}` : ''}` }
+      : { t: g.t, kind: 'anomaly_resolved', text: `${human(a.signal)} back to normal at ${where}` });
   }
   out.push({
     t: inc.detectedAt, kind: 'detected',
-    text: `incident opened: ${human(inc.rootCause.category)} at ${inc.rootCause.objectType} ${inc.rootCause.objectId}, ${inc.cells.length} cells, ${inc.severity}`,
+    text: `incident opened: ${human(inc.rootCause.category)} at ${inc.rootCause.objectType} ${inc.rootCause.objectId}, ${plural(inc.cells.length, 'cell')}, ${inc.severity}`,
   });
   for (const c of complaints) {
     const cl = c.complaint;

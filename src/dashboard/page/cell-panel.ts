@@ -6,13 +6,10 @@
 import uPlot from 'uplot';
 import type { IncidentItem } from '../protocol.js';
 import { apiGet } from './api.js';
-import { byId, esc, evidenceLine, fmtDateTime, fmtInt, fmtNumber, human, plural } from './format.js';
+import { anomalyRows, type CellAnomaly } from './cell-anomalies.js';
+import { byId, esc, fmtDateTime, fmtInt, human, plural } from './format.js';
 
 interface KpiSeries { t: string[]; value: number[]; expected: (number | null)[]; lower: (number | null)[]; upper: (number | null)[] }
-interface CellAnomaly {
-  signal: string; source: string; state: string; severity: string; score: number; startedAt: string; resolvedAt: string | null;
-  evidence?: Record<string, number | string | boolean | null>;
-}
 interface CellResponse {
   cellId: string; siteId: string; transportId: string; region: string; district: string; lat: number; lon: number;
   technology: string; areaClass: string; subscribers: number; siteCells: string[]; status: string;
@@ -74,9 +71,9 @@ export class CellPanel {
       <div class="cell-incs">${incidents.map((i) => `<div class="cell-inc sev-${esc(i.severity)}" data-incident="${esc(i.id)}">
         <b>${esc(i.id)}</b> · ${esc(i.severity)} · ${esc(human(i.rootCause.category))} at ${esc(i.rootCause.objectType)} ${esc(i.rootCause.objectId)} · ${plural(i.cellCount, 'cell')}</div>`).join('')}</div>
       <div class="cell-anoms">${c.anomalies.length
-        ? c.anomalies.map((a) => {
-          const ev = evidenceLine(a.evidence);
-          return `<div class="anom sev-${esc(a.severity)}"><b>${esc(human(a.signal))}</b> ${esc(a.source)} · ${esc(a.state)} · score ${fmtNumber(a.score)} · since ${esc(fmtDateTime(Date.parse(a.startedAt)))}${ev ? `<div class="anom-ev">${esc(ev)}</div>` : ''}</div>`;
+        ? anomalyRows(c.anomalies).map((a) => {
+          const measure = a.measure && !a.sources.includes(a.measure) ? ` · ${esc(a.measure)}` : '';
+          return `<div class="anom sev-${esc(a.severity)}"><b>${esc(human(a.signal))}</b> ${esc(a.sources.join(' + '))} · ${esc(a.state)}${measure} · since ${esc(fmtDateTime(a.startedAt))}${a.evidence.map((ev) => `<div class="anom-ev">${esc(ev)}</div>`).join('')}</div>`;
         }).join('')
         : '<div class="dim">no active anomalies</div>'}</div>
       <div id="cell-charts"></div>`;

@@ -66,16 +66,21 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 /**
- * What the detector saw, in a line: observed against expected (over how many periods), and a
- * radio-failure count's failures per KPI in its last period, their expectation in brackets.
+ * What the detector saw, in a line: observed against expected (over how many periods), a radio-failure
+ * count's failures per KPI in its last period (their expectation in brackets), the threshold a value
+ * crossed, the alarm, the probe's or the cell's failed tests, the silence of a feed.
  */
 export function evidenceLine(e: Record<string, number | string | boolean | null> | undefined): string {
   if (!e) return '';
   const num = (v: number) => (Number.isInteger(v) ? fmtInt(v) : fmtNumber(v, 2));
+  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
   const parts: string[] = [];
   if (typeof e.observed === 'number' && typeof e.expected === 'number') {
     const periods = typeof e.periods === 'number' && e.periods > 1 ? ` over ${e.periods} periods` : '';
     parts.push(`${num(e.observed)} against ${num(e.expected)} expected${periods}`);
+  }
+  if (typeof e.observed === 'number' && typeof e.threshold === 'number') {
+    parts.push(`${num(e.observed)}, ${e.rule === 'above' ? 'above' : 'below'} the threshold of ${num(e.threshold)}`);
   }
   const perKpi: string[] = [];
   for (const [k, v] of Object.entries(e)) {
@@ -85,5 +90,17 @@ export function evidenceLine(e: Record<string, number | string | boolean | null>
     perKpi.push(`${human(kpi)} ${num(v)}${typeof exp === 'number' ? ` (${num(exp)})` : ''}`);
   }
   if (perKpi.length > 0) parts.push(`last period: ${perKpi.join(', ')}`);
+  if (str(e.alarmIds)) {
+    const sp = str(e.specificProblem);
+    parts.push(`alarm ${e.alarmIds}${str(e.severity) ? ` (${e.severity})` : ''}${sp ? `: ${sp}` : ''}${e.flapping === true ? `, flapping (${num(Number(e.cycles) || 0)} clears)` : ''}`);
+  }
+  if (typeof e.consecutiveFailures === 'number') {
+    const causes = str(e.causes);
+    parts.push(`${str(e.probeId) ? `probe ${e.probeId}: ` : ''}${num(e.consecutiveFailures)} failed tests in a row${causes ? ` (${human(causes).replace(/,/g, ', ')})` : ''}`);
+  } else if (typeof e.failures === 'number' && typeof e.tests === 'number') {
+    const exp = typeof e.expectedFailureRate === 'number' ? ` (${fmtNumber(e.expectedFailureRate * 100, 1)}% expected)` : '';
+    parts.push(`cell: ${num(e.failures)} of ${num(e.tests)} tests failed${exp}`);
+  }
+  if (str(e.feed) && str(e.lastReport)) parts.push(`no ${e.feed} data since ${fmtDateTime(Date.parse(String(e.lastReport)))}`);
   return parts.join(' · ');
 }
