@@ -36,6 +36,8 @@ export interface IncidentItem {
   ticket: TicketItem | null;
   anomalies: number;
   confidence: number;
+  /** Independent evidence agrees: only a confirmed incident gets a ticket (tickets/ticket-engine.ts). */
+  confirmed: boolean;
   feeds: string[];
   reopenCount: number;
 }

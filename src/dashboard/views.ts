@@ -85,6 +85,7 @@ export function incidentItem(
     ticket: ticket ? ticketItem(ticket, pushStateOf) : null,
     anomalies: i.anomalies.length,
     confidence: i.confidence,
+    confirmed: i.confirmed !== false,
     feeds: [...i.feeds],
     reopenCount: i.reopenCount,
   };

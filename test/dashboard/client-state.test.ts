@@ -4,25 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ClientState } from '../../src/dashboard/page/state.js';
-import type { ComplaintItem, DeltaMessage, IncidentItem, SnapshotMessage, TicketItem } from '../../src/dashboard/protocol.js';
-import { T0 } from './fixtures.js';
-
-function ticketItem(state: string): TicketItem {
-  return {
-    id: 'TKT-1', incidentId: 'INC-1', department: 'maintenance', state, class: 'must_solve', proactive: true,
-    createdAt: T0, updatedAt: T0, respondBy: T0 + 7_200_000, onsiteBy: T0 + 86_400_000, resolveBy: T0 + 172_800_000,
-    breached: [], pushState: 'delivered', deadlines: [],
-  };
-}
-
-function item(id: string, extra: Partial<IncidentItem> = {}): IncidentItem {
-  return {
-    id, state: 'open', severity: 'critical', openedAt: T0, detectedAt: T0, resolvedAt: null, updatedAt: T0,
-    rootCause: { objectType: 'site', objectId: 'S-1', category: 'outage' }, region: 'Changsha', district: 'Yuelu',
-    cellCount: 3, cellIdx: [0, 1, 2], complaints: 0, vipComplaints: 0, triage: { class: 'must_solve', score: 90, reasons: [] },
-    ticket: ticketItem('open'), anomalies: 3, confidence: 0.9, feeds: ['alarms'], reopenCount: 0, ...extra,
-  };
-}
+import type { ComplaintItem, DeltaMessage, SnapshotMessage } from '../../src/dashboard/protocol.js';
+import { T0, incidentItem, ticketView } from './fixtures.js';
 
 function snapshot(epoch: string, seq: number, extra: Partial<SnapshotMessage> = {}): SnapshotMessage {
   return {
@@ -38,21 +21,21 @@ const delta = (seq: number, extra: Partial<DeltaMessage>): DeltaMessage => ({ ty
 describe('the page\'s state', () => {
   it('an incident that resolves while its detail is open is still known, with its latest ticket', () => {
     const s = new ClientState();
-    s.apply(snapshot('e1', 0, { incidents: [item('INC-1')] }));
-    s.apply(delta(1, { incidents: [item('INC-1', { state: 'resolved', resolvedAt: T0 + 60_000, updatedAt: T0 + 60_000, ticket: ticketItem('resolved') })] }));
+    s.apply(snapshot('e1', 0, { incidents: [incidentItem('INC-1')] }));
+    s.apply(delta(1, { incidents: [incidentItem('INC-1', { state: 'resolved', resolvedAt: T0 + 60_000, updatedAt: T0 + 60_000, ticket: ticketView('resolved') })] }));
     expect(s.incidents.has('INC-1')).toBe(false);
     expect(s.incident('INC-1')).toMatchObject({ state: 'resolved', resolvedAt: T0 + 60_000, ticket: { state: 'resolved' } });
     // Reopened: open again, not also among the resolved.
-    s.apply(delta(2, { incidents: [item('INC-1', { reopenCount: 1 })] }));
+    s.apply(delta(2, { incidents: [incidentItem('INC-1', { reopenCount: 1 })] }));
     expect(s.incident('INC-1')).toMatchObject({ state: 'open', reopenCount: 1 });
     expect(s.resolved.has('INC-1')).toBe(false);
   });
 
   it('a snapshot of another daemon forgets the previous daemon\'s incidents; one of the same daemon keeps them', () => {
     const s = new ClientState();
-    let ch = s.apply(snapshot('e1', 0, { incidents: [item('INC-1'), item('INC-2')] }));
+    let ch = s.apply(snapshot('e1', 0, { incidents: [incidentItem('INC-1'), incidentItem('INC-2')] }));
     expect(ch.epoch).toBe(true);
-    s.apply(delta(1, { incidents: [item('INC-1', { state: 'resolved' })] }));
+    s.apply(delta(1, { incidents: [incidentItem('INC-1', { state: 'resolved' })] }));
     // A slow client's re-snapshot from the same daemon: INC-2 resolved among the skipped deltas.
     ch = s.apply(snapshot('e1', 40));
     expect(ch.epoch).toBe(false);

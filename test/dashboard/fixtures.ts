@@ -10,7 +10,7 @@ import { dashboardConfigSchema, type DashboardConfig } from '../../src/dashboard
 import { DashboardHub } from '../../src/dashboard/hub.js';
 import { ClientState } from '../../src/dashboard/page/state.js';
 import { registerDashboard } from '../../src/dashboard/plugin.js';
-import type { ServerMessage } from '../../src/dashboard/protocol.js';
+import type { IncidentItem, ServerMessage, TicketItem } from '../../src/dashboard/protocol.js';
 import type { DashboardSources, ProcessKpiKey, ProcessKpiValue } from '../../src/dashboard/sources.js';
 import { Inventory } from '../../src/inventory/inventory.js';
 import type { Anomaly, AnomalyTransition, Cell, Complaint, Incident, Ticket } from '../../src/model/index.js';
@@ -108,6 +108,25 @@ export function complaint(id: string, cellId: string, cls: Complaint['customer']
 
 export function outcome(o: Partial<BatchOutcome>): BatchOutcome {
   return { watermark: T0, events: [], transitions: [], incidentChanges: [], ticketChanges: [], complaints: [], ...o };
+}
+
+/** A ticket as the page gets it. */
+export function ticketView(state: string): TicketItem {
+  return {
+    id: 'TKT-1', incidentId: 'INC-1', department: 'maintenance', state, class: 'must_solve', proactive: true,
+    createdAt: T0, updatedAt: T0, respondBy: T0 + 7_200_000, onsiteBy: T0 + 86_400_000, resolveBy: T0 + 172_800_000,
+    breached: [], pushState: 'delivered', deadlines: [],
+  };
+}
+
+/** An incident as the page gets it. */
+export function incidentItem(id: string, extra: Partial<IncidentItem> = {}): IncidentItem {
+  return {
+    id, state: 'open', severity: 'critical', openedAt: T0, detectedAt: T0, resolvedAt: null, updatedAt: T0,
+    rootCause: { objectType: 'site', objectId: 'S-1', category: 'outage' }, region: 'Changsha', district: 'Yuelu',
+    cellCount: 3, cellIdx: [0, 1, 2], complaints: 0, vipComplaints: 0, triage: { class: 'must_solve', score: 90, reasons: [] },
+    ticket: ticketView('open'), anomalies: 3, confidence: 0.9, confirmed: true, feeds: ['alarms'], reopenCount: 0, ...extra,
+  };
 }
 
 export interface TestServer {

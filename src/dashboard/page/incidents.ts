@@ -3,10 +3,10 @@
  * SLA countdowns run on event time (the watermark), like the SLA clocks of the ticket stage.
  */
 import { compareIncidents } from '../incident-order.js';
-import type { IncidentItem, TicketItem, TimelineEntry } from '../protocol.js';
+import type { IncidentItem, TimelineEntry } from '../protocol.js';
 import { apiGet } from './api.js';
-import { slaBadge } from './sla.js';
-import { byId, esc, fmtDateTime, fmtDuration, fmtHm, fmtInt, human, plural } from './format.js';
+import { ticketBadge, ticketLine, whereLine, whereText } from './incident-text.js';
+import { byId, esc, fmtDateTime, fmtDuration, fmtHm, fmtInt, human } from './format.js';
 
 const MAX_ROWS = 200;
 /** A timeline is refetched at most this often while its incident keeps changing. */
@@ -18,33 +18,23 @@ export interface IncidentSource {
   incident(id: string): IncidentItem | undefined;
 }
 
-function ticketBadge(t: TicketItem | null, now: number | null): string {
-  return t ? slaBadge(t, now) : '<span class="sla none">no ticket</span>';
-}
-
-function ticketLine(t: TicketItem | null): string {
-  if (!t) return '<span class="dim">no ticket yet</span>';
-  const push = t.pushState === 'dead_letter' ? '<span class="tag bad">DEAD LETTER</span>' : t.pushState === 'retrying' ? '<span class="tag warn">retrying push</span>' : '';
-  return `<span class="mono">${esc(t.id)}</span> · ${esc(t.department)} · <b>${esc(human(t.state))}</b>${t.proactive ? ' · <span class="tag good">proactive</span>' : ''} ${push}`;
-}
-
 function row(i: IncidentItem, now: number | null, selected: boolean): string {
   const vip = i.vipComplaints > 0 ? ` <span class="vip" title="VIP complainants">★${i.vipComplaints} VIP</span>` : '';
   return `<div class="inc sev-${esc(i.severity)}${selected ? ' selected' : ''}" data-id="${esc(i.id)}">
     <div class="inc-top">
       <span class="sev">${esc(i.severity.toUpperCase())}</span>
       <span class="cause">${esc(human(i.rootCause.category))} · ${esc(i.rootCause.objectType)} <b>${esc(i.rootCause.objectId)}</b></span>
-      ${ticketBadge(i.ticket, now)}
+      ${ticketBadge(i, now)}
     </div>
     <div class="inc-mid">
       <span class="triage t-${esc(i.triage.class)}">${esc(human(i.triage.class))} ${i.triage.score}</span>
-      <span>${esc(i.region)}${i.district ? ` / ${esc(i.district)}` : ''}</span>
+      <span>${esc(whereText(i))}</span>
       <span><b>${fmtInt(i.cellCount)}</b> cell${i.cellCount === 1 ? '' : 's'}</span>
-      <span><b>${i.complaints}</b> complaint${i.complaints === 1 ? '' : 's'}${vip}</span>
+      <span><b>${fmtInt(i.complaints)}</b> complaint${i.complaints === 1 ? '' : 's'}${vip}</span>
       <span class="dim">for ${now !== null ? fmtDuration(now - i.openedAt) : '—'}</span>
     </div>
     <div class="inc-why">${esc(i.triage.reasons.slice(0, 3).join(' · ') || '—')}</div>
-    <div class="inc-ticket">${ticketLine(i.ticket)}</div>
+    <div class="inc-ticket">${ticketLine(i)}</div>
   </div>`;
 }
 
@@ -53,6 +43,8 @@ export class IncidentPanel {
   private timelineFor: { id: string; updatedAt: number; fetchedAt: number } | null = null;
   private items: IncidentItem[] = [];
   private source: IncidentSource | null = null;
+  /** Event time of the last render: a detail opened between two updates counts down from it. */
+  private now: number | null = null;
 
   constructor(private readonly onSelect: (i: IncidentItem | null) => void) {
     byId('incident-list').addEventListener('click', (e) => {
@@ -72,6 +64,7 @@ export class IncidentPanel {
    */
   render(state: IncidentSource, now: number | null): void {
     this.source = state;
+    this.now = now;
     this.items = [...state.incidents.values()].sort(compareIncidents);
     const shown = this.items.slice(0, MAX_ROWS);
     byId('incident-count').textContent = `${this.items.length}`;
@@ -97,7 +90,7 @@ export class IncidentPanel {
     this.timelineFor = null;
     byId('timeline').innerHTML = '<div class="dim pad">loading timeline…</div>';
     this.onSelect(item);
-    if (item) this.renderDetail(item, null);
+    if (item) this.renderDetail(item, this.now);
     else this.selected = null;
     for (const e of byId('incident-list').querySelectorAll<HTMLElement>('.inc')) e.classList.toggle('selected', e.dataset.id === id);
   }
@@ -111,11 +104,11 @@ export class IncidentPanel {
     byId('incident-facts').innerHTML = [
       fact('root cause', `${esc(human(i.rootCause.category))} at ${esc(i.rootCause.objectType)} <b>${esc(i.rootCause.objectId)}</b>`),
       i.rootCause.reasoning?.length ? fact('why', esc(i.rootCause.reasoning.join(' · '))) : '',
-      fact('where', `${esc(i.region)}${i.district ? ` / ${esc(i.district)}` : ''} · ${plural(i.cellCount, 'cell')} · ${i.anomalies} ${i.anomalies === 1 ? 'anomaly' : 'anomalies'} · feeds ${esc(i.feeds.join(', '))}`),
+      fact('where', whereLine(i)),
       fact('started', `${fmtDateTime(i.openedAt)} · ${i.detectedAt > i.openedAt ? `detected after ${fmtDuration(i.detectedAt - i.openedAt)}` : 'detected at once'}${i.reopenCount ? ` · reopened ${i.reopenCount}×` : ''}`),
       fact('triage', `<span class="triage t-${esc(i.triage.class)}">${esc(human(i.triage.class))} ${i.triage.score}</span> ${esc(i.triage.reasons.join(' · '))}`),
-      fact('complaints', `${i.complaints}${i.vipComplaints ? ` <span class="vip">★${i.vipComplaints} VIP</span>` : ''}`),
-      fact('ticket', `${ticketLine(i.ticket)} ${now !== null ? ticketBadge(i.ticket, now) : ''}`),
+      fact('complaints', `${fmtInt(i.complaints)}${i.vipComplaints ? ` <span class="vip">★${i.vipComplaints} VIP</span>` : ''}`),
+      fact('ticket', `${ticketLine(i)} ${i.ticket && now !== null ? ticketBadge(i, now) : ''}`),
     ].join('');
     const tf = this.timelineFor;
     if (!tf || tf.id !== i.id || (tf.updatedAt !== i.updatedAt && Date.now() - tf.fetchedAt > TIMELINE_REFRESH_MS)) {

@@ -3,7 +3,32 @@
  * zoomed in, a ring per open incident (coloured by severity, labelled), the selected incident's cells
  * and frame, the selected cell. Labels never overlap: each one claims its box or is left out.
  */
-import type { Geometry } from '../geometry.js';
+import { outlineHull, type Geometry } from '../geometry.js';
+
+/** Cells of the selected incident ringed one by one up to this many; more would bury the map in rings. */
+export const MAX_CELL_RINGS = 60;
+
+/** The selected incident on the map: its cells, its label, and how they are marked. */
+export interface Highlight {
+  id: string;
+  idx: number[];
+  label: string;
+  /** Cells to ring one by one (all of a small incident, none of a big one). */
+  rings: number[];
+  /** [lat, lon] outline around all the cells of a big incident (a region-wide core fault), else null. */
+  outline: [number, number][] | null;
+}
+
+/**
+ * How the selected incident is marked: a ring per cell while they are few enough to tell apart,
+ * otherwise one outline around them all (its cells are coloured anyway) — 1,105 rings for one core
+ * incident made the map and its labels unreadable.
+ */
+export function highlightOf(h: { id: string; idx: number[]; label: string }, g: Pick<Geometry, 'lat' | 'lon' | 'header'>): Highlight {
+  const idx = h.idx.filter((i) => i < g.header.count);
+  if (idx.length <= MAX_CELL_RINGS) return { ...h, rings: idx, outline: null };
+  return { ...h, rings: [], outline: outlineHull(idx.map((i) => [g.lon[i]!, g.lat[i]!])) };
+}
 
 /** An open incident as a ring on the map: the centre and extent of its cells. */
 export interface IncidentMarker {
@@ -25,7 +50,7 @@ export interface OverlayInput {
   height: number;
   project: (lat: number, lon: number) => [number, number];
   markers: readonly IncidentMarker[];
-  highlight: { id: string; idx: number[]; label: string } | null;
+  highlight: Highlight | null;
   selectedCell: number | null;
 }
 
@@ -79,11 +104,13 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, o: OverlayInput): voi
       ctx.fill();
     }
   }
-  for (const { m, x, y, r } of shown.reverse()) {
+  // A ring too wide to draw still gets its label, at its centre: a region-wide incident must not vanish.
+  for (const { m, x, y, r } of rings.reverse()) {
     if (m.id === o.highlight?.id) continue; // the selected incident carries its own label
     const w = ctx.measureText(m.label).width + 8;
-    let lx = x + r * 0.72 + 3;
-    const ly = y - r * 0.72 - 16;
+    const k = r <= maxR ? r * 0.72 : 0;
+    let lx = x + k + 3;
+    const ly = y - k - 16;
     if (lx + w > o.width) lx = x - r * 0.72 - 3 - w; // flip left at the right edge
     if (!free(lx, ly, w, 15)) continue;
     ctx.fillStyle = 'rgba(10, 14, 19, 0.85)';
@@ -114,21 +141,40 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, o: OverlayInput): voi
       ctx.fillText(d.name, x, y + 17);
     }
   }
-  // The selected incident: rings around its cells and a frame with its id.
+  // The selected incident: rings around its cells (or one outline around many) and a frame with its id.
   const h = o.highlight;
   if (h && h.idx.length > 0) {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const i of h.idx) {
+      if (i >= g.header.count) continue;
+      const [x, y] = o.project(g.lat[i]!, g.lon[i]!);
+      x0 = Math.min(x0, x), y0 = Math.min(y0, y), x1 = Math.max(x1, x), y1 = Math.max(y1, y);
+    }
     ctx.strokeStyle = '#ffffff';
     ctx.lineWidth = 1.5;
     ctx.beginPath();
-    for (const i of h.idx) {
+    for (const i of h.rings) {
       const [x, y] = o.project(g.lat[i]!, g.lon[i]!);
-      x0 = Math.min(x0, x), y0 = Math.min(y0, y), x1 = Math.max(x1, x), y1 = Math.max(y1, y);
-      if (h.idx.length <= 3000) (ctx.moveTo(x + 6, y), ctx.arc(x, y, 6, 0, Math.PI * 2));
+      ctx.moveTo(x + 6, y);
+      ctx.arc(x, y, 6, 0, Math.PI * 2);
     }
     ctx.stroke();
+    if (h.outline && h.outline.length >= 3) {
+      ctx.beginPath();
+      h.outline.forEach(([la, lo], k) => {
+        const [x, y] = o.project(la, lo);
+        if (k === 0) ctx.moveTo(x, y);
+        else ctx.lineTo(x, y);
+      });
+      ctx.closePath();
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.06)';
+      ctx.fill();
+      ctx.lineWidth = 2;
+      ctx.stroke();
+    }
     ctx.setLineDash([6, 3]);
     ctx.strokeStyle = 'rgba(255, 255, 255, 0.8)';
+    ctx.lineWidth = 1.5;
     ctx.strokeRect(x0 - 14, y0 - 14, x1 - x0 + 28, y1 - y0 + 28);
     ctx.setLineDash([]);
     ctx.font = '600 12px system-ui, sans-serif';

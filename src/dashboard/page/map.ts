@@ -8,7 +8,7 @@
 import type { Geometry } from '../geometry.js';
 import { CellGrid } from './cell-grid.js';
 import { plural } from './format.js';
-import { drawOverlay, type IncidentMarker } from './map-overlay.js';
+import { drawOverlay, highlightOf, type Highlight, type IncidentMarker } from './map-overlay.js';
 import { STATUS_ANOMALOUS, STATUS_INCIDENT, STATUS_NORMAL, STATUS_OUTAGE } from '../protocol.js';
 
 /** Colours as ABGR words for the little-endian ImageData buffer. */
@@ -38,7 +38,7 @@ export class CellMap {
   private img: ImageData | null = null;
   private dirty = true;
   private grid: CellGrid | null = null;
-  private highlight: { id: string; idx: number[]; label: string } | null = null;
+  private highlight: Highlight | null = null;
   /** Open incidents as markers: centroid and extent of their cells, computed when they change. */
   private markers: IncidentMarker[] = [];
   private selectedCell: number | null = null;
@@ -76,6 +76,7 @@ export class CellMap {
     const b = geo.header.bounds;
     this.kx = b ? Math.cos((((b.minLat + b.maxLat) / 2) * Math.PI) / 180) : 1;
     this.grid = new CellGrid(geo);
+    if (this.highlight) this.highlight = highlightOf(this.highlight, geo);
     this.fitAll();
   }
 
@@ -100,7 +101,9 @@ export class CellMap {
 
   /** Rings the given cells (an incident) and zooms to them; null clears. */
   setHighlight(h: { id: string; idx: number[]; label: string } | null, zoom = true): void {
-    this.highlight = h;
+    // The same incident again (a delta): its outline is only recomputed when its cells changed.
+    const same = h && this.highlight && this.highlight.id === h.id && this.highlight.idx === h.idx;
+    this.highlight = !h ? null : same ? { ...this.highlight!, label: h.label } : this.geo ? highlightOf(h, this.geo) : { ...h, rings: [], outline: null };
     if (h && zoom && this.geo && h.idx.length > 0) {
       let minLat = Infinity, maxLat = -Infinity, minLon = Infinity, maxLon = -Infinity;
       for (const i of h.idx) {
