@@ -48,6 +48,7 @@ export class CellPanel {
     const panel = byId('cell-panel');
     panel.hidden = false;
     byId('cell-title').textContent = cellId;
+    byId('cell-title').title = cellId; // a long id is ellipsized; the close button stays in view
     byId('cell-body').innerHTML = '<div class="dim pad">loading…</div>';
     this.clearPlots();
     let c: CellResponse;

@@ -101,14 +101,15 @@ export class IncidentPanel {
       ? '<span class="tag">open</span>'
       : `<span class="tag good" title="${esc(fmtDateTime(i.resolvedAt))}">RESOLVED${i.resolvedAt != null ? ` ${esc(fmtHm(i.resolvedAt))}` : ''}</span>`;
     const fact = (k: string, v: string) => `<div><span class="k">${k}</span><span>${v}</span></div>`;
+    // What to act on first (the ticket and its SLA), the long reasoning last: on a laptop the facts scroll.
     byId('incident-facts').innerHTML = [
       fact('root cause', `${esc(human(i.rootCause.category))} at ${esc(i.rootCause.objectType)} <b>${esc(i.rootCause.objectId)}</b>`),
-      i.rootCause.reasoning?.length ? fact('why', esc(i.rootCause.reasoning.join(' · '))) : '',
+      fact('ticket', `${ticketLine(i)} ${i.ticket && now !== null ? ticketBadge(i, now) : ''}`),
       fact('where', whereLine(i)),
       fact('started', `${fmtDateTime(i.openedAt)} · ${i.detectedAt > i.openedAt ? `detected after ${fmtDuration(i.detectedAt - i.openedAt)}` : 'detected at once'}${i.reopenCount ? ` · reopened ${i.reopenCount}×` : ''}`),
-      fact('triage', `<span class="triage t-${esc(i.triage.class)}">${esc(human(i.triage.class))} ${i.triage.score}</span> ${esc(i.triage.reasons.join(' · '))}`),
       fact('complaints', `${fmtInt(i.complaints)}${i.vipComplaints ? ` <span class="vip">★${i.vipComplaints} VIP</span>` : ''}`),
-      fact('ticket', `${ticketLine(i)} ${i.ticket && now !== null ? ticketBadge(i, now) : ''}`),
+      fact('triage', `<span class="triage t-${esc(i.triage.class)}">${esc(human(i.triage.class))} ${i.triage.score}</span> ${esc(i.triage.reasons.join(' · '))}`),
+      i.rootCause.reasoning?.length ? fact('why', esc(i.rootCause.reasoning.join(' · '))) : '',
     ].join('');
     const tf = this.timelineFor;
     if (!tf || tf.id !== i.id || (tf.updatedAt !== i.updatedAt && Date.now() - tf.fetchedAt > TIMELINE_REFRESH_MS)) {

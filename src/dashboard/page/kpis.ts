@@ -27,7 +27,7 @@ export class KpiTiles {
       let t = this.tiles.get(k.key);
       if (!t) {
         const root = el('div', 'kpi');
-        root.innerHTML = `<div class="kpi-label">${esc(k.label)}</div>`;
+        root.innerHTML = `<div class="kpi-label" title="${esc(k.label)}">${esc(k.label)}</div>`;
         const value = el('div', 'kpi-value');
         const note = el('div', 'kpi-note');
         const spark = el('div', 'kpi-spark');
@@ -46,6 +46,7 @@ export class KpiTiles {
       const unit = k.unit === '%' ? '%' : ` ${k.unit}`;
       t.value.innerHTML = k.value === null ? '<span class="dim">—</span>' : `${fmtNumber(k.value)}<small>${esc(unit)}</small>`;
       t.note.textContent = k.note ?? (k.better === 'higher' ? 'higher is better' : 'lower is better');
+      t.note.title = t.note.textContent; // cut to two lines on a laptop
       t.root.className = `kpi ${trendClass(k)}`;
       t.plot.setData([k.t.map((x) => x / 1000), k.v] as uPlot.AlignedData);
     }

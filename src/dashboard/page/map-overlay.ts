@@ -180,10 +180,13 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, o: OverlayInput): voi
     ctx.font = '600 12px system-ui, sans-serif';
     ctx.textAlign = 'left';
     const w = ctx.measureText(h.label).width + 10;
+    // Above the frame, but inside the view when the frame reaches the top edge.
+    const lx = Math.min(Math.max(2, x0 - 14), o.width - w - 2);
+    const ly = Math.max(2, y0 - 34);
     ctx.fillStyle = 'rgba(255, 255, 255, 0.92)';
-    ctx.fillRect(x0 - 14, y0 - 34, w, 18);
+    ctx.fillRect(lx, ly, w, 18);
     ctx.fillStyle = '#0a0e13';
-    ctx.fillText(h.label, x0 - 9, y0 - 25);
+    ctx.fillText(h.label, lx + 5, ly + 9);
   }
   if (o.selectedCell !== null && o.selectedCell < g.header.count) {
     const [x, y] = o.project(g.lat[o.selectedCell]!, g.lon[o.selectedCell]!);

@@ -54,7 +54,7 @@ export function renderTickets(b: TicketBoard): void {
   }).join('');
   byId('ticket-table').innerHTML = head + rows;
   byId('ticket-attention').innerHTML = b.attention.length
-    ? '<h4>needs attention</h4>' + b.attention.slice(0, 5).map((t) => `<div class="att">
+    ? `<h4>needs attention · ${fmtInt(b.attention.length)}</h4>` + b.attention.map((t) => `<div class="att" title="${esc(t.id)} · ${esc(t.department)} · ${esc(human(t.state))}">
         <div><span class="mono">${esc(t.id)}</span> · ${esc(t.department)} · ${esc(human(t.state))}</div>
         <div>${t.pushState === 'dead_letter' ? '<span class="tag bad">DEAD LETTER</span>' : ''}${t.breached.length ? `<span class="tag bad">SLA ${esc(t.breached.join(' + '))}</span>` : ''}</div></div>`).join('')
     : '<h4>needs attention</h4><div class="dim">No SLA breaches, no dead letters.</div>';
