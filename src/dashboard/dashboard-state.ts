@@ -102,7 +102,7 @@ export class DashboardState {
     for (const t of sources.tickets?.live() ?? []) this.rememberTicket(t);
     this.recent = sources.recentComplaints(config.recentComplaints).map((c) => {
       this.classOf.set(c.complaint.complaintId, c.complaint.customer.class);
-      return complaintItem(c.complaint, c.incidentId);
+      return complaintItem(c.complaint, c.incidentId, sources.topology);
     });
     this.watermark = sources.pipeline().watermark;
     // The last 24 h from the store: the ticker's `recentComplaints` are far fewer than a day's.
@@ -187,7 +187,7 @@ export class DashboardState {
     for (const c of touched) this.board.setDetector(c, this.detectorCode(c));
     for (const { complaint, link } of o.complaints) {
       this.rememberClass(complaint.complaintId, complaint.customer.class);
-      const item = complaintItem(complaint, link?.incidentId ?? null);
+      const item = complaintItem(complaint, link?.incidentId ?? null, this.sources.topology);
       this.pendingComplaints.push(item);
       this.recent.unshift(item);
       this.complaintTimes.push(complaint.receivedAt);

@@ -4,6 +4,7 @@
  * rather than shown as 0.
  */
 import type { ProcessKpis } from '../evaluation/evaluation.js';
+import { fmtInt, plural } from './page/format.js';
 import type { ProcessKpiKey, ProcessKpiValue } from './sources.js';
 
 const pct = (r: number | null): number | null => (r === null ? null : Math.round(r * 1000) / 10);
@@ -15,7 +16,7 @@ export function evaluationTiles(k: ProcessKpis, windowDays: number): Record<Proc
   const quantiles = (q: ProcessKpis['timeToDetectS']) =>
     q.n === 0 ? `no sample yet · ${over}` : `median · p90 ${minutes(q.p90)} min · n=${q.n}`;
   return {
-    proactiveRatio: { value: pct(k.proactiveRatio), note: `${k.ticketsWithComplaints} tickets drew complaints · ${over}` },
+    proactiveRatio: { value: pct(k.proactiveRatio), note: `${plural(k.ticketsWithComplaints, 'ticket')} drew complaints · ${over}` },
     timeToDetectMin: { value: minutes(k.timeToDetectS.median), note: quantiles(k.timeToDetectS) },
     timeToResolveMin: { value: minutes(k.timeToResolveS.median), note: quantiles(k.timeToResolveS) },
     slaAttainment: {
@@ -23,10 +24,10 @@ export function evaluationTiles(k: ProcessKpis, windowDays: number): Record<Proc
       note: `respond ${pctText(k.slaAttainment.respond)} · onsite ${pctText(k.slaAttainment.onsite)} · resolve ${pctText(k.slaAttainment.resolve)}`,
     },
     verificationPassRate: { value: pct(k.verificationPassRate), note: `reopened ${pctText(k.reopenRate)} · ${over}` },
-    repeatComplaintRate: { value: pct(k.repeatComplaintRate), note: `${k.complaints} complaints · ${over}` },
+    repeatComplaintRate: { value: pct(k.repeatComplaintRate), note: `${plural(k.complaints, 'complaint')} · ${over}` },
     callbackSatisfaction: {
       value: pct(k.callbacks.satisfactionRate),
-      note: `${k.callbacks.done}/${k.callbacks.due} callbacks · reached ${pctText(k.callbacks.reachRate)}`,
+      note: `${fmtInt(k.callbacks.done)}/${plural(k.callbacks.due, 'callback')} · reached ${pctText(k.callbacks.reachRate)}`,
     },
   };
 }

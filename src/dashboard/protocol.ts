@@ -88,8 +88,10 @@ export interface ComplaintItem {
   channel: string;
   customerClass: string;
   category: string;
-  /** cellId, district or "lat,lon". */
+  /** cellId, district, "≈ nearest cell" for coordinates, or "lat, lon" when no cell is near. */
   place: string;
+  /** For coordinates: the coordinates, the distance to the nearest cell and its district. */
+  placeDetail?: string;
   incidentId: string | null;
 }
 

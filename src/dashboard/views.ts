@@ -2,6 +2,7 @@
 import { SLA_STAGES, type Complaint, type CustomerClass, type Incident, type Ticket } from '../model/index.js';
 import { deadlineOf, metAt } from '../tickets/sla.js';
 import { isActive } from '../tickets/state-machine.js';
+import type { Topology } from '../inventory/topology.js';
 import type { CellBoard } from './cell-board.js';
 import type { ComplaintItem, IncidentItem, SlaDeadline, TicketBoard, TicketItem } from './protocol.js';
 
@@ -91,16 +92,32 @@ export function incidentItem(
   };
 }
 
-export function complaintItem(c: Complaint, incidentId: string | null): ComplaintItem {
-  const l = c.location;
-  const place = l.cellId ?? l.district ?? (l.lat !== undefined && l.lon !== undefined ? `${l.lat.toFixed(4)},${l.lon.toFixed(4)}` : '?');
+/** A complaint given only as coordinates is placed at the nearest cell within this distance. */
+const NEAR_CELL_KM = 10;
+
+/**
+ * Where a complaint is, for the ticker: its cell or district as given, or — for coordinates — the
+ * nearest cell ("≈ CS-0066-6", its district and distance in the detail) rather than bare numbers.
+ */
+export function complaintPlace(l: Complaint['location'], topo?: Topology): { place: string; placeDetail?: string } {
+  if (l.cellId) return { place: l.cellId };
+  if (l.district) return { place: l.district };
+  if (l.lat === undefined || l.lon === undefined) return { place: '?' };
+  const coords = `${l.lat.toFixed(4)}, ${l.lon.toFixed(4)}`;
+  const near = topo?.nearestCells(l.lat, l.lon, 1, NEAR_CELL_KM)[0];
+  if (!near) return { place: coords };
+  const district = topo!.cell(near.cellId)?.district;
+  return { place: `≈ ${near.cellId}`, placeDetail: `${coords}: ${near.km.toFixed(1)} km from ${near.cellId}${district ? `, ${district}` : ''}` };
+}
+
+export function complaintItem(c: Complaint, incidentId: string | null, topo?: Topology): ComplaintItem {
   return {
     id: c.complaintId,
     receivedAt: c.receivedAt,
     channel: c.channel,
     customerClass: c.customer.class,
     category: c.category,
-    place,
+    ...complaintPlace(c.location, topo),
     incidentId,
   };
 }

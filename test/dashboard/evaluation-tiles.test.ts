@@ -32,4 +32,11 @@ describe('evaluation tiles', () => {
     expect(t.timeToDetectMin).toEqual({ value: null, note: 'no sample yet · last 7d' });
     expect(t.callbackSatisfaction.value).toBeNull();
   });
+
+  it('counts read as words: one ticket, thousands separated', () => {
+    const t = evaluationTiles(kpis({ ticketsWithComplaints: 1, complaints: 1884, callbacks: { due: 1, done: 0, reachRate: null, satisfactionRate: null, meanScore: null } }), 7);
+    expect(t.proactiveRatio.note).toBe('1 ticket drew complaints · last 7d');
+    expect(t.repeatComplaintRate.note).toBe('1,884 complaints · last 7d');
+    expect(t.callbackSatisfaction.note).toBe('0/1 callback · reached —');
+  });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { anomalyRows } from '../../src/dashboard/page/cell-anomalies.js';
-import { evidenceLine } from '../../src/dashboard/page/format.js';
+import { axisTimes, evidenceLine } from '../../src/dashboard/page/format.js';
+import { kpiUnit } from '../../src/dashboard/page/kpi-unit.js';
+import { complaintPlace } from '../../src/dashboard/views.js';
+import { Inventory } from '../../src/inventory/inventory.js';
+import { makeCells } from './fixtures.js';
 
 describe('the cell panel\'s evidence line', () => {
   it('says what a radio-failure count saw: the window, then each KPI\'s failures with their expectation', () => {
@@ -46,5 +50,33 @@ describe('the cell panel\'s anomalies', () => {
     const [row] = anomalyRows([{ id: `thr|C-1|availability@1`, signal: 'availability', source: 'pm', state: 'firing', severity: 'critical', score: 0, startedAt: at, resolvedAt: null,
       evidence: { observed: 0, threshold: 90, rule: 'below', static: true } }]);
     expect(row).toMatchObject({ measure: 'threshold', evidence: ['0, below the threshold of 90'] });
+  });
+});
+
+describe('chart axes and places', () => {
+  it('time ticks in 24-hour local time, the date under the first tick and at each new day', () => {
+    const at = (d: number, h: number) => new Date(2026, 10, d, h, 0).getTime() / 1000;
+    expect(axisTimes([at(23, 8), at(23, 12), at(23, 20), at(24, 0), at(24, 4)])).toEqual(['08:00\n11-23', '12:00', '20:00', '00:00\n11-24', '04:00']);
+  });
+
+  it('a chart\'s unit: the catalogue\'s for PM KPIs, failed share for signaling, attempts for demand', () => {
+    expect(kpiUnit('dl_user_throughput_mbps')).toBe('Mbit/s');
+    expect(kpiUnit('erab_drop_rate')).toBe('%');
+    expect(kpiUnit('signaling.attach')).toBe('% failed');
+    expect(kpiUnit('rrc_setup_attempts')).toBe('attempts');
+    expect(kpiUnit('vendor_counter_x')).toBe('');
+  });
+
+  it('a complaint given as coordinates is placed at the nearest cell, not shown as truncated numbers', () => {
+    const inv = new Inventory(makeCells(30));
+    const c5 = inv.cell('C-15')!;
+    // C-15, C-16 and C-17 are the sectors of one site, at one position: any of them is the nearest.
+    const p = complaintPlace({ lat: c5.lat + 0.001, lon: c5.lon }, inv);
+    expect(p.place).toMatch(/^≈ C-1[567]$/);
+    expect(p.placeDetail).toBe(`${(c5.lat + 0.001).toFixed(4)}, ${c5.lon.toFixed(4)}: 0.1 km from ${p.place.slice(2)}, ${c5.district}`);
+    // Far from every cell: the coordinates themselves.
+    expect(complaintPlace({ lat: 40, lon: 100 }, inv)).toEqual({ place: '40.0000, 100.0000' });
+    expect(complaintPlace({ cellId: 'C-3' }, inv)).toEqual({ place: 'C-3' });
+    expect(complaintPlace({ district: 'Yuelu' }, inv)).toEqual({ place: 'Yuelu' });
   });
 });

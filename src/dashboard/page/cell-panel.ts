@@ -7,7 +7,8 @@ import uPlot from 'uplot';
 import type { IncidentItem } from '../protocol.js';
 import { apiGet } from './api.js';
 import { anomalyRows, type CellAnomaly } from './cell-anomalies.js';
-import { byId, esc, fmtDateTime, fmtInt, human, plural } from './format.js';
+import { axisTimes, byId, esc, fmtDateTime, fmtInt, human, plural } from './format.js';
+import { kpiUnit } from './kpi-unit.js';
 
 interface KpiSeries { t: string[]; value: number[]; expected: (number | null)[]; lower: (number | null)[]; upper: (number | null)[] }
 interface CellResponse {
@@ -66,7 +67,7 @@ export class CellPanel {
         <span class="k">site</span><span class="mono">${esc(c.siteId)}</span>
         <span class="k">transport</span><span class="mono">${esc(c.transportId)}</span>
         <span class="k">area</span><span>${esc(c.region)} / ${esc(c.district)} · ${esc(human(c.areaClass))}</span>
-        <span class="k">radio</span><span>${esc(c.technology)} · ${fmtInt(c.subscribers)} subscribers · ${c.siteCells.length} cells on site</span>
+        <span class="k">radio</span><span>${esc(c.technology)} · ${fmtInt(c.subscribers)} subscribers · ${plural(c.siteCells.length, 'cell')} on site</span>
         <span class="k">location</span><span class="mono">${c.lat.toFixed(4)}, ${c.lon.toFixed(4)}</span>
       </div>
       <div class="cell-incs">${incidents.map((i) => `<div class="cell-inc sev-${esc(i.severity)}" data-incident="${esc(i.id)}">
@@ -99,15 +100,17 @@ export class CellPanel {
       const flagged = v.map((y, i) => (spans.some(([s0, s1]) => xs[i]! >= s0 && xs[i]! <= s1) ? y : null));
       const box = document.createElement('div');
       box.className = 'chart';
-      box.innerHTML = `<div class="chart-title">${esc(human(name))}</div>`;
+      const unit = kpiUnit(name);
+      box.innerHTML = `<div class="chart-title">${esc(human(name))}${unit ? ` <span class="dim">· ${esc(unit)}</span>` : ''}</div>`;
       charts.append(box);
       const plot = new uPlot({
         width, height: 120, pxAlign: false,
         legend: { show: false }, cursor: { y: false },
         scales: { x: { time: true } },
         axes: [
-          { stroke: '#7b8a9a', grid: { stroke: '#1b2531', width: 1 }, ticks: { stroke: '#1b2531' }, font: '10px system-ui' },
-          { stroke: '#7b8a9a', grid: { stroke: '#1b2531', width: 1 }, ticks: { stroke: '#1b2531' }, font: '10px system-ui', size: 42 },
+          // 24-hour local time like the rest of the page (uPlot's default reads "8am 11/23/26").
+          { stroke: '#7b8a9a', grid: { stroke: '#1b2531', width: 1 }, ticks: { stroke: '#1b2531' }, font: '10px system-ui', values: (_u: uPlot, ticks: number[]) => axisTimes(ticks) },
+          { stroke: '#7b8a9a', grid: { stroke: '#1b2531', width: 1 }, ticks: { stroke: '#1b2531' }, font: '10px system-ui', size: 42, ...(unit ? { label: unit, labelSize: 14, labelFont: '10px system-ui' } : {}) },
         ],
         series: [
           {},

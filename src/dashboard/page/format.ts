@@ -25,12 +25,29 @@ export function fmtDateTime(t: number | null | undefined): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${fmtClock(t)}`;
 }
 
-/** A duration in ms as "3d 4h", "2h 05m", "14m", "40s". */
+/**
+ * Time-axis tick labels (ticks in epoch seconds) in the page's 24-hour local time like every other
+ * time on it: "HH:MM", and the date ("MM-DD") under the first tick and under each that starts a new
+ * day — instead of uPlot's default "8am" and "11/23/26".
+ */
+export function axisTimes(ticks: readonly number[]): string[] {
+  let day = '';
+  return ticks.map((t) => {
+    const iso = fmtDateTime(t * 1000);
+    const d = iso.slice(5, 10);
+    const hm = iso.slice(11, 16);
+    if (d === day) return hm;
+    day = d;
+    return `${hm}\n${d}`;
+  });
+}
+
 /** "1 cell", "6 cells", "1,204 cells". */
 export function plural(n: number, noun: string): string {
   return `${fmtInt(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 
+/** A duration in ms as "3d 4h", "2h 05m", "14m", "40s". */
 export function fmtDuration(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);
   if (s < 60) return `${s}s`;

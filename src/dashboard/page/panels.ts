@@ -20,7 +20,7 @@ export function renderCounters(c: Counters, watermark: number | null, lagS: numb
     <span class="chip st-anomalous"><i></i><b>${fmtInt(c.anomalous)}</b> anomalous</span>
     <span class="chip st-incident"><i></i><b>${fmtInt(c.incident)}</b> in incident</span>
     <span class="chip st-outage"><i></i><b>${fmtInt(c.outage)}</b> outage</span>
-    <span class="chip"><b>${fmtInt(c.openIncidents)}</b> open incidents</span>
+    <span class="chip"><b>${fmtInt(c.openIncidents)}</b> open incident${c.openIncidents === 1 ? '' : 's'}</span>
     <span class="chip"><b>${fmtInt(c.complaintsToday)}</b> complaints / 24h</span>`;
   byId('event-time').textContent = watermark === null ? '—' : fmtClock(watermark);
   // How far the newest data is from now: a replay or a stuck feed shows here, not the lateness allowance.
@@ -33,19 +33,19 @@ export function renderComplaints(items: ComplaintItem[], skipped: number): void 
   byId('complaint-list').innerHTML = items.length
     ? items.slice(0, 60).map((c) => `<div class="cmp${VIP.has(c.customerClass) ? ' is-vip' : ''}">
         <span class="mono dim">${fmtHm(c.receivedAt)}</span>
-        <span class="chan">${esc(CHANNEL_SHORT[c.channel] ?? c.channel)}</span>
+        <span class="chan" title="${esc(human(c.channel))}">${esc(CHANNEL_SHORT[c.channel] ?? c.channel)}</span>
         <span class="cls">${VIP.has(c.customerClass) ? `★ ${esc(c.customerClass.slice(4))}` : esc(human(c.customerClass))}</span>
         <span class="cat">${esc(human(c.category))}</span>
-        <span class="mono place">${esc(c.place)}</span>
+        <span class="mono place" title="${esc(c.placeDetail ?? c.place)}">${esc(c.place)}</span>
         ${c.incidentId ? `<span class="link ok" title="linked to ${esc(c.incidentId)}">→ ${esc(shortId(c.incidentId))}</span>` : '<span class="link none">unlinked</span>'}
       </div>`).join('')
     : '<div class="empty">No complaints yet.</div>';
 }
 
 export function renderTickets(b: TicketBoard): void {
-  byId('ticket-stats').innerHTML = `<span class="chip"><b>${fmtInt(b.total)}</b> tickets</span>
-    <span class="chip ${b.breached ? 'bad' : ''}"><b>${b.breached}</b> SLA breached</span>
-    <span class="chip ${b.deadLetters ? 'bad' : ''}"><b>${b.deadLetters}</b> dead letters</span>`;
+  byId('ticket-stats').innerHTML = `<span class="chip"><b>${fmtInt(b.total)}</b> ticket${b.total === 1 ? '' : 's'}</span>
+    <span class="chip ${b.breached ? 'bad' : ''}"><b>${fmtInt(b.breached)}</b> SLA breached</span>
+    <span class="chip ${b.deadLetters ? 'bad' : ''}"><b>${fmtInt(b.deadLetters)}</b> dead letter${b.deadLetters === 1 ? '' : 's'}</span>`;
   const head = `<tr><th></th>${DEPARTMENTS.map((d) => `<th>${esc(d.slice(0, 5))}.</th>`).join('')}<th>all</th></tr>`;
   const rows = TICKET_STATES.map((s) => {
     const r = b.counts[s] ?? {};
