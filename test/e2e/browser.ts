@@ -13,9 +13,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A page the size of a NOC wall screen (1920×1080), collecting console errors. */
-export async function wallPage(browser: Browser, errors: string[] = []): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+/** A page the size of a NOC wall screen (1920×1080, or `viewport`), collecting console errors. */
+export async function wallPage(browser: Browser, errors: string[] = [], viewport = { width: 1920, height: 1080 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(m.text());
   });

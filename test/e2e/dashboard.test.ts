@@ -35,6 +35,11 @@ async function daemon(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Daem
 
 const seqOf = (p: Page) => p.evaluate(() => (window as any).nocwatch.state.seq as number);
 const epochOf = (p: Page) => p.evaluate(() => (window as any).nocwatch.state.epoch as string | null);
+/** The id of the element actually under the centre of `selector` (what a click would hit). */
+const hitId = (p: Page, selector: string) => p.locator(selector).evaluate((e) => {
+  const r = e.getBoundingClientRect();
+  return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.id ?? null;
+});
 const cellsOnMap = (p: Page) => p.evaluate(() => ((window as any).nocwatch.map.ready ? (window as any).nocwatch.state.status.length : 0) as number);
 
 describe('dashboard against the running daemon', () => {
@@ -107,6 +112,72 @@ describe('dashboard against the running daemon', () => {
     await expect.poll(() => page.locator(`#incident-list .inc[data-id="${incidentId}"]`).count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => page.evaluate(() => (window as any).nocwatch.state.counters.outage), { timeout: 10_000 }).toBeGreaterThanOrEqual(outCells.length);
     await screenshot(page, 'dashboard-daemon-recovered');
+    expect(errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it('on a 1366×768 laptop: lists keep their height, nothing is cut or covered, and another daemon\'s snapshot closes the old detail', async () => {
+    const dir = tempDir('nocwatch-dashboard-laptop-');
+    const cells = provinceCells(1500);
+    const longId = 'CS-VERYLONGCELLIDENTIFIER-HOSPITAL-NORTH-WING-0001-2';
+    cells.push({ ...cells[0]!, cellId: longId });
+    let d = await daemon(['--data-dir', dir]);
+    const port = new URL(d.url).port;
+    await postInventory(d.url, cells);
+    feeder = startFeeder(() => d.url, cells);
+
+    const errors: string[] = [];
+    const page = await wallPage(browser, errors, { width: 1366, height: 768 });
+    await page.goto(d.url);
+    await expect.poll(() => cellsOnMap(page), { timeout: 30_000 }).toBe(cells.length);
+    const transportId = cells[0]!.transportId;
+    await postJson(`${d.url}/api/v1/ingest/alarms`, {
+      alarmId: 'E2E-TR-2', objectType: 'transport', objectId: transportId, severity: 'critical',
+      probableCause: 'transport_link_down', eventTime: new Date().toISOString(),
+    });
+    const row = page.locator('#incident-list .inc', { hasText: transportId });
+    await row.waitFor({ timeout: 30_000 });
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/TKT-/);
+    await row.click();
+    await expect.poll(() => page.locator('#timeline .tl').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+
+    // Lists keep a usable height: the timeline had 36 px, the attention list 14 px.
+    expect(await page.locator('#timeline').evaluate((e) => e.clientHeight)).toBeGreaterThanOrEqual(120);
+    expect(await page.locator('#ticket-attention').evaluate((e) => e.clientHeight)).toBeGreaterThanOrEqual(60);
+    // Every header counter is there, left of the clocks.
+    const chip = page.locator('#counters .chip', { hasText: 'complaints / 24h' });
+    expect(await chip.isVisible()).toBe(true);
+    const chipBox = (await chip.boundingBox())!;
+    expect(chipBox.x + chipBox.width).toBeLessThanOrEqual((await page.locator('.times').boundingBox())!.x);
+    await screenshot(page, 'dashboard-laptop-incident');
+
+    // A 50-character cell id: the title is cut, its close button stays in the panel and clickable.
+    await page.evaluate((id) => (window as any).nocwatch.openCell(id), longId);
+    await expect.poll(() => page.locator('#cell-body .cell-facts').count(), { timeout: 10_000 }).toBe(1);
+    const panel = (await page.locator('#cell-panel').boundingBox())!;
+    const x = (await page.locator('#cell-close').boundingBox())!;
+    expect(x.x + x.width).toBeLessThanOrEqual(panel.x + panel.width);
+    expect(await hitId(page, '#cell-close')).toBe('cell-close');
+    await screenshot(page, 'dashboard-laptop-long-cell');
+    await page.click('#cell-close');
+
+    // The daemon dies: the banner takes its own row and covers none of the incident detail's controls.
+    feeder.stop();
+    await d.stop('SIGKILL');
+    await page.locator('#banner').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await hitId(page, '#incident-close')).toBe('incident-close');
+    const banner = (await page.locator('#banner').boundingBox())!;
+    expect((await page.locator('#incident-title').boundingBox())!.y).toBeGreaterThanOrEqual(banner.y + banner.height);
+    await screenshot(page, 'dashboard-laptop-disconnected');
+    const epoch1 = await epochOf(page);
+
+    // Another daemon on that port, with nothing in it: nothing of the old one stays on screen.
+    d = await daemon(['--data-dir', tempDir('nocwatch-dashboard-empty-'), '--port', port]);
+    await page.locator('#banner').waitFor({ state: 'hidden', timeout: 30_000 });
+    await expect.poll(() => epochOf(page), { timeout: 10_000 }).not.toBe(epoch1);
+    await expect.poll(() => page.locator('#incident-detail').isHidden(), { timeout: 10_000 }).toBe(true);
+    expect(await page.locator('#incident-list .inc').count()).toBe(0);
+    expect(await page.locator('#complaint-stats').textContent()).toBe('0/0 linked');
+    await screenshot(page, 'dashboard-laptop-new-daemon');
     expect(errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
   });
 
