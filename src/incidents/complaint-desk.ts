@@ -88,6 +88,28 @@ export class ComplaintDesk {
   }
 
   /**
+   * Takes back, after a restart, what handling a stored complaint taught the desk: the district and
+   * region complaint rates, the repeat history, the explained shares and — within the retro-link
+   * window of `now` — the unlinked pool. Without it the rates restart cold (a district's complaints
+   * no longer read as an excess, so complaints that belong to a live incident stay unlinked and feed
+   * the spike detector), and every customer's repeat count starts from zero. Oldest first.
+   */
+  recall(c: Complaint, link: ComplaintLink | null, now: number): void {
+    const { book } = this;
+    const place = placeComplaint(c, book.topo, book.cfg.linking);
+    if (place.district !== null) this.rates.note(`d:${place.district}`, c.receivedAt);
+    if (place.region !== null) this.rates.note(`r:${place.region}`, c.receivedAt);
+    this.history.noteComplaint(c.customer.id, place.cells.slice(0, 1).map((p) => p.cellId), c.receivedAt);
+    if (isPlaced(place)) this.placed.note(`p:${place.district}`, c.receivedAt);
+    const owner = link ? book.get(link.incidentId) : undefined;
+    if (owner) {
+      if (isPlaced(place)) this.placed.note(`e:${place.district}|${owner.doc.id}`, c.receivedAt);
+    } else if (!link && now - c.receivedAt <= book.cfg.linking.retroLinkMinutes * MINUTE) {
+      this.unlinked.add({ complaint: c, place });
+    }
+  }
+
+  /**
    * Links complaints received before this incident was known (or before it reached their cells) that
    * fit it; called when an incident opens, reopens or grows.
    */
