@@ -9,7 +9,7 @@ import type { TriageConfig } from '../triage/config.js';
 import type { RepeatHistory } from '../triage/repeat-history.js';
 import { triage } from '../triage/triage.js';
 import { ComplaintRate } from './complaint-rate.js';
-import { placeComplaint, scoreLink, type AreaExcess, type ComplaintPlace, type LinkTarget } from './complaint-linking.js';
+import { coarsePlace, placeComplaint, scoreLink, type AreaExcess, type ComplaintPlace, type LinkTarget } from './complaint-linking.js';
 import type { IncidentBook } from './incident-book.js';
 import { addComplainant, isComplaintCluster, type LiveIncident } from './live-incident.js';
 import { UnlinkedComplaints } from './unlinked-complaints.js';
@@ -96,7 +96,9 @@ export class ComplaintDesk {
    */
   recall(c: Complaint, link: ComplaintLink | null, now: number): void {
     const { book } = this;
-    const place = placeComplaint(c, book.topo, book.cfg.linking);
+    // Only a complaint that goes back to the unlinked pool needs its candidate cells (retro-linking).
+    const waiting = !link && now - c.receivedAt <= book.cfg.linking.retroLinkMinutes * MINUTE;
+    const place = (waiting ? placeComplaint : coarsePlace)(c, book.topo, book.cfg.linking);
     if (place.district !== null) this.rates.note(`d:${place.district}`, c.receivedAt);
     if (place.region !== null) this.rates.note(`r:${place.region}`, c.receivedAt);
     this.history.noteComplaint(c.customer.id, place.cells.slice(0, 1).map((p) => p.cellId), c.receivedAt);
@@ -104,7 +106,7 @@ export class ComplaintDesk {
     const owner = link ? book.get(link.incidentId) : undefined;
     if (owner) {
       if (isPlaced(place)) this.placed.note(`e:${place.district}|${owner.doc.id}`, c.receivedAt);
-    } else if (!link && now - c.receivedAt <= book.cfg.linking.retroLinkMinutes * MINUTE) {
+    } else if (waiting) {
       this.unlinked.add({ complaint: c, place });
     }
   }

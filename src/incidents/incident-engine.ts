@@ -246,15 +246,18 @@ export class IncidentEngine implements IncidentStage {
 
   /**
    * After `restore`: the complaints handled before the restart (stored with their links), oldest
-   * first, teach the complaint desk again what handling them taught it. Returns how many.
+   * first, teach the complaint desk again what handling them taught it; `now` is the watermark the
+   * stage resumes at. Returns how many.
    */
-  recallComplaints(complaints: Iterable<{ complaint: Complaint; link: ComplaintLink | null }>): number {
+  recallComplaints(complaints: Iterable<{ complaint: Complaint; link: ComplaintLink | null }>, now: number): number {
+    const { book } = this;
+    book.now = Math.max(book.now, now);
     let n = 0;
     for (const { complaint, link } of complaints) {
-      this.desk.recall(complaint, link, this.book.now);
+      this.desk.recall(complaint, link, book.now);
       n++;
     }
-    this.desk.expire(this.book.now);
+    this.desk.expire(book.now);
     return n;
   }
 

@@ -143,7 +143,7 @@ export class Pipeline {
       incidents.restore(list);
       for (const _ of incidents.live()) live++;
       if (incidents.recallComplaints && this._watermark !== null) {
-        recalled = incidents.recallComplaints(store.complaints.processedSince(since));
+        recalled = incidents.recallComplaints(store.complaints.processedSince(since), this._watermark);
       }
     }
     const reconciled = detectors && incidents ? this.reconcile(detectors, incidents) : { dropped: 0, adopted: 0, replayed: 0 };
