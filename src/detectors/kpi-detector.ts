@@ -184,16 +184,20 @@ export class KpiDetector {
 
   /**
    * The demand series: learnt always, judged only while the cell is full (PRB at congestion level) and
-   * its attempts are `demand.minRatio` times their expectation; otherwise it reads as ordinary, which
-   * also lets a finding clear once the cell has room again. Two such periods (`minZ` σ up) confirm.
+   * its attempts are `demand.minRatio` times their expectation, or in a surge (`surgeRatio` times and
+   * `surgeZ` σ); otherwise it reads as ordinary, which also lets a finding clear once the cell has room
+   * again or the surge ebbs. Two such periods (`minZ` σ up) confirm.
    */
   private observeDemand(ev: PmEvent, c: number, attempts: number, suspect: boolean, periodMs: number): void {
     const s = this.series(c, this.kpiId(DEMAND_KPI));
     const r = this.baselines.update(s, ev.t, attempts, NaN, BadDirection.Up, !suspect);
     this.history.put(s, ev.t, attempts);
     const prb = ev.kpis.prb_dl_utilization;
-    const full = prb !== undefined && prb >= CONGESTED_PRB && Number.isFinite(r.expected) && attempts >= this.cfg.demand.minRatio * r.expected;
-    if (!full) {
+    const d = this.cfg.demand;
+    const known = Number.isFinite(r.expected) && r.expected > 0;
+    const full = known && prb !== undefined && prb >= CONGESTED_PRB && attempts >= d.minRatio * r.expected;
+    const surge = known && d.surgeRatio > 0 && attempts >= d.surgeRatio * r.expected && r.z >= d.surgeZ;
+    if (!full && !surge) {
       r.z = 0;
       r.score = 0;
       r.scale = 1;

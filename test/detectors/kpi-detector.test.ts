@@ -209,6 +209,14 @@ describe('KPI detector: series with known answers', () => {
       expect(hits[0]!.anomaly.evidence.prb).toBeGreaterThanOrEqual(85);
     });
 
+    it('demand ×4 on a cell with room (an event, a failed neighbour\'s traffic) is a surge finding within two periods', () => {
+      const { from, hits } = run(20, 4, false);
+      expect(hits[0]?.anomaly).toMatchObject({ hint: 'congestion', source: 'pm' });
+      expect(hits[0]!.at - from).toBeLessThanOrEqual(2 * PM_PERIOD_MS);
+      expect(hits[0]!.anomaly.evidence.prb).toBeLessThan(85);
+      expect(hits[0]!.anomaly.evidence.observed as number).toBeGreaterThanOrEqual(2 * (hits[0]!.anomaly.evidence.expected as number));
+    });
+
     it.each([
       { name: 'a busier hour than usual (×1.3) on the full cell', at: 11, mult: 1.3, full: true },
       { name: 'demand ×2.2 at night, when the cell has room', at: 2, mult: 2.2, full: false },
