@@ -3,6 +3,7 @@
  * line). A broken NDJSON line spoils only its own record. NDJSON is parsed by the route, a slice of
  * lines at a time with the event loop free in between, so a big body does not stall other requests.
  */
+import secureJson from 'secure-json-parse';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
 /** An NDJSON body as received (`application/x-ndjson`), parsed later by `recordsOf`. */
@@ -13,6 +14,19 @@ export class NdjsonText {
 /** A `text/plain` body (line protocol, or NDJSON from a client that does not label it). */
 export class TextBody {
   constructor(readonly text: string) {}
+}
+
+const POISON_OPTIONS = { protoAction: 'remove', constructorAction: 'remove' } as const;
+
+/**
+ * JSON.parse that drops `__proto__` keys and `constructor` keys holding a `prototype`, wherever
+ * they are nested. Dropping (not refusing) keeps the rest of the batch: such a key is never data
+ * nocwatch reads, and a record without it is judged on its own fields. Every JSON body (the
+ * `application/json` parser and each NDJSON line) goes through here, so no parsed value can carry
+ * a key that a later `Object.assign` or merge would turn into a prototype change.
+ */
+export function parseJsonSafely(text: string): unknown {
+  return secureJson.parse(text, undefined, POISON_OPTIONS);
 }
 
 /** Lines parsed between yields to the event loop. */
@@ -33,7 +47,7 @@ export async function parseNdjson(text: string): Promise<{ records: unknown[]; e
     start = end + 1;
     if (line.length === 0) continue;
     try {
-      records.push(JSON.parse(line));
+      records.push(parseJsonSafely(line));
     } catch (e) {
       errors.set(records.length, `line ${lineNo}: invalid JSON: ${(e as Error).message}`);
       records.push(undefined);

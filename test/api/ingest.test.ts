@@ -87,6 +87,22 @@ describe.each(Object.keys(VALID))('POST /api/v1/ingest/%s', (feed) => {
 });
 
 describe('ingest semantics', () => {
+  it('parses a JSON body with __proto__ or constructor.prototype keys safely: the batch is read, nothing is polluted', async () => {
+    app = await testApp();
+    const good = JSON.stringify(VALID.pm);
+    const withExtra = (extra: string) => `${good.slice(0, -1)}, "extra": ${extra}}`;
+    const records = [good, withExtra('{"__proto__": {"polluted": true}}'), withExtra('{"constructor": {"prototype": {"polluted": true}}}')];
+    for (const [contentType, body] of [['application/json', `[${records.join(', ')}]`], ['application/x-ndjson', records.join('\n')]]) {
+      const res = await post('pm', body, contentType);
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toEqual({ accepted: 3, rejected: [] });
+    }
+    // A __proto__ key at the top of a record is dropped, not turned into the record's prototype.
+    const top = await post('pm', `{"__proto__": {"cellId": "X", "polluted": true}, ${good.slice(1)}`);
+    expect(top.json()).toEqual({ accepted: 1, rejected: [] });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('stores a complaint sent twice once, and says so', async () => {
     app = await testApp();
     await post('complaints', complaintRecord('C-9'));
