@@ -1,5 +1,6 @@
 /** The last N rejected records with their reasons (`GET /api/v1/rejects`). */
 import type { Db } from './database.js';
+import { decodeCursor, pageOf, toPage, type Page, type PageQuery } from './page.js';
 
 export interface RejectEntry {
   /** Wall time the record was rejected (epoch ms). */
@@ -13,8 +14,17 @@ export interface RejectEntry {
 
 export interface RejectStore {
   add(entries: readonly RejectEntry[]): void;
-  /** Newest first. */
-  list(limit: number): RejectEntry[];
+  /** Newest first, in the order they were rejected (wall time can step back), paged. */
+  list(q: PageQuery): Page<RejectEntry>;
+}
+
+/** A reject with its insertion sequence number, which orders the list and makes the cursor. */
+type Sequenced = RejectEntry & { seq: number };
+
+const cursorOf = (r: Sequenced) => ({ key: r.seq, id: '' });
+
+function pageWithoutSeq(page: Page<Sequenced>): Page<RejectEntry> {
+  return { items: page.items.map(({ seq: _seq, ...entry }) => entry), nextCursor: page.nextCursor };
 }
 
 const MAX_RECORD_CHARS = 2000;
@@ -39,7 +49,11 @@ export class SqliteRejectStore implements RejectStore {
     this.stmts = {
       insert: db.prepare('INSERT INTO rejects (at, feed, idx, error, record) VALUES (?, ?, ?, ?, ?)'),
       trim: db.prepare('DELETE FROM rejects WHERE id <= (SELECT max(id) FROM rejects) - ?'),
-      list: db.prepare('SELECT at, feed, idx AS "index", error, record FROM rejects ORDER BY id DESC LIMIT ?'),
+      // Only the last `keep` ids count, also between the trims that let the table run a little over.
+      list: db.prepare(
+        `SELECT id AS seq, at, feed, idx AS "index", error, record FROM rejects
+         WHERE id > (SELECT coalesce(max(id), 0) FROM rejects) - ? AND id < ? ORDER BY id DESC LIMIT ?`,
+      ),
     };
   }
 
@@ -53,22 +67,25 @@ export class SqliteRejectStore implements RejectStore {
     }
   }
 
-  list(limit: number): RejectEntry[] {
-    return this.stmts.list.all(Math.min(limit, this.keep)) as RejectEntry[];
+  list(q: PageQuery): Page<RejectEntry> {
+    const before = q.cursor ? decodeCursor(q.cursor).key : Number.MAX_SAFE_INTEGER;
+    const rows = this.stmts.list.all(this.keep, before, q.limit + 1) as Sequenced[];
+    return pageWithoutSeq(toPage(rows, q.limit, cursorOf));
   }
 }
 
 export class MemoryRejectStore implements RejectStore {
-  private entries: RejectEntry[] = [];
+  private entries: Sequenced[] = [];
+  private seq = 0;
 
   constructor(private readonly keep: number) {}
 
   add(entries: readonly RejectEntry[]): void {
-    this.entries.push(...entries);
+    for (const e of entries) this.entries.push({ ...e, seq: ++this.seq });
     if (this.entries.length > this.keep) this.entries = this.entries.slice(-this.keep);
   }
 
-  list(limit: number): RejectEntry[] {
-    return this.entries.slice(-limit).reverse();
+  list(q: PageQuery): Page<RejectEntry> {
+    return pageWithoutSeq(pageOf(this.entries, q, cursorOf, () => true));
   }
 }
