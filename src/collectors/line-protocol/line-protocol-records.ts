@@ -20,6 +20,15 @@ export const LP_MEASUREMENTS: Readonly<Record<string, Feed>> = {
   dialtest: 'dialtest',
 };
 
+/**
+ * The feed a measurement feeds, or undefined for one nocwatch does not read. An own-property
+ * lookup: Telegraf measurements are named by whoever configures it, and `constructor` or
+ * `toString` must be ignored like any other, not found on Object.prototype.
+ */
+export function feedOfMeasurement(measurement: string): Feed | undefined {
+  return Object.hasOwn(LP_MEASUREMENTS, measurement) ? LP_MEASUREMENTS[measurement] : undefined;
+}
+
 export type LpRecordResult =
   | { kind: 'record'; feed: Feed; record: Record<string, unknown> }
   | { kind: 'ignored' }
@@ -41,7 +50,7 @@ const ATTEMPTS_PREFIX = 'attempts_';
  * Values are passed on as they are; the record schemas reject wrong types with a field path.
  */
 export function lineProtocolRecord(p: LpPoint, nowMs: number): LpRecordResult {
-  const feed = LP_MEASUREMENTS[p.measurement];
+  const feed = feedOfMeasurement(p.measurement);
   if (feed === undefined) return { kind: 'ignored' };
   const time = pointTimeMs(p) ?? nowMs;
   const f = p.fields;

@@ -83,6 +83,13 @@ describe('ingestLineProtocol', () => {
     expect(influxV1WriteError(out).error).toMatch(/^partial write: unable to parse 'pm,cell=C1 availability=' \(line 2\).* dropped=5$/s);
   });
 
+  it('ignores measurements named like Object.prototype properties, as any other it does not read', async () => {
+    const port = new FakeIngestPort();
+    const body = ['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((m) => `${m},probe=P1,service=voice,cell=C1 success=true ${T}`).join('\n');
+    expect(await ingestLineProtocol(body, 's', port, NOW)).toEqual({ accepted: 0, ignored: 4, problems: [] });
+    expect(port.calls).toBe(0);
+  });
+
   it("passes the port's overload through before anything is accepted", async () => {
     const port = new FakeIngestPort();
     port.overloadedFor = 1;
