@@ -38,7 +38,12 @@ export function rejectSnippet(record: unknown): string | null {
     return null;
   }
   if (s === undefined) return null;
-  return s.length > MAX_RECORD_CHARS ? `${s.slice(0, MAX_RECORD_CHARS)}…` : s;
+  return rejectText(s);
+}
+
+/** A rejected record's text as received (e.g. a line-protocol line), shortened as `rejectSnippet` does. */
+export function rejectText(text: string): string {
+  return text.length > MAX_RECORD_CHARS ? `${text.slice(0, MAX_RECORD_CHARS)}…` : text;
 }
 
 export class SqliteRejectStore implements RejectStore {

@@ -45,6 +45,38 @@ describe('POST /api/v2/write', () => {
     });
   });
 
+  it('keeps and counts every rejected line — unparsable, missing a tag or an invalid record — by its 0-based line and text', async () => {
+    app = await testApp();
+    const lines = [
+      `pm,cell=C1 availability=100 ${T}`,
+      'garbage',
+      'pm,cell=C2',
+      `pm availability=1 ${T}`,
+      `pm,cell=C3 availability="high" ${T}`,
+      `cpu,host=telegraf usage_idle=97.5 ${T}`,
+    ];
+    const res = await write('/api/v2/write?precision=s', lines.join('\n'));
+    // The InfluxDB answer is as before: 1-based lines, the good line accepted.
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ code: 'invalid', line: 2, message: expect.stringMatching(/^partial write: 4 line\(s\) rejected, 1 point\(s\) accepted\nline 2: .*'garbage'\nline 3: .*'pm,cell=C2'\nline 4: measurement "pm" needs tag "cell": .*\nline 5: kpis\.availability: /) });
+    const rejects = (await app.server.inject({ url: '/api/v1/rejects' })).json().items as Array<{ feed: string; index: number; record: string; error: string }>;
+    expect(rejects.map((r) => [r.index, r.feed, r.record]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+      [1, 'line_protocol', 'garbage'],
+      [2, 'pm', 'pm,cell=C2'],
+      [3, 'pm', `pm availability=1 ${T}`],
+      [4, 'pm', `pm,cell=C3 availability="high" ${T}`],
+    ]);
+    expect(rejects.find((r) => r.index === 3)?.error).toBe('measurement "pm" needs tag "cell"');
+    const metrics = (await app.metrics.render()).body;
+    expect(metrics).toContain('nocwatch_ingest_records_rejected_total{feed="line_protocol",reason="invalid_line_protocol"} 1');
+    expect(metrics).toContain('nocwatch_ingest_records_rejected_total{feed="pm",reason="invalid_line_protocol"} 1');
+    expect(metrics).toContain('nocwatch_ingest_records_rejected_total{feed="pm",reason="missing_tag"} 1');
+    expect(metrics).toMatch(/nocwatch_ingest_records_rejected_total\{feed="pm",reason="invalid_type"\} 1/);
+    expect(metrics).toContain('nocwatch_line_protocol_points_total{result="rejected"} 4');
+    expect(metrics).toContain('nocwatch_line_protocol_points_total{result="accepted"} 1');
+    expect((await app.server.inject({ url: '/api/v1/status' })).json().feeds.pm).toMatchObject({ accepted: 1, rejected: 3 });
+  });
+
   it.each([
     ['no token', {}, 401, 'unauthorized'],
     ['a wrong token', { authorization: 'Token wrong-token-000000000' }, 401, 'unauthorized'],
