@@ -69,6 +69,19 @@ describe.each(Object.keys(VALID))('POST /api/v1/ingest/%s', (feed) => {
     expect(res.json()).toEqual({ accepted: 2, rejected: [{ index: 1, error: expect.stringMatching(/^line 2: invalid JSON: /) }] });
   });
 
+  it('rejects an impossible date/time with its field path instead of moving it to another day', async () => {
+    app = await testApp();
+    const field = { pm: 'time', alarms: 'eventTime', dialtest: 'time', signaling: 'time', complaints: 'receivedAt' }[feed]!;
+    const res = await post(feed, [{ ...valid(1), [field]: '2026-02-30T10:00:00Z' }, { ...valid(2), [field]: '2026-11-23T24:00:00Z' }]);
+    expect(res.json()).toEqual({
+      accepted: 0,
+      rejected: [
+        { index: 0, error: `${field}: not a valid date/time, received "2026-02-30T10:00:00Z"` },
+        { index: 1, error: `${field}: not a valid date/time, received "2026-11-23T24:00:00Z"` },
+      ],
+    });
+  });
+
   it('answers 400 for a body that is not JSON, and accepts nothing', async () => {
     app = await testApp();
     const res = await post(feed, '{"cellId": ');
