@@ -2,10 +2,11 @@
  * The one way records enter nocwatch (implements IngestPort): validate each record, reject the bad
  * ones with their index and reason (kept for /api/v1/rejects and counted), store complaints
  * durably before answering, and enqueue the rest in order. Over the queue limit nothing of the
- * request is accepted (OverloadedError → 503 + Retry-After).
+ * request is accepted (OverloadedError → 503 + Retry-After); a request larger than the whole queue
+ * is refused for good (BatchTooLargeError → 413: split it).
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { OverloadedError, StoreError } from '../errors.js';
+import { BatchTooLargeError, OverloadedError, StoreError } from '../errors.js';
 import type { RecordDecoder } from '../collectors/json-records.js';
 import type { Feed, NetworkEvent } from '../model/index.js';
 import { rejectSnippet, rejectText, type RejectEntry } from '../store/reject-store.js';
@@ -92,6 +93,7 @@ export class IngestService implements IngestPort {
 
   private admit(feed: Feed, count: number): void {
     const { pipeline, config, metrics } = this.deps;
+    if (count > config.queueLimit) throw new BatchTooLargeError(count, config.queueLimit);
     if (this.closed) {
       metrics.ingestOverloaded.inc({ feed });
       throw new OverloadedError(config.retryAfterS, 'the daemon is shutting down');

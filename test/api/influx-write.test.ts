@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.js';
 import { testApp } from '../helpers/app.js';
 
@@ -107,11 +107,21 @@ describe('POST /api/v2/write', () => {
 
   it('answers 503 with Retry-After when the queue is full, accepting nothing', async () => {
     app = await testApp({ pipeline: { queueLimit: 100, retryAfterS: 7 } });
-    const body = Array.from({ length: 150 }, (_, i) => `pm,cell=C${i} availability=100 ${T}`).join('\n');
+    // The queue holds 60 records: the pipeline would drain real ones before the request arrives.
+    vi.spyOn(app.pipeline, 'capacityLeft', 'get').mockReturnValue(40);
+    const body = Array.from({ length: 50 }, (_, i) => `pm,cell=C${i} availability=100 ${T}`).join('\n');
     const res = await write('/api/v2/write?precision=s', body);
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('7');
     expect(res.json().code).toBe('unavailable');
+  });
+
+  it('answers 413, which Telegraf answers by splitting the batch, to more points of a feed than the queue can hold', async () => {
+    app = await testApp({ pipeline: { queueLimit: 100 } });
+    const body = Array.from({ length: 150 }, (_, i) => `pm,cell=C${i} availability=100 ${T}`).join('\n');
+    const res = await write('/api/v2/write?precision=s', body);
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({ code: 'request too large', message: expect.stringMatching(/^the batch has 150 records, more than the queue limit of 100 .*split it/) });
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.js';
 import { complaintRecord, pmRecord, testApp } from '../helpers/app.js';
 
@@ -134,17 +134,33 @@ describe('ingest semantics', () => {
     expect(res.json()).toMatchObject({ complaintId: 'C-77', receivedAt: '2026-11-23T02:21:40.000Z', incidentId: null });
   });
 
-  it('answers 503 with Retry-After over the queue limit and accepts nothing of that request', async () => {
+  it('answers 503 with Retry-After while the queue is full and accepts nothing of that request', async () => {
     app = await testApp({ pipeline: { queueLimit: 100, retryAfterS: 7 } });
-    const res = await post('complaints', Array.from({ length: 101 }, (_, i) => complaintRecord(`Q-${i}`)));
+    // The queue holds 60 records: the pipeline would drain real ones before the request arrives.
+    const full = vi.spyOn(app.pipeline, 'capacityLeft', 'get').mockReturnValue(40);
+    const res = await post('complaints', Array.from({ length: 41 }, (_, i) => complaintRecord(`Q-${i}`)));
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('7');
     expect(res.json().error.code).toBe('NOCWATCH_ERR_OVERLOADED');
     expect(app.store.complaints.count()).toBe(0);
     expect((await app.server.inject({ url: '/metrics' })).body).toContain('nocwatch_ingest_overloaded_requests_total{feed="complaints"} 1');
+    full.mockRestore();
     const ok = await post('complaints', Array.from({ length: 100 }, (_, i) => complaintRecord(`Q-${i}`)));
     expect(ok.statusCode).toBe(202);
     expect(app.store.complaints.count()).toBe(100);
+  });
+
+  it('answers 413, not a 503 to retry forever, to a batch larger than the whole queue, and says to split it', async () => {
+    app = await testApp({ pipeline: { queueLimit: 100 } });
+    const res = await post('complaints', Array.from({ length: 101 }, (_, i) => complaintRecord(`Q-${i}`)));
+    expect(res.statusCode).toBe(413);
+    expect(res.headers['retry-after']).toBeUndefined();
+    expect(res.json().error).toEqual({
+      code: 'NOCWATCH_ERR_TOO_LARGE',
+      message: 'the batch has 101 records, more than the queue limit of 100 (pipeline.queueLimit): it can never be accepted whole; split it into batches of at most 100 records',
+    });
+    expect(app.store.complaints.count()).toBe(0);
+    expect((await post('complaints', Array.from({ length: 100 }, (_, i) => complaintRecord(`Q-${i}`)))).statusCode).toBe(202);
   });
 
   it('refuses a second request while the first still fills the queue', async () => {
