@@ -87,6 +87,15 @@ describe('ticket API', () => {
     expect(metrics).toMatch(/nocwatch_ticket_events_refused_total\{reason="bad_signature"\} 2/);
   });
 
+  it('accepts a signature in upper-case hex, as ticketing systems that print hex that way send it', async () => {
+    await openTicket(await start());
+    const body = { type: 'acknowledged', at: '2026-11-23T10:30:00+08:00' };
+    const upper = `sha256=${signed(body).slice('sha256='.length).toUpperCase()}`;
+    const res = await postEvent(body, upper);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().state).toBe('acknowledged');
+  });
+
   it('answers 409 for an event the state does not allow, 404 for an unknown ticket, 400 for a bad body', async () => {
     await openTicket(await start({ ticketing: {} }));
     const closeEarly = await postEvent({ type: 'resolved', at: T0 + H });
