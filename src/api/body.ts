@@ -5,6 +5,7 @@
  */
 import secureJson from 'secure-json-parse';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { UnparsedText } from '../store/reject-store.js';
 
 /** An NDJSON body as received (`application/x-ndjson`), parsed later by `recordsOf`. */
 export class NdjsonText {
@@ -32,7 +33,10 @@ export function parseJsonSafely(text: string): unknown {
 /** Lines parsed between yields to the event loop. */
 const SLICE_LINES = 2000;
 
-/** NDJSON → the values of good lines and the error of each bad one, by record index. */
+/**
+ * NDJSON → the values of good lines and the error of each bad one, by record index. A bad line's
+ * record is its text (`UnparsedText`), kept with its reject.
+ */
 export async function parseNdjson(text: string): Promise<{ records: unknown[]; errors: Map<number, string> }> {
   const records: unknown[] = [];
   const errors = new Map<number, string>();
@@ -50,7 +54,7 @@ export async function parseNdjson(text: string): Promise<{ records: unknown[]; e
       records.push(parseJsonSafely(line));
     } catch (e) {
       errors.set(records.length, `line ${lineNo}: invalid JSON: ${(e as Error).message}`);
-      records.push(undefined);
+      records.push(new UnparsedText(line));
     }
   }
   return { records, errors };

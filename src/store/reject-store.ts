@@ -29,8 +29,17 @@ function pageWithoutSeq(page: Page<Sequenced>): Page<RejectEntry> {
 
 const MAX_RECORD_CHARS = 2000;
 
-/** Shortened JSON of a rejected record, so a huge bad record cannot fill the store. */
+/**
+ * A record that could not be parsed, standing in its batch as the text it was received as (a
+ * broken NDJSON line), so its reject shows what was sent rather than nothing.
+ */
+export class UnparsedText {
+  constructor(readonly text: string) {}
+}
+
+/** Shortened JSON of a rejected record (or the text of an unparsed one), so a huge bad record cannot fill the store. */
 export function rejectSnippet(record: unknown): string | null {
+  if (record instanceof UnparsedText) return rejectText(record.text);
   let s: string | undefined;
   try {
     s = JSON.stringify(record);

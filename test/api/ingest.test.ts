@@ -82,6 +82,16 @@ describe.each(Object.keys(VALID))('POST /api/v1/ingest/%s', (feed) => {
     });
   });
 
+  it('keeps the text of a broken NDJSON line with its reject, shortened when long', async () => {
+    app = await testApp();
+    const long = `{"cellId": "${'x'.repeat(5000)}`;
+    await post(feed, `${JSON.stringify(valid(1))}\n{"cellId": oops\n${long}`, 'application/x-ndjson');
+    const rejects = (await app.server.inject({ url: '/api/v1/rejects' })).json().items as Array<{ index: number; record: string | null }>;
+    expect(rejects.map((r) => r.index)).toEqual([2, 1]);
+    expect(rejects[1]!.record).toBe('{"cellId": oops');
+    expect(rejects[0]!.record).toBe(`${long.slice(0, 2000)}…`);
+  });
+
   it('answers 400 for a body that is not JSON, and accepts nothing', async () => {
     app = await testApp();
     const res = await post(feed, '{"cellId": ');
