@@ -87,6 +87,25 @@ describe('ticket API', () => {
     expect(metrics).toMatch(/nocwatch_ticket_events_refused_total\{reason="bad_signature"\} 2/);
   });
 
+  it('accepts a signature in upper-case hex, as ticketing systems that print hex that way send it', async () => {
+    await openTicket(await start());
+    const body = { type: 'acknowledged', at: '2026-11-23T10:30:00+08:00' };
+    const upper = `sha256=${signed(body).slice('sha256='.length).toUpperCase()}`;
+    const res = await postEvent(body, upper);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().state).toBe('acknowledged');
+  });
+
+  it('accepts and ignores fields it does not know, and still refuses a known field of the wrong type', async () => {
+    await openTicket(await start({ ticketing: {} }));
+    const res = await postEvent({ type: 'comment', at: T0 + H, note: 'checked', ticketSystemUser: 'j.doe', externalState: { id: 7 } });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.stringify(res.json())).not.toContain('ticketSystemUser');
+    const wrong = await postEvent({ type: 'comment', at: T0 + H, note: 42, ticketSystemUser: 'j.doe' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.message).toBe('note: expected string, received 42');
+  });
+
   it('answers 409 for an event the state does not allow, 404 for an unknown ticket, 400 for a bad body', async () => {
     await openTicket(await start({ ticketing: {} }));
     const closeEarly = await postEvent({ type: 'resolved', at: T0 + H });

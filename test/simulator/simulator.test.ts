@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load.js';
-import { OverloadedError } from '../../src/errors.js';
+import { BatchTooLargeError, OverloadedError } from '../../src/errors.js';
 import type { Feed } from '../../src/model/index.js';
 import type { IngestPort, IngestResult } from '../../src/pipeline/ingest-port.js';
 import { simulatorConfigSchema } from '../../src/simulator/config.js';
@@ -36,13 +36,23 @@ class FakeClock implements PacingClock {
   }
 }
 
-/** Accepts everything, or throws OverloadedError for the first `overloads` calls. */
+/**
+ * Accepts everything, or throws OverloadedError for the first `overloads` calls, and
+ * BatchTooLargeError for a batch over `queueLimit` records.
+ */
 class FakePort implements IngestPort {
   accepted: Record<string, number> = {};
   calls = 0;
-  constructor(private overloads = 0) {}
+  largest = 0;
+  tooLarge = 0;
+  constructor(private overloads = 0, private readonly queueLimit = Infinity) {}
   accept(feed: Feed, records: readonly unknown[]): IngestResult {
     this.calls++;
+    if (records.length > this.queueLimit) {
+      this.tooLarge++;
+      throw new BatchTooLargeError(records.length, this.queueLimit);
+    }
+    this.largest = Math.max(this.largest, records.length);
     if (this.overloads > 0) {
       this.overloads--;
       throw new OverloadedError(3, 'queue full');
@@ -129,6 +139,18 @@ describe('Simulator', () => {
     await until(() => sim.status().phase === 'live', 'the live phase');
     await sim.stop();
     expect(clock.sleeps.slice(0, 3)).toEqual([3000, 3000, 3000]);
+    expect(port.total).toBe(sim.status().records);
+  });
+
+  it('splits a batch larger than the daemon\'s whole queue and loses nothing', async () => {
+    const clock = new FakeClock();
+    const port = new FakePort(0, 40);
+    const sim = simulator(port, clock, { warmupDays: 0.05, batchSize: 1000 });
+    sim.start();
+    await until(() => sim.status().phase === 'live', 'the live phase');
+    await sim.stop();
+    expect(port.tooLarge).toBeGreaterThan(0);
+    expect(port.largest).toBeLessThanOrEqual(40);
     expect(port.total).toBe(sim.status().records);
   });
 
