@@ -199,7 +199,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // The simulated network's clock runs ahead of the wall clock by design (accelerated event time), so
   // the demo lifts the guard against records from the future.
   const ingestConfig = simNetwork ? { ...config.pipeline, maxFutureS: 0 } : config.pipeline;
-  const ingest = new IngestService({ config: ingestConfig, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
+  const ingest = new IngestService({ config: ingestConfig, decoder, pipeline, store, metrics, feedStats, logger, wallClock, topology: inventory });
 
   const influx = config.history.influx;
   const history = influx.url

@@ -9,6 +9,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { BatchTooLargeError, OverloadedError, StoreError } from '../errors.js';
 import type { RecordDecoder } from '../collectors/json-records.js';
 import type { Feed, NetworkEvent } from '../model/index.js';
+import type { Topology } from '../inventory/topology.js';
 import { rejectSnippet, rejectText, type RejectEntry } from '../store/reject-store.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -67,6 +68,27 @@ export interface IngestServiceDeps {
   feedStats: FeedStats;
   logger: Logger;
   wallClock?: () => number;
+  /** The inventory, to count records naming objects it does not know (they are still accepted). */
+  topology?: Topology;
+}
+
+/** True when the event names a cell, site, transport node or district the inventory does not know (core elements need not be there). */
+export function namesUnknownObject(ev: NetworkEvent, topo: Topology): boolean {
+  switch (ev.kind) {
+    case 'alarm':
+      if (ev.objectType === 'cell') return topo.cell(ev.objectId) === undefined;
+      if (ev.objectType === 'site') return topo.site(ev.objectId) === undefined;
+      if (ev.objectType === 'transport') return topo.transport(ev.objectId) === undefined;
+      return false;
+    case 'complaint': {
+      const loc = ev.complaint.location;
+      if (loc.cellId !== undefined) return topo.cell(loc.cellId) === undefined;
+      if (loc.district !== undefined && loc.lat === undefined) return topo.cellsInDistrict(loc.district).length === 0;
+      return false;
+    }
+    default:
+      return ev.cellId !== undefined && topo.cell(ev.cellId) === undefined;
+  }
 }
 
 export class IngestService implements IngestPort {
@@ -231,8 +253,13 @@ export class IngestService implements IngestPort {
     for (const ev of events) if (maxT === null || ev.t > maxT) maxT = ev.t;
     metrics.ingestAccepted.inc({ feed }, events.length);
     if (duplicates > 0) metrics.ingestDuplicates.inc({ feed }, duplicates);
+    let unknown = 0;
+    // An empty inventory (the daemon before its first upload) knows nothing: nothing to count against.
+    const topo = this.deps.topology;
+    if (topo && topo.size > 0) for (const ev of events) if (namesUnknownObject(ev, topo)) unknown++;
+    if (unknown > 0) metrics.ingestUnknownObjects.inc({ feed }, unknown);
     for (const [reason, n] of reasons) metrics.ingestRejected.inc({ feed, reason }, n);
-    feedStats.record(feed, events.length, rejected.length, duplicates, maxT);
+    feedStats.record(feed, events.length, rejected.length, duplicates, maxT, unknown);
     if (rejected.length > 0) this.log.debug({ feed, source, rejected: rejected.length }, 'records rejected');
     return duplicates > 0 ? { accepted: events.length, rejected, duplicates } : { accepted: events.length, rejected };
   }

@@ -12,6 +12,7 @@ export class Metrics {
   readonly ingestRejected: Counter<'feed' | 'reason'>;
   readonly ingestOverloaded: Counter<'feed'>;
   readonly ingestDuplicates: Counter<'feed'>;
+  readonly ingestUnknownObjects: Counter<'feed'>;
   readonly lateEvents: Counter<'feed'>;
   readonly detectorAnomalies: Counter<'source' | 'state'>;
   readonly pending: Gauge;
@@ -72,6 +73,12 @@ export class Metrics {
     this.ingestDuplicates = new Counter({
       name: 'nocwatch_ingest_duplicate_records_total',
       help: 'Records whose id was already known (complaints): accepted again, stored once',
+      labelNames: ['feed'],
+      registers,
+    });
+    this.ingestUnknownObjects = new Counter({
+      name: 'nocwatch_ingest_unknown_objects_total',
+      help: 'Accepted records naming a cell, site, transport node or district not in the inventory (a stale inventory: their incidents have no region)',
       labelNames: ['feed'],
       registers,
     });

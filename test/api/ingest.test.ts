@@ -126,6 +126,19 @@ describe('ingest semantics', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('accepts records about objects the inventory does not know, and counts them per feed', async () => {
+    app = await testApp();
+    const inv = await app.server.inject({ method: 'POST', url: '/api/v1/inventory/cells', payload: [{ cellId: 'CS-0001-1', siteId: 'SITE-0001', transportId: 'TR-01', region: 'Changsha', district: 'Yuelu', lat: 28.21, lon: 112.94, technology: 'NR', areaClass: 'hospital', subscribers: 100 }] });
+    expect(inv.statusCode).toBe(202);
+    expect((await post('pm', [VALID.pm, { ...VALID.pm, cellId: 'NOPE-1' }])).json()).toEqual({ accepted: 2, rejected: [] });
+    expect((await post('alarms', [{ ...VALID.alarms, objectType: 'site', objectId: 'SITE-NOPE' }, { ...VALID.alarms, alarmId: 'A2', objectType: 'core', objectId: 'MME-9' }])).json().accepted).toBe(2);
+    expect((await post('complaints', [complaintRecord('C-u1', { location: { district: 'Atlantis' } }), complaintRecord('C-u2', { location: { district: 'Yuelu' } })])).json().accepted).toBe(2);
+    const feeds = (await app.server.inject({ url: '/api/v1/status' })).json().feeds;
+    expect([feeds.pm.unknownObjects, feeds.alarms.unknownObjects, feeds.complaints.unknownObjects]).toEqual([1, 1, 1]);
+    const metrics = (await app.server.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/nocwatch_ingest_unknown_objects_total\{feed="pm"\} 1/);
+  });
+
   it('stores a complaint sent twice once, and says so', async () => {
     app = await testApp();
     await post('complaints', complaintRecord('C-9'));
