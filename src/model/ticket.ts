@@ -1,4 +1,5 @@
 /** A ticket: the work order the handle step opens for an incident, and its life cycle. */
+import type { ObjectType, RootCauseCategory } from './anomaly.js';
 import type { TriageClass } from './incident.js';
 
 export const DEPARTMENTS = ['maintenance', 'optimization', 'construction'] as const;
@@ -36,8 +37,13 @@ export interface Ticket {
   cells?: string[];
   region?: string;
   district?: string;
-  /** The incident's root-cause category when the ticket was routed. */
+  /**
+   * The incident's root-cause category, kept in step with the incident (the department stays the
+   * one the ticket was routed to).
+   */
   category?: string;
+  /** The incident's root cause (what failed), kept in step with it: a core incident names its element late. */
+  rootCause?: { objectType: ObjectType; objectId: string; category: RootCauseCategory };
   /** Why this department, in words. */
   routing?: string[];
   /** The triage reasons of the incident, strongest first. */

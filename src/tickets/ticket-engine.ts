@@ -19,6 +19,7 @@ import { deadlineOf, dueBreaches, slaDeadlines } from './sla.js';
 import { isActive, nextState, type TicketInput } from './state-machine.js';
 import { verificationStep, type CellHealth } from './verification.js';
 import { basePriority, newTicket, type IncidentLike } from './new-ticket.js';
+import { syncDescription } from './incident-description.js';
 import { UpdateCoalescer } from './update-coalescer.js';
 
 
@@ -278,6 +279,9 @@ export class TicketEngine implements TicketStage {
       t.cells = [...(t.cells ?? []), ...newCells];
       routine.push(`cells added: ${newCells.join(', ')}`);
     }
+    const described = syncDescription(t, inc);
+    notes.push(...described.notes);
+    routine.push(...described.routine);
     if (notes.length > 0) this.emit(t, 'updated', now, [...notes, ...routine].join('; '));
     else if (routine.length > 0 && this.coalescer.offer(t.id, now, routine.join('; '))) this.emit(t, 'updated', now, routine.join('; '));
     else if (routine.length > 0) this.wakeAt.delete(t.id);

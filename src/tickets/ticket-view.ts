@@ -39,6 +39,7 @@ export function ticketView(t: Ticket, external: ExternalView = t.external): Reco
     region: t.region ?? null,
     district: t.district ?? null,
     category: t.category ?? null,
+    rootCause: t.rootCause ?? null,
     routing: t.routing ?? [],
     reasons: t.reasons ?? [],
     problemStartedAt: isoTime(t.problemStartedAt ?? null),
