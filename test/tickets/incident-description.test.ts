@@ -10,7 +10,7 @@ import { ticketIdFor } from '../../src/tickets/ticket-engine.js';
 import { change, engine, incident, MIN, T0 } from './fixtures.js';
 
 const TID = ticketIdFor('INC-1');
-const coreAlarm = (): Partial<Incident> => ({
+const coreAlarm = (): Partial<Incident> & { category: 'core' } => ({
   region: '', district: undefined, cells: [], category: 'core', rootCause: { objectType: 'core', objectId: 'MME-CS-01', category: 'core' },
 });
 
