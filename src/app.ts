@@ -267,7 +267,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     async start() {
       const restored = pipeline.restore();
       // Tickets still worked on, and closed ones a relapse may reopen; then rows a crash lost.
-      tickets.restore(store.tickets.live((pipeline.watermark ?? 0) - tickets.restoreWindowMs));
+      tickets.restore(store.tickets.live((pipeline.watermark ?? 0) - tickets.restoreWindowMs), incidents.live());
       callbacks.reconcile(tickets.live());
       delivery.start();
       const requeued = ingest.requeueUnprocessedComplaints();

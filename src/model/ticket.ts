@@ -66,8 +66,13 @@ export interface Ticket {
   /** SLA breaches with the event time each deadline passed. */
   breaches?: { stage: SlaStage; at: number }[];
   reopenCount?: number;
-  /** Resolutions that the network data confirmed, and those it refuted (relapse before verification). */
-  verification?: { passed: number; failed: number; normalSince: number | null };
+  /**
+   * Resolutions that the network data confirmed, and those it refuted (relapse before verification).
+   * `heldBy`: the latest other open incident whose fault kept the cells from being judged since the
+   * resolution (verification waits for it to end). `suspectSince`: since when a cell has been bad
+   * with nothing open explaining it (a relapse once that lasts `relapseGraceS`).
+   */
+  verification?: { passed: number; failed: number; normalSince: number | null; heldBy?: string | null; suspectSince?: number | null };
   /** Last progress from the handling side (ticketing events, state changes); what the audit measures. */
   lastActivityAt?: number;
   /** Set by the periodic audit when the ticket has had no progress past its class's limit. */
