@@ -21,7 +21,7 @@ import { collectEvaluationData } from './evaluation/evaluation-source.js';
 import { RollingEvaluation } from './evaluation/rolling-evaluation.js';
 import { DeliveryWorker } from './outputs/ticketing/delivery-worker.js';
 import { CallbackService } from './tickets/callback-service.js';
-import { TicketEngine } from './tickets/ticket-engine.js';
+import { TicketEngine, ticketIdFor } from './tickets/ticket-engine.js';
 import { TicketPersister } from './tickets/ticket-persister.js';
 import { TicketTelemetry } from './tickets/ticket-telemetry.js';
 import { TokenAuth } from './api/auth.js';
@@ -234,7 +234,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   registerCellRoutes(server, { topology: inventory, detectors });
   registerComplaintRoutes(server, { store });
-  const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
+  const knownIssues = new KnownIssues({
+    incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline,
+    utcOffsetMinutes: config.detectors.timezoneOffsetMinutes,
+    ticketOf: (i) => {
+      const t = tickets.get(i.ticketId ?? ticketIdFor(i.id));
+      return t && { id: t.id, state: t.state, resolveBy: t.sla.resolveBy };
+    },
+  });
   registerIncidentRoutes(server, { store, knownIssues });
   registerVesRoutes(server, { ingest, topology: inventory, config: config.collectors.ves });
   registerInfluxWriteRoutes(server, { ingest, metrics, bodyLimitBytes: config.server.bodyLimitBytes, wallClock });

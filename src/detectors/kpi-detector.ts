@@ -15,6 +15,17 @@ import { BadDirection, KpiBaselines, type KpiScore } from './kpi-baseline.js';
 import { KpiHistory } from './kpi-history.js';
 import { grownCapacity, resized } from './capacity.js';
 
+/**
+ * When the deviation of a bad period ending at `t` began: the period's start — or, for availability,
+ * the moment the cell went down, counted back from the period's end by its unavailable time (71.6 % of
+ * 15 minutes is down since 10:44 into the period; an outage usually lasts past the period's end, so
+ * this is when it began, where the period's start would date it up to 15 minutes early).
+ */
+export function badSince(kpi: string, value: number, t: number, periodMs: number): number {
+  if (kpi !== 'availability' || !(value >= 0 && value < 100)) return t - periodMs;
+  return t - Math.min(periodMs, Math.round(((100 - value) / 100) * (periodMs / 1000)) * 1000);
+}
+
 /** KPI-name prefix of the signaling series (a KPI name cannot contain it: record schemas allow it, but it is ours). */
 const SIGNALING_PREFIX = 'signaling.';
 const SIGNALING_INFO: Omit<KpiInfo, 'name'> = { dir: BadDirection.Up, isRate: true };
@@ -275,7 +286,7 @@ export class KpiDetector {
       const confirmed = firing || (!suspect && (learnt
         ? (run >= f.confirmSamples && this.zSum[s] / run >= f.minZ && this.sSum[s] >= f.confirmScore) || r.score >= f.immediateScore || (slow && opens)
         : run >= f.confirmSamples && this.zSum[s] / run >= f.youngMinZ));
-      const startedAt = t - periodMs * r.scale;
+      const startedAt = r.scale === 1 ? badSince(name, v, t, periodMs) : t - periodMs * r.scale;
       this.tracker.bad(this.key(s), t, startedAt, confirmed, this.finding(s, ev, name, v, a, r));
       this.flags[s] = flags | S_ACTIVE | (confirmed ? S_FIRING : 0) | (slowBorn ? S_SLOW : 0);
       return;
@@ -346,7 +357,8 @@ export class KpiDetector {
       if (since === undefined) this.thresholdSince.set(s, start);
       const firstBadAt = start + ev.period * 1000;
       const hint = kpiHint(name, ev.kpis.prb_dl_utilization ?? NaN, this.alarmedCell(ev.cellId));
-      this.tracker.bad(key, ev.t, start, !suspect && ev.t - firstBadAt >= rule.for, {
+      // The anomaly opens on the first bad period, dated when the deviation began within it.
+      this.tracker.bad(key, ev.t, since === undefined ? badSince(name, v, ev.t, ev.period * 1000) : start, !suspect && ev.t - firstBadAt >= rule.for, {
         source: 'pm', objectType: 'cell', objectId: ev.cellId, cellId: ev.cellId, signal: name, hint,
         severity: rule.severity, score: 0,
         evidence: { observed: round(v), threshold: below !== null && v < below ? below : above, rule: below !== null && v < below ? 'below' : 'above', static: true },

@@ -61,8 +61,9 @@ export class Simulator {
     const now = this.clock.now();
     let start = now - config.warmupDays * DAY;
     let warmupMs = config.warmupDays * DAY;
-    if (deps.resumeFrom != null && deps.resumeFrom > start) {
-      start = deps.resumeFrom + 15 * MINUTE;
+    const resumed = deps.resumeFrom != null && deps.resumeFrom > start;
+    if (resumed) {
+      start = deps.resumeFrom! + 15 * MINUTE;
       warmupMs = 0;
     }
     this.sim = createSimulation({
@@ -73,7 +74,8 @@ export class Simulator {
       scenario: config.scenario ? loadScenario(config.scenario) : null,
       scenarioSource: config.scenario ?? undefined,
       faultsPerDay: config.faultsPerDay,
-      kickoff: true,
+      // The demo's opening site outage is for a first start; a restart resumes the network as it was.
+      kickoff: !resumed,
       utcOffsetMinutes: config.utcOffsetMinutes,
       feeds: config.feeds,
       complaintsPerSubscriberDay: config.complaintsPerSubscriberDay,

@@ -330,6 +330,22 @@ describe('KPI detector: series with known answers', () => {
     expect(count()).toBeLessThanOrEqual(1);
   });
 
+  it('an outage is dated when the cell went down, counted back from the period end by its unavailable time', () => {
+    const det = new Detectors(detectorsConfig(), inv);
+    const out = [];
+    const downAt = T0 + 10 * PM_PERIOD_MS + 10 * MIN + 44_000;
+    for (let t = T0 + PM_PERIOD_MS; t <= T0 + 12 * PM_PERIOD_MS; t += PM_PERIOD_MS) {
+      // Down from 10:44 into the eleventh period: 256 of its 900 s unavailable, then all of the next.
+      const availability = t <= downAt ? 100 : t - PM_PERIOD_MS < downAt ? Math.round(10_000 * (1 - (t - downAt) / PM_PERIOD_MS)) / 100 : 0;
+      det.observe({ kind: 'pm', t, cellId: CELL, period: 900, kpis: { availability } });
+      det.advance(t);
+      out.push(...det.takeTransitions());
+    }
+    const outage = firings(out).filter((x) => x.anomaly.signal === 'availability');
+    expect(outage.length).toBeGreaterThan(0);
+    for (const x of outage) expect(x.anomaly.startedAt).toBe(downAt);
+  });
+
   it('suspect values never alarm alone', () => {
     const det = new Detectors(detectorsConfig(), inv);
     feed(det, CELLS, T0, FAULT_AT - PM_PERIOD_MS, rng(5));

@@ -154,6 +154,20 @@ describe('Simulator', () => {
     expect(parseGroundTruth(sim.truth()).scoreFrom).toBeGreaterThan(resumeFrom);
   });
 
+  it('opens the demo with a site outage on a first start, not again after a restart', async () => {
+    const faultsOf = async (resumeFrom: number | null) => {
+      const sim = simulator(new FakePort(), new FakeClock(), { warmupDays: 0.02 }, resumeFrom);
+      sim.start();
+      const scoreFrom = parseGroundTruth(sim.truth()).scoreFrom;
+      // The opening outage starts 10 minutes into the live phase.
+      await until(() => sim.status().eventTime > scoreFrom + 30 * 60_000, 'half an hour of live feed');
+      await sim.stop();
+      return parseGroundTruth(sim.truth()).faults.map((f) => f.kind);
+    };
+    expect(await faultsOf(null)).toEqual(['site_outage']);
+    expect(await faultsOf(NOW + 3_600_000)).toEqual([]);
+  });
+
   it('writes the ground truth file when configured', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'nocwatch-sim-')), 'truth.json');
     const sim = simulator(new FakePort(), new FakeClock(), { truthFile: file, warmupDays: 0.02 });

@@ -46,6 +46,15 @@ describe.each(implementations)('%s store', (_name, make) => {
     expect(s.complaints.get('C1')?.incidentId).toBe('INC-2');
   });
 
+  it('reads back the processed complaints received since a time, oldest first, with their links', () => {
+    const s = make();
+    for (const [id, t] of [['late', 3000], ['early', 2000], ['before', 500], ['pending', 2500]] as const) s.complaints.insert(complaint(id, t));
+    s.complaints.markProcessed('late', { complaintId: 'late', incidentId: 'INC-1', confidence: 0.9, reason: 'same cell' }, null);
+    s.complaints.markProcessed('early', null, null);
+    s.complaints.markProcessed('before', null, null);
+    expect([...s.complaints.processedSince(1000)].map((c) => `${c.complaint.complaintId}>${c.link?.incidentId ?? '-'}`)).toEqual(['early>-', 'late>INC-1']);
+  });
+
   it('pages complaints newest first with a cursor, without gaps or repeats', () => {
     const s = make();
     for (let i = 0; i < 25; i++) s.complaints.insert(complaint(`C${String(i).padStart(2, '0')}`, 1000 + Math.floor(i / 2)));
