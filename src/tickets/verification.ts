@@ -7,15 +7,17 @@
  * A cell is not a relapse when what makes it abnormal is another fault: every active anomaly known
  * there belongs to another open incident, rooted at another object than the ticket's (a core fault
  * failing attaches across the region, a transport node or a site losing power above an optimised
- * cell). What an engineer expects then: that ticket's fix cannot be judged on those cells while the
+ * cell). What an engineer expects then: the ticket's fix cannot be judged on those cells while the
  * other fault lasts — neither passed (the cells are not normal) nor failed (its own problem has not
- * come back); the other fault is worked on its own incident's ticket. Verification is held: the other
- * incident is named on the ticket (`verification.heldBy`, with a note), the maximum wait does not
- * end the wait while it lasts, and the window starts again once the cells are normal after it,
- * since the cells were not seen working through it. A cell where anything known is the ticket's own (its incident, an incident at
- * the same root — a core incident of the same region for a core ticket) counts against the fix as
- * before; so does a cell nothing open explains, once that has lasted `relapseGraceS` (15 min): the
- * incident stage holds some findings back before it places them (a signaling failure waits for the
+ * come back); the other fault is worked on its own incident's ticket. Verification is held: the
+ * other incident is named on the ticket (`verification.heldBy`, with a note), the maximum wait does
+ * not end the wait while it lasts, and the window starts again once the cells are normal after it,
+ * since the cells were not seen working through it.
+ *
+ * What is the ticket's own still counts against the fix: a cell where anything active belongs to
+ * its incident or to an incident at the same root (for a core ticket, any core incident of its
+ * region); and a cell nothing open explains, once that has lasted `relapseGraceS` (15 min) — the
+ * incident stage holds some findings back before placing them (a signaling failure waits for the
  * region-wide picture), so a core fault's first cells look unexplained for a few minutes. Complaint
  * clusters explain nothing: they are symptoms whose cause is not known.
  */
