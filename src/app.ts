@@ -53,6 +53,7 @@ import type { SimNetwork } from './simulator/network.js';
 import { Simulator } from './simulator/simulator.js';
 import { openSqliteStore, type Store } from './store/store.js';
 import { createLogger, type Logger } from './telemetry/logger.js';
+import { IncidentGauges } from './telemetry/incident-gauges.js';
 import { Metrics } from './telemetry/metrics.js';
 
 export const VERSION: string = pkg.version;
@@ -190,6 +191,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     metrics, store, live: () => tickets.live(), evaluation: rollingEvaluation,
     onError: (err) => logger.warn({ err, component: 'tickets' }, 'refreshing ticket metrics failed'),
   }));
+  new IncidentGauges({ metrics, live: () => incidents.live(), onError: (err) => logger.warn({ err, component: 'incidents' }, 'counting open incidents for /metrics failed') });
   pipeline.addListener({ onBatch: (o) => { if (o.ticketChanges.length > 0) delivery.kick(); } });
   const kpiFormulas = compileKpiFormulas(config.collectors.kpiFormulas);
   const decoder = new RecordDecoder({
@@ -274,7 +276,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     async start() {
       const restored = pipeline.restore();
       // Tickets still worked on, and closed ones a relapse may reopen; then rows a crash lost.
-      tickets.restore(store.tickets.live((pipeline.watermark ?? 0) - tickets.restoreWindowMs));
+      tickets.restore(store.tickets.live((pipeline.watermark ?? 0) - tickets.restoreWindowMs), incidents.live());
       callbacks.reconcile(tickets.live());
       delivery.start();
       const requeued = ingest.requeueUnprocessedComplaints();

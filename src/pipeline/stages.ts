@@ -107,7 +107,8 @@ export interface TicketStage {
   onTicketEvent(ticketId: string, event: TicketEventInput, now: number): Ticket;
   advance(now: number): void;
   takeChanges(): TicketChange[];
-  restore(tickets: readonly Ticket[]): void;
+  /** After a restart: stored tickets, and the incidents the incident stage restored (which faults are open where). */
+  restore(tickets: readonly Ticket[], incidents?: Iterable<Incident>): void;
 }
 
 /** Everything one processed batch produced; handed to every output after the store commit. */

@@ -124,6 +124,9 @@ describe('ticket API', () => {
     await openTicket(await start());
     const metrics = (await app.server.inject('/metrics')).body;
     expect(metrics).toMatch(/nocwatch_tickets\{state="open"\} 1/);
+    expect(metrics).toMatch(/nocwatch_department_tickets\{department="maintenance",state="open"\} 1/);
+    // No incident is open in the incident stage (the ticket's incident was handed in by hand).
+    expect(metrics).toMatch(/nocwatch_incidents_open\{severity="critical",category="outage",confirmed="true"\} 0/);
     expect(metrics).toMatch(/nocwatch_ticketing_outbox_entries\{state="pending"\} 1/);
     expect(metrics).toMatch(/nocwatch_ticket_changes_total\{type="opened"\} 1/);
     expect(metrics).toMatch(/nocwatch_eval_duration_seconds\{kpi="time_to_detect",quantile="0.5",department="all"\} 600/);
