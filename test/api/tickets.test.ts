@@ -141,8 +141,11 @@ describe('ticket API', () => {
     app.store.complaints.insert({ complaintId: 'C-1', channel: 'hotline', receivedAt: T0, customer: { id: 'cust-1', class: 'vip_gold' }, category: 'call_drop', location: { cellId: 'C-1' } });
     app.callbacks.onVerified({ ...app.tickets.get('TKT-1')!, complaintIds: ['C-1'], times: { verifiedAt: T0 + 5 * H } });
     expect((await app.server.inject('/api/v1/callbacks?state=pending')).json().items).toMatchObject([{ complaintId: 'C-1', reason: 'vip', verifiedAt: '2026-11-23T07:00:00.000Z' }]);
-    const res = await app.server.inject({ method: 'POST', url: '/api/v1/callbacks', payload: { complaintId: 'C-1', at: '2026-11-23T16:00:00+08:00', reached: true, satisfied: false, score: 2, note: 'still drops' } });
+    // A call-centre system's own fields are ignored; a known field of the wrong type is not.
+    expect((await app.server.inject({ method: 'POST', url: '/api/v1/callbacks', payload: { complaintId: 'C-1', at: T0, reached: 'yes' } })).statusCode).toBe(400);
+    const res = await app.server.inject({ method: 'POST', url: '/api/v1/callbacks', payload: { complaintId: 'C-1', at: '2026-11-23T16:00:00+08:00', reached: true, satisfied: false, score: 2, note: 'still drops', agentId: 'A-17', callId: 'CALL-9' } });
     expect(res.statusCode).toBe(200);
+    expect(res.json().result).not.toHaveProperty('agentId');
     expect(res.json()).toMatchObject({ state: 'done', result: { at: '2026-11-23T08:00:00.000Z', satisfied: false } });
     expect((await app.server.inject('/api/v1/dissatisfied')).json()).toMatchObject({ customers: 1, items: [{ customerId: 'cust-1', reason: 'unsatisfied' }] });
     expect((await app.server.inject('/metrics')).body).toMatch(/nocwatch_dissatisfied_customers 1/);
