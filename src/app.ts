@@ -21,7 +21,7 @@ import { collectEvaluationData } from './evaluation/evaluation-source.js';
 import { RollingEvaluation } from './evaluation/rolling-evaluation.js';
 import { DeliveryWorker } from './outputs/ticketing/delivery-worker.js';
 import { CallbackService } from './tickets/callback-service.js';
-import { TicketEngine } from './tickets/ticket-engine.js';
+import { TicketEngine, ticketIdFor } from './tickets/ticket-engine.js';
 import { TicketPersister } from './tickets/ticket-persister.js';
 import { TicketTelemetry } from './tickets/ticket-telemetry.js';
 import { TokenAuth } from './api/auth.js';
@@ -53,6 +53,7 @@ import type { SimNetwork } from './simulator/network.js';
 import { Simulator } from './simulator/simulator.js';
 import { openSqliteStore, type Store } from './store/store.js';
 import { createLogger, type Logger } from './telemetry/logger.js';
+import { IncidentGauges } from './telemetry/incident-gauges.js';
 import { Metrics } from './telemetry/metrics.js';
 
 export const VERSION: string = pkg.version;
@@ -191,6 +192,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     metrics, store, live: () => tickets.live(), evaluation: rollingEvaluation,
     onError: (err) => logger.warn({ err, component: 'tickets' }, 'refreshing ticket metrics failed'),
   }));
+  new IncidentGauges({ metrics, live: () => incidents.live(), onError: (err) => logger.warn({ err, component: 'incidents' }, 'counting open incidents for /metrics failed') });
   pipeline.addListener({ onBatch: (o) => { if (o.ticketChanges.length > 0) delivery.kick(); } });
   const kpiFormulas = compileKpiFormulas(config.collectors.kpiFormulas);
   const decoder = new RecordDecoder({
@@ -200,7 +202,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // The simulated network's clock runs ahead of the wall clock by design (accelerated event time), so
   // the demo lifts the guard against records from the future.
   const ingestConfig = simNetwork ? { ...config.pipeline, maxFutureS: 0 } : config.pipeline;
-  const ingest = new IngestService({ config: ingestConfig, decoder, pipeline, store, metrics, feedStats, logger, wallClock });
+  const ingest = new IngestService({ config: ingestConfig, decoder, pipeline, store, metrics, feedStats, logger, wallClock, topology: inventory });
 
   const influx = config.history.influx;
   const history = influx.url
@@ -233,7 +235,14 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   });
   registerCellRoutes(server, { topology: inventory, detectors });
   registerComplaintRoutes(server, { store });
-  const knownIssues = new KnownIssues({ incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline });
+  const knownIssues = new KnownIssues({
+    incidents, topology: inventory, linking: config.incidents.linking, hotline: config.incidents.hotline,
+    utcOffsetMinutes: config.detectors.timezoneOffsetMinutes,
+    ticketOf: (i) => {
+      const t = tickets.get(i.ticketId ?? ticketIdFor(i.id));
+      return t && { id: t.id, state: t.state, resolveBy: t.sla.resolveBy };
+    },
+  });
   registerIncidentRoutes(server, { store, knownIssues });
   registerVesRoutes(server, { ingest, topology: inventory, config: config.collectors.ves });
   registerInfluxWriteRoutes(server, { ingest, metrics, bodyLimitBytes: config.server.bodyLimitBytes, wallClock });
@@ -268,7 +277,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     async start() {
       const restored = pipeline.restore();
       // Tickets still worked on, and closed ones a relapse may reopen; then rows a crash lost.
-      tickets.restore(store.tickets.live((pipeline.watermark ?? 0) - tickets.restoreWindowMs));
+      tickets.restore(store.tickets.live((pipeline.watermark ?? 0) - tickets.restoreWindowMs), incidents.live());
       callbacks.reconcile(tickets.live());
       delivery.start();
       const requeued = ingest.requeueUnprocessedComplaints();

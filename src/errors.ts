@@ -53,6 +53,19 @@ export class PayloadTooLargeError extends NocwatchError {
   }
 }
 
+/**
+ * A batch with more records than the queue can ever hold (`pipeline.queueLimit`): a 503 would be
+ * retried forever, so it is a 413 telling the client to split it (the simulator and Telegraf do).
+ */
+export class BatchTooLargeError extends NocwatchError {
+  constructor(records: number, queueLimit: number) {
+    super(
+      `the batch has ${records} records, more than the queue limit of ${queueLimit} (pipeline.queueLimit): it can never be accepted whole; split it into batches of at most ${queueLimit} records`,
+      'NOCWATCH_ERR_TOO_LARGE', 413, false,
+    );
+  }
+}
+
 /** Over the queue limit: nothing of the request was accepted; retry after `retryAfterS`. */
 export class OverloadedError extends NocwatchError {
   constructor(readonly retryAfterS: number, detail: string) {

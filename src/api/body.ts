@@ -3,7 +3,9 @@
  * line). A broken NDJSON line spoils only its own record. NDJSON is parsed by the route, a slice of
  * lines at a time with the event loop free in between, so a big body does not stall other requests.
  */
+import secureJson from 'secure-json-parse';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { UnparsedText } from '../store/reject-store.js';
 
 /** An NDJSON body as received (`application/x-ndjson`), parsed later by `recordsOf`. */
 export class NdjsonText {
@@ -15,10 +17,26 @@ export class TextBody {
   constructor(readonly text: string) {}
 }
 
+const POISON_OPTIONS = { protoAction: 'remove', constructorAction: 'remove' } as const;
+
+/**
+ * JSON.parse that drops `__proto__` keys and `constructor` keys holding a `prototype`, wherever
+ * they are nested. Dropping (not refusing) keeps the rest of the batch: such a key is never data
+ * nocwatch reads, and a record without it is judged on its own fields. Every JSON body (the
+ * `application/json` parser and each NDJSON line) goes through here, so no parsed value can carry
+ * a key that a later `Object.assign` or merge would turn into a prototype change.
+ */
+export function parseJsonSafely(text: string): unknown {
+  return secureJson.parse(text, undefined, POISON_OPTIONS);
+}
+
 /** Lines parsed between yields to the event loop. */
 const SLICE_LINES = 2000;
 
-/** NDJSON → the values of good lines and the error of each bad one, by record index. */
+/**
+ * NDJSON → the values of good lines and the error of each bad one, by record index. A bad line's
+ * record is its text (`UnparsedText`), kept with its reject.
+ */
 export async function parseNdjson(text: string): Promise<{ records: unknown[]; errors: Map<number, string> }> {
   const records: unknown[] = [];
   const errors = new Map<number, string>();
@@ -33,10 +51,10 @@ export async function parseNdjson(text: string): Promise<{ records: unknown[]; e
     start = end + 1;
     if (line.length === 0) continue;
     try {
-      records.push(JSON.parse(line));
+      records.push(parseJsonSafely(line));
     } catch (e) {
       errors.set(records.length, `line ${lineNo}: invalid JSON: ${(e as Error).message}`);
-      records.push(undefined);
+      records.push(new UnparsedText(line));
     }
   }
   return { records, errors };

@@ -80,7 +80,8 @@ export class AnomalyTracker {
         score: f.score,
         state: 'pending',
         startedAt,
-        updatedAt: t,
+        // A late report (an alarm's update older than its raise) does not date the news before the start.
+        updatedAt: Math.max(t, startedAt),
         evidence: f.evidence,
       };
       l = { key, anomaly, cells: f.cells ?? (f.cellId !== undefined ? [f.cellId] : []), holdMs: f.holdMs, since: t };
@@ -89,13 +90,16 @@ export class AnomalyTracker {
       this.emit(null, 'pending', t, anomaly);
     } else {
       const a = l.anomaly;
-      a.updatedAt = t;
+      if (t > a.updatedAt) a.updatedAt = t;
       a.evidence = f.evidence;
+      const changed = a.hint !== f.hint;
       a.hint = f.hint;
       if (f.score > a.score) a.score = f.score;
       const graver = SEVERITY_RANK[f.severity] > SEVERITY_RANK[a.severity];
       if (graver) a.severity = f.severity;
       l.holdMs = f.holdMs;
+      // The cell status follows what the anomaly now says (a major alarm that became critical is an outage).
+      if ((changed || graver) && a.state !== 'pending') this.index(l, true);
       if (a.state === 'resolving') {
         this.timed.delete(key);
         this.emit('resolving', 'firing', t, a);

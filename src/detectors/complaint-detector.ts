@@ -203,10 +203,14 @@ export class ComplaintDetector {
     if (k >= this.w.minCount && score >= this.cfg.score) {
       s.firing = true;
       s.firedCount = Math.max(s.firedCount, k);
-      // It began with the oldest complaint still in the window (its bucket), not at the window's start:
-      // a day-long window would date a trickle's finding up to a day before its first complaint.
-      const first = Math.max(0, s.counts.findIndex((c) => c > 0));
-      const began = (s.bucket - this.windowBuckets + 1 + first) * this.cfg.bucket;
+      // It began where the excess over the usual rate began: counting back from the newest complaint,
+      // the bucket holding the (k − expected)-th — not the window's start (a day-long window would date
+      // a trickle's finding up to a day early), nor the window's oldest complaint, which is as likely
+      // the usual background as the problem.
+      const excess = Math.max(1, Math.ceil(k - mean));
+      let first = s.counts.length - 1;
+      for (let seen = 0; first >= 0; first--) if ((seen += s.counts[first]!) >= excess) break;
+      const began = (s.bucket - this.windowBuckets + 1 + Math.max(0, first)) * this.cfg.bucket;
       this.tracker.bad(key, t, began, true, {
         source: 'complaints', objectType: s.objectType, objectId: s.objectId, ...(s.objectType === 'cell' ? { cellId: s.objectId } : {}),
         ...(s.objectType === 'site' ? { cells: [...(this.topology.site(s.objectId)?.cellIds ?? [])] } : {}),

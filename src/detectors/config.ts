@@ -301,13 +301,20 @@ export const historyConfigSchema = z.strictObject({
 });
 
 /**
- * Demand on a full cell: RRC setup attempts per period against the cell's own profile, judged only
- * while its PRB is at congestion level. A cell that is full every busy hour stays full when demand
- * doubles — PRB and per-user throughput barely move — but its attempts do.
+ * Demand: RRC setup attempts per period against the cell's own profile. On a full cell (PRB at
+ * congestion level) a `minRatio` surplus is congestion: a cell that is full every busy hour stays full
+ * when demand doubles — PRB and per-user throughput barely move — but its attempts do. On a cell with
+ * room, only a surge is news: `surgeRatio` times the usual and `surgeZ` σ beyond the day-to-day
+ * spread, two periods running — a crowd, an event, traffic from a failed neighbour, heading for
+ * congestion before the PRB shows it (at night, tripled demand leaves PRB well short of full).
  */
 export const demandConfigSchema = z.strictObject({
   /** Attempts must also be at least this multiple of their expectation (a busier-than-usual day is not congestion); 0 turns demand off. */
   minRatio: z.number().min(0).max(100).default(1.5),
+  /** On a cell with room: attempts at least this multiple of their expectation… (0 turns surges off). */
+  surgeRatio: z.number().min(0).max(100).default(2),
+  /** …and this many σ above it. */
+  surgeZ: z.number().min(0).max(100).default(6),
 });
 
 /**

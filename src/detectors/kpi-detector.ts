@@ -15,6 +15,17 @@ import { BadDirection, KpiBaselines, type KpiScore } from './kpi-baseline.js';
 import { KpiHistory } from './kpi-history.js';
 import { grownCapacity, resized } from './capacity.js';
 
+/**
+ * When the deviation of a bad period ending at `t` began: the period's start — or, for availability,
+ * the moment the cell went down, counted back from the period's end by its unavailable time (71.6 % of
+ * 15 minutes is down since 10:44 into the period; an outage usually lasts past the period's end, so
+ * this is when it began, where the period's start would date it up to 15 minutes early).
+ */
+export function badSince(kpi: string, value: number, t: number, periodMs: number): number {
+  if (kpi !== 'availability' || !(value >= 0 && value < 100)) return t - periodMs;
+  return t - Math.min(periodMs, Math.round(((100 - value) / 100) * (periodMs / 1000)) * 1000);
+}
+
 /** KPI-name prefix of the signaling series (a KPI name cannot contain it: record schemas allow it, but it is ours). */
 const SIGNALING_PREFIX = 'signaling.';
 const SIGNALING_INFO: Omit<KpiInfo, 'name'> = { dir: BadDirection.Up, isRate: true };
@@ -173,16 +184,20 @@ export class KpiDetector {
 
   /**
    * The demand series: learnt always, judged only while the cell is full (PRB at congestion level) and
-   * its attempts are `demand.minRatio` times their expectation; otherwise it reads as ordinary, which
-   * also lets a finding clear once the cell has room again. Two such periods (`minZ` σ up) confirm.
+   * its attempts are `demand.minRatio` times their expectation, or in a surge (`surgeRatio` times and
+   * `surgeZ` σ); otherwise it reads as ordinary, which also lets a finding clear once the cell has room
+   * again or the surge ebbs. Two such periods (`minZ` σ up) confirm.
    */
   private observeDemand(ev: PmEvent, c: number, attempts: number, suspect: boolean, periodMs: number): void {
     const s = this.series(c, this.kpiId(DEMAND_KPI));
     const r = this.baselines.update(s, ev.t, attempts, NaN, BadDirection.Up, !suspect);
     this.history.put(s, ev.t, attempts);
     const prb = ev.kpis.prb_dl_utilization;
-    const full = prb !== undefined && prb >= CONGESTED_PRB && Number.isFinite(r.expected) && attempts >= this.cfg.demand.minRatio * r.expected;
-    if (!full) {
+    const d = this.cfg.demand;
+    const known = Number.isFinite(r.expected) && r.expected > 0;
+    const full = known && prb !== undefined && prb >= CONGESTED_PRB && attempts >= d.minRatio * r.expected;
+    const surge = known && d.surgeRatio > 0 && attempts >= d.surgeRatio * r.expected && r.z >= d.surgeZ;
+    if (!full && !surge) {
       r.z = 0;
       r.score = 0;
       r.scale = 1;
@@ -275,7 +290,7 @@ export class KpiDetector {
       const confirmed = firing || (!suspect && (learnt
         ? (run >= f.confirmSamples && this.zSum[s] / run >= f.minZ && this.sSum[s] >= f.confirmScore) || r.score >= f.immediateScore || (slow && opens)
         : run >= f.confirmSamples && this.zSum[s] / run >= f.youngMinZ));
-      const startedAt = t - periodMs * r.scale;
+      const startedAt = r.scale === 1 ? badSince(name, v, t, periodMs) : t - periodMs * r.scale;
       this.tracker.bad(this.key(s), t, startedAt, confirmed, this.finding(s, ev, name, v, a, r));
       this.flags[s] = flags | S_ACTIVE | (confirmed ? S_FIRING : 0) | (slowBorn ? S_SLOW : 0);
       return;
@@ -346,7 +361,8 @@ export class KpiDetector {
       if (since === undefined) this.thresholdSince.set(s, start);
       const firstBadAt = start + ev.period * 1000;
       const hint = kpiHint(name, ev.kpis.prb_dl_utilization ?? NaN, this.alarmedCell(ev.cellId));
-      this.tracker.bad(key, ev.t, start, !suspect && ev.t - firstBadAt >= rule.for, {
+      // The anomaly opens on the first bad period, dated when the deviation began within it.
+      this.tracker.bad(key, ev.t, since === undefined ? badSince(name, v, ev.t, ev.period * 1000) : start, !suspect && ev.t - firstBadAt >= rule.for, {
         source: 'pm', objectType: 'cell', objectId: ev.cellId, cellId: ev.cellId, signal: name, hint,
         severity: rule.severity, score: 0,
         evidence: { observed: round(v), threshold: below !== null && v < below ? below : above, rule: below !== null && v < below ? 'below' : 'above', static: true },

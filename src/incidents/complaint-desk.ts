@@ -9,7 +9,7 @@ import type { TriageConfig } from '../triage/config.js';
 import type { RepeatHistory } from '../triage/repeat-history.js';
 import { triage } from '../triage/triage.js';
 import { ComplaintRate } from './complaint-rate.js';
-import { placeComplaint, scoreLink, type AreaExcess, type ComplaintPlace, type LinkTarget } from './complaint-linking.js';
+import { coarsePlace, placeComplaint, scoreLink, type AreaExcess, type ComplaintPlace, type LinkTarget } from './complaint-linking.js';
 import type { IncidentBook } from './incident-book.js';
 import { addComplainant, isComplaintCluster, type LiveIncident } from './live-incident.js';
 import { UnlinkedComplaints } from './unlinked-complaints.js';
@@ -85,6 +85,30 @@ export class ComplaintDesk {
     const link: ComplaintLink = { complaintId: c.complaintId, incidentId: best.live.doc.id, confidence: best.score, reason: best.reason };
     this.attach(best.live, c, place, repeat, link);
     return link;
+  }
+
+  /**
+   * Takes back, after a restart, what handling a stored complaint taught the desk: the district and
+   * region complaint rates, the repeat history, the explained shares and — within the retro-link
+   * window of `now` — the unlinked pool. Without it the rates restart cold (a district's complaints
+   * no longer read as an excess, so complaints that belong to a live incident stay unlinked and feed
+   * the spike detector), and every customer's repeat count starts from zero. Oldest first.
+   */
+  recall(c: Complaint, link: ComplaintLink | null, now: number): void {
+    const { book } = this;
+    // Only a complaint that goes back to the unlinked pool needs its candidate cells (retro-linking).
+    const waiting = !link && now - c.receivedAt <= book.cfg.linking.retroLinkMinutes * MINUTE;
+    const place = (waiting ? placeComplaint : coarsePlace)(c, book.topo, book.cfg.linking);
+    if (place.district !== null) this.rates.note(`d:${place.district}`, c.receivedAt);
+    if (place.region !== null) this.rates.note(`r:${place.region}`, c.receivedAt);
+    this.history.noteComplaint(c.customer.id, place.cells.slice(0, 1).map((p) => p.cellId), c.receivedAt);
+    if (isPlaced(place)) this.placed.note(`p:${place.district}`, c.receivedAt);
+    const owner = link ? book.get(link.incidentId) : undefined;
+    if (owner) {
+      if (isPlaced(place)) this.placed.note(`e:${place.district}|${owner.doc.id}`, c.receivedAt);
+    } else if (waiting) {
+      this.unlinked.add({ complaint: c, place });
+    }
   }
 
   /**

@@ -77,6 +77,27 @@ export function placeComplaint(c: Complaint, topo: Topology, cfg: LinkingConfig)
   return { how: 'unplaced', cells: [], district: null, region: null, radiusKm: null };
 }
 
+/**
+ * The place of a complaint without its candidate cells around it: how it was placed, its first cell,
+ * district and region — what the rates and the repeat history need. Cheap (no neighbour search for a
+ * named cell, one nearest-cell lookup for a point), for rebuilding that memory after a restart from
+ * every stored complaint; a point's district is its nearest cell's within `maxRadiusKm` (the live
+ * placement uses the adaptive radius, at most that).
+ */
+export function coarsePlace(c: Complaint, topo: Topology, cfg: LinkingConfig): ComplaintPlace {
+  const loc = c.location;
+  if (loc.cellId !== undefined) {
+    const cell = topo.cell(loc.cellId);
+    return { how: 'cell', cells: [{ cellId: loc.cellId, fit: 1, km: 0 }], district: cell?.district ?? null, region: cell?.region ?? null, radiusKm: null };
+  }
+  if (loc.lat !== undefined && loc.lon !== undefined) {
+    const n = topo.nearestCells(loc.lat, loc.lon, 1, cfg.maxRadiusKm)[0];
+    const cell = n && topo.cell(n.cellId);
+    return { how: 'point', cells: n ? [{ cellId: n.cellId, fit: 1, km: n.km }] : [], district: cell?.district ?? null, region: cell?.region ?? null, radiusKm: null };
+  }
+  return placeComplaint(c, topo, cfg);
+}
+
 /** An incident as the linker sees it. */
 export interface LinkTarget {
   id: string;

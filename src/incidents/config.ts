@@ -188,8 +188,12 @@ export const historyConfigSchema = z.strictObject({
 });
 
 export const hotlineConfigSchema = z.strictObject({
-  /** IANA time zone for the times in the sentence an agent reads out. */
-  timeZone: z.string().min(1).default('UTC').refine((tz) => {
+  /**
+   * IANA time zone for the times in the sentence an agent reads out (e.g. Asia/Shanghai). Unset: the
+   * network's local time, `detectors.timezoneOffsetMinutes` (written as "UTC+08:00").
+   */
+  timeZone: z.string().min(1).optional().refine((tz) => {
+    if (tz === undefined) return true;
     try {
       new Intl.DateTimeFormat('en', { timeZone: tz });
       return true;

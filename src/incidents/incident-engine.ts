@@ -4,7 +4,7 @@
  * confidence and triage current, resolves with hysteresis and reopens the same problem rather than
  * duplicating it. Pure logic on event time; the pipeline persists the changes it reports.
  */
-import { MINUTE, HOUR, fromIncidentAnomaly } from '../model/index.js';
+import { DAY, MINUTE, HOUR, fromIncidentAnomaly } from '../model/index.js';
 import type { Anomaly, AnomalyTransition, AreaClass, Complaint, ComplaintLink, Incident, Severity, Triage } from '../model/index.js';
 import type { Topology } from '../inventory/topology.js';
 import type { IncidentChange, IncidentStage } from '../pipeline/stages.js';
@@ -234,6 +234,31 @@ export class IncidentEngine implements IncidentStage {
         book.complaintOwner.set(cid, inc.id);
       }
     }
+  }
+
+  /**
+   * How far back stored incidents and complaints must be given to `restore` and `recallComplaints`
+   * after a restart: the repeat history's window (it also covers the complaint rates' memory).
+   */
+  get memoryMs(): number {
+    return Math.max(this.opts.config.history.repeatWindowDays * DAY, this.lagMs);
+  }
+
+  /**
+   * After `restore`: the complaints handled before the restart (stored with their links), oldest
+   * first, teach the complaint desk again what handling them taught it; `now` is the watermark the
+   * stage resumes at. Returns how many.
+   */
+  recallComplaints(complaints: Iterable<{ complaint: Complaint; link: ComplaintLink | null }>, now: number): number {
+    const { book } = this;
+    book.now = Math.max(book.now, now);
+    let n = 0;
+    for (const { complaint, link } of complaints) {
+      this.desk.recall(complaint, link, book.now);
+      n++;
+    }
+    this.desk.expire(book.now);
+    return n;
   }
 
   /** Brings derived fields up to date and reports every incident that changed. */

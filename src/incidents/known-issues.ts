@@ -71,8 +71,55 @@ const WHAT: Record<RootCauseCategory, string> = {
 
 const POINT = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
 
+/** What the agent says about the ticket's progress, by ticket state. */
+function progressOf(ticketState: string | undefined): string {
+  switch (ticketState) {
+    case undefined:
+      return 'Our network team is aware of it';
+    case 'open':
+    case 'reopened':
+      return 'A repair ticket is open';
+    case 'resolved':
+      return 'A fix has been made and is being checked';
+    case 'verified':
+    case 'closed':
+      return 'It has been fixed and we are confirming service is back to normal';
+    default:
+      return 'Our engineers are working on it';
+  }
+}
+
+/**
+ * Formats an event time as the agent reads it out: in the configured IANA zone, or at the network's
+ * fixed offset from UTC.
+ */
+function callerClock(timeZone: string | undefined, utcOffsetMinutes: number): (t: number) => string {
+  const parts = { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' } as const;
+  if (timeZone !== undefined) {
+    const f = new Intl.DateTimeFormat('en-GB', { ...parts, timeZone, timeZoneName: 'short' });
+    return (t) => f.format(t);
+  }
+  const f = new Intl.DateTimeFormat('en-GB', { ...parts, timeZone: 'UTC' });
+  const abs = Math.abs(utcOffsetMinutes);
+  const label = utcOffsetMinutes === 0
+    ? 'UTC'
+    : `UTC${utcOffsetMinutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return (t) => `${f.format(t + utcOffsetMinutes * 60_000)} ${label}`;
+}
+
+/**
+ * When the problem the caller has began: the incident's start, or — once it came back after being
+ * fixed — the start of this episode (the earliest evidence still active).
+ */
+function episodeStart(i: Incident): number {
+  if (i.reopenCount === 0) return i.openedAt;
+  let start = Infinity;
+  for (const a of i.anomalies) if (a.resolvedAt === undefined && a.startedAt < start) start = a.startedAt;
+  return Number.isFinite(start) ? Math.max(start, i.openedAt) : i.openedAt;
+}
+
 export class KnownIssues {
-  private readonly clock: Intl.DateTimeFormat;
+  private readonly clock: (t: number) => string;
 
   constructor(
     private readonly deps: {
@@ -80,21 +127,26 @@ export class KnownIssues {
       topology: Topology;
       linking: LinkingConfig;
       hotline: HotlineConfig;
+      /** The network's local time offset, used when `hotline.timeZone` is not set. */
+      utcOffsetMinutes?: number;
       ticketOf?: (incident: Incident) => TicketSummary | undefined;
     },
   ) {
-    this.clock = new Intl.DateTimeFormat('en-GB', {
-      timeZone: deps.hotline.timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
-    });
+    this.clock = callerClock(deps.hotline.timeZone, deps.utcOffsetMinutes ?? 0);
   }
 
-  /** Resolves `area` (cell id, district, or `lat,lon`); undefined when it names nothing known. */
+  /**
+   * Resolves `area` (cell id, district, or `lat,lon`; names in any letter case); undefined when it
+   * names nothing known.
+   */
   resolveArea(area: string): ResolvedArea | undefined {
     const topo = this.deps.topology;
-    const cell = topo.cell(area);
-    if (cell) return { kind: 'cell', id: area, cells: [area], district: cell.district };
-    const inDistrict = topo.cellsInDistrict(area);
-    if (inDistrict.length > 0) return { kind: 'district', id: area, cells: [], district: area };
+    const cellId = topo.cell(area) ? area : topo.cell(area.toUpperCase()) ? area.toUpperCase() : undefined;
+    const cell = cellId !== undefined ? topo.cell(cellId) : undefined;
+    if (cellId !== undefined && cell) return { kind: 'cell', id: cellId, cells: [cellId], district: cell.district };
+    const lower = area.toLowerCase();
+    const district = topo.cellsInDistrict(area).length > 0 ? area : topo.districts().find((d) => d.toLowerCase() === lower);
+    if (district !== undefined) return { kind: 'district', id: district, cells: [...topo.cellsInDistrict(district)], district };
     const m = POINT.exec(area);
     if (m) {
       const lat = Number(m[1]);
@@ -139,19 +191,20 @@ export class KnownIssues {
       const estimate = i.detectedAt + this.deps.hotline.defaultRepairHours * HOUR;
       if (estimate > now) (expected = estimate, source = 'estimate');
     }
-    const scope = i.cells.length > 1 ? ` affecting ${i.cells.length} cells` : '';
-    const progress = ticket ? 'Our engineers are working on it' : 'Our network team is aware of it';
+    const scope = i.cells.length > 1 ? ` affecting ${i.cells.length.toLocaleString('en-US')} cells` : '';
+    const progress = progressOf(ticket?.state);
     const when = expected === null
       ? 'we cannot give a repair time yet'
-      : `we expect it to be fixed by ${this.clock.format(expected)}`;
-    const sayToCaller = `Yes, there is a known problem: ${WHAT[i.rootCause.category]}${scope} in this area since ${this.clock.format(i.openedAt)}. ${progress}, and ${when}. We apologise for the inconvenience.`;
+      : `we expect it to be fixed by ${this.clock(expected)}`;
+    const since = episodeStart(i);
+    const sayToCaller = `Yes, there is a known problem: ${WHAT[i.rootCause.category]}${scope} in this area since ${this.clock(since)}. ${progress}, and ${when}. We apologise for the inconvenience.`;
     return {
       incidentId: i.id,
       state: i.state,
       category: i.rootCause.category,
       severity: i.severity,
       rootCause: { objectType: i.rootCause.objectType, objectId: i.rootCause.objectId },
-      since: isoTime(i.openedAt),
+      since: isoTime(since),
       cellsAffected: i.cells.length,
       ticketId: ticket?.id ?? i.ticketId,
       ticketState: ticket?.state ?? null,

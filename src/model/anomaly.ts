@@ -17,7 +17,8 @@ export const ROOT_CAUSE_CATEGORIES = [
 ] as const;
 export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
 
-export type Severity = 'critical' | 'major' | 'minor' | 'warning';
+export const SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 export interface Anomaly {
   /** Unique per occurrence: the series key plus the start time. */

@@ -1,4 +1,5 @@
 /** A ticket: the work order the handle step opens for an incident, and its life cycle. */
+import type { ObjectType, RootCauseCategory } from './anomaly.js';
 import type { TriageClass } from './incident.js';
 
 export const DEPARTMENTS = ['maintenance', 'optimization', 'construction'] as const;
@@ -36,8 +37,13 @@ export interface Ticket {
   cells?: string[];
   region?: string;
   district?: string;
-  /** The incident's root-cause category when the ticket was routed. */
+  /**
+   * The incident's root-cause category, kept in step with the incident (the department stays the
+   * one the ticket was routed to).
+   */
   category?: string;
+  /** The incident's root cause (what failed), kept in step with it: a core incident names its element late. */
+  rootCause?: { objectType: ObjectType; objectId: string; category: RootCauseCategory };
   /** Why this department, in words. */
   routing?: string[];
   /** The triage reasons of the incident, strongest first. */
@@ -60,8 +66,13 @@ export interface Ticket {
   /** SLA breaches with the event time each deadline passed. */
   breaches?: { stage: SlaStage; at: number }[];
   reopenCount?: number;
-  /** Resolutions that the network data confirmed, and those it refuted (relapse before verification). */
-  verification?: { passed: number; failed: number; normalSince: number | null };
+  /**
+   * Resolutions that the network data confirmed, and those it refuted (relapse before verification).
+   * `heldBy`: the latest other open incident whose fault kept the cells from being judged since the
+   * resolution (verification waits for it to end). `suspectSince`: since when a cell has been bad
+   * with nothing open explaining it (a relapse once that lasts `relapseGraceS`).
+   */
+  verification?: { passed: number; failed: number; normalSince: number | null; heldBy?: string | null; suspectSince?: number | null };
   /** Last progress from the handling side (ticketing events, state changes); what the audit measures. */
   lastActivityAt?: number;
   /** Set by the periodic audit when the ticket has had no progress past its class's limit. */

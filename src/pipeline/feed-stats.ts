@@ -32,6 +32,8 @@ export interface FeedStatus {
   accepted: number;
   rejected: number;
   duplicates: number;
+  /** Accepted records naming a cell, site, transport node or district the inventory does not know. */
+  unknownObjects: number;
   /** Records per second accepted over the last minute. */
   ratePerS: number;
   /** Wall time of the last accepted record (RFC 3339) or null. */
@@ -41,18 +43,19 @@ export interface FeedStatus {
 }
 
 export class FeedStats {
-  private readonly feeds = new Map<Feed, { accepted: number; rejected: number; duplicates: number; lastSeen: number | null; lastEvent: number | null; rate: Rate }>();
+  private readonly feeds = new Map<Feed, { accepted: number; rejected: number; duplicates: number; unknown: number; lastSeen: number | null; lastEvent: number | null; rate: Rate }>();
 
   constructor(private readonly now: () => number) {
-    for (const f of FEEDS) this.feeds.set(f, { accepted: 0, rejected: 0, duplicates: 0, lastSeen: null, lastEvent: null, rate: new Rate() });
+    for (const f of FEEDS) this.feeds.set(f, { accepted: 0, rejected: 0, duplicates: 0, unknown: 0, lastSeen: null, lastEvent: null, rate: new Rate() });
   }
 
-  record(feed: Feed, accepted: number, rejected: number, duplicates: number, maxEventTime: number | null): void {
+  record(feed: Feed, accepted: number, rejected: number, duplicates: number, maxEventTime: number | null, unknown = 0): void {
     const f = this.feeds.get(feed)!;
     const now = this.now();
     f.accepted += accepted;
     f.rejected += rejected;
     f.duplicates += duplicates;
+    f.unknown += unknown;
     if (accepted > 0) {
       f.lastSeen = now;
       f.rate.add(accepted, now);
@@ -68,6 +71,7 @@ export class FeedStats {
         accepted: f.accepted,
         rejected: f.rejected,
         duplicates: f.duplicates,
+        unknownObjects: f.unknown,
         ratePerS: Math.round(f.rate.perSecond(now) * 100) / 100,
         lastSeenAt: f.lastSeen === null ? null : new Date(f.lastSeen).toISOString(),
         lastEventTime: f.lastEvent === null ? null : new Date(f.lastEvent).toISOString(),

@@ -113,7 +113,7 @@ export class Pipeline {
    * before the first enqueue. Returns what was restored, for the start-up log.
    */
   restore(incidentReopenWindowMs = 24 * 3600_000): {
-    watermark: number | null; checkpointBytes: number; incidents: number; dropped: number; adopted: number; replayed: number;
+    watermark: number | null; checkpointBytes: number; incidents: number; recalledComplaints: number; dropped: number; adopted: number; replayed: number;
   } {
     const { store, detectors, incidents } = this.deps;
     const wm = store.meta.get(WATERMARK_KEY);
@@ -135,14 +135,19 @@ export class Pipeline {
       }
     }
     let live = 0;
+    let recalled = 0;
     if (incidents) {
-      const since = (this._watermark ?? 0) - incidentReopenWindowMs;
+      const memory = Math.max(incidentReopenWindowMs, incidents.memoryMs ?? 0);
+      const since = (this._watermark ?? 0) - memory;
       const list = store.incidents.live(since);
       incidents.restore(list);
-      live = list.length;
+      for (const _ of incidents.live()) live++;
+      if (incidents.recallComplaints && this._watermark !== null) {
+        recalled = incidents.recallComplaints(store.complaints.processedSince(since), this._watermark);
+      }
     }
     const reconciled = detectors && incidents ? this.reconcile(detectors, incidents) : { dropped: 0, adopted: 0, replayed: 0 };
-    return { watermark: this._watermark, checkpointBytes, incidents: live, ...reconciled };
+    return { watermark: this._watermark, checkpointBytes, incidents: live, recalledComplaints: recalled, ...reconciled };
   }
 
   /**

@@ -78,6 +78,10 @@ export interface IncidentStage {
   live(): Iterable<Incident>;
   /** Rebuild in-memory state from the store after a restart. */
   restore(incidents: readonly Incident[]): void;
+  /** How far back (event time) `restore` wants stored incidents and `recallComplaints` stored complaints. */
+  readonly memoryMs?: number;
+  /** After `restore`: complaints handled before the restart, oldest first, with their links, as of watermark `now`. Returns how many. */
+  recallComplaints?(complaints: Iterable<{ complaint: Complaint; link: ComplaintLink | null }>, now: number): number;
   /** Triage of a complaint once linked (or left unlinked): stored with the complaint. */
   complaintTriage?(complaint: Complaint, link: ComplaintLink | null, now: number): Triage | null;
 }
@@ -103,7 +107,8 @@ export interface TicketStage {
   onTicketEvent(ticketId: string, event: TicketEventInput, now: number): Ticket;
   advance(now: number): void;
   takeChanges(): TicketChange[];
-  restore(tickets: readonly Ticket[]): void;
+  /** After a restart: stored tickets, and the incidents the incident stage restored (which faults are open where). */
+  restore(tickets: readonly Ticket[], incidents?: Iterable<Incident>): void;
 }
 
 /** Everything one processed batch produced; handed to every output after the store commit. */

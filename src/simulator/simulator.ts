@@ -10,7 +10,7 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { OverloadedError } from '../errors.js';
+import { BatchTooLargeError, OverloadedError } from '../errors.js';
 import { DAY, MINUTE, type Feed } from '../model/index.js';
 import type { IngestPort } from '../pipeline/ingest-port.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -61,8 +61,9 @@ export class Simulator {
     const now = this.clock.now();
     let start = now - config.warmupDays * DAY;
     let warmupMs = config.warmupDays * DAY;
-    if (deps.resumeFrom != null && deps.resumeFrom > start) {
-      start = deps.resumeFrom + 15 * MINUTE;
+    const resumed = deps.resumeFrom != null && deps.resumeFrom > start;
+    if (resumed) {
+      start = deps.resumeFrom! + 15 * MINUTE;
       warmupMs = 0;
     }
     this.sim = createSimulation({
@@ -73,7 +74,8 @@ export class Simulator {
       scenario: config.scenario ? loadScenario(config.scenario) : null,
       scenarioSource: config.scenario ?? undefined,
       faultsPerDay: config.faultsPerDay,
-      kickoff: true,
+      // The demo's opening site outage is for a first start; a restart resumes the network as it was.
+      kickoff: !resumed,
       utcOffsetMinutes: config.utcOffsetMinutes,
       feeds: config.feeds,
       complaintsPerSubscriberDay: config.complaintsPerSubscriberDay,
@@ -157,7 +159,10 @@ export class Simulator {
     };
   }
 
-  /** Accepts a batch, waiting as the daemon asks while its queue is full; gives up only on stop. */
+  /**
+   * Accepts a batch, waiting as the daemon asks while its queue is full, splitting it when it is
+   * larger than the whole queue; gives up only on stop.
+   */
   private async accept(feed: Feed, records: object[]): Promise<void> {
     for (;;) {
       try {
@@ -168,6 +173,13 @@ export class Simulator {
         }
         return;
       } catch (err) {
+        if (err instanceof BatchTooLargeError && records.length > 1) {
+          // More records than the whole queue holds (batchSize > pipeline.queueLimit): in halves, in order.
+          const half = Math.ceil(records.length / 2);
+          await this.accept(feed, records.slice(0, half));
+          await this.accept(feed, records.slice(half));
+          return;
+        }
         if (!(err instanceof OverloadedError)) throw err;
         if (this.abort.signal.aborted) return;
         await this.clock.sleep(err.retryAfterS * 1000, this.abort.signal);

@@ -30,6 +30,8 @@ export interface ComplaintStore {
   list(q: ComplaintQuery): Page<StoredComplaint>;
   /** Complaints accepted but not processed yet, oldest first (re-enqueued after a restart). */
   unprocessed(limit: number): Complaint[];
+  /** Processed complaints received at or after `since`, oldest first, read lazily (to rebuild memory after a restart). */
+  processedSince(since: number): Iterable<StoredComplaint>;
   count(): number;
   /**
    * Received times of the processed complaints received at or after `since`, oldest first: a rolling
@@ -74,6 +76,9 @@ export class SqliteComplaintStore implements ComplaintStore {
       ),
       relink: db.prepare('UPDATE complaints SET incident_id = ?, link = ? WHERE complaint_id = ?'),
       unprocessed: db.prepare('SELECT doc FROM complaints WHERE processed = 0 ORDER BY seq LIMIT ?'),
+      processedSince: db.prepare(
+        'SELECT doc, incident_id, link, triage, processed FROM complaints WHERE received_at >= ? AND processed = 1 ORDER BY received_at, complaint_id',
+      ),
       count: db.prepare('SELECT count(*) AS n FROM complaints'),
       receivedSince: db.prepare('SELECT received_at AS t FROM complaints WHERE received_at >= ? AND processed = 1 ORDER BY received_at').pluck(),
     };
@@ -118,6 +123,10 @@ export class SqliteComplaintStore implements ComplaintStore {
 
   unprocessed(limit: number): Complaint[] {
     return (this.stmts.unprocessed.all(limit) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Complaint);
+  }
+
+  *processedSince(since: number): Iterable<StoredComplaint> {
+    for (const r of this.stmts.processedSince.iterate(since) as Iterable<Row>) yield fromRow(r);
   }
 
   count(): number {
@@ -171,6 +180,13 @@ export class MemoryComplaintStore implements ComplaintStore {
       if (!s.processed) out.push(structuredClone(s.complaint));
     }
     return out;
+  }
+
+  processedSince(since: number): Iterable<StoredComplaint> {
+    return [...this.byId.values()]
+      .filter((s) => s.processed && s.complaint.receivedAt >= since)
+      .sort((a, b) => a.complaint.receivedAt - b.complaint.receivedAt || (a.complaint.complaintId < b.complaint.complaintId ? -1 : 1))
+      .map((s) => structuredClone(s));
   }
 
   count(): number {

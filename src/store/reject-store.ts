@@ -1,5 +1,6 @@
 /** The last N rejected records with their reasons (`GET /api/v1/rejects`). */
 import type { Db } from './database.js';
+import { decodeCursor, pageOf, toPage, type Page, type PageQuery } from './page.js';
 
 export interface RejectEntry {
   /** Wall time the record was rejected (epoch ms). */
@@ -13,14 +14,32 @@ export interface RejectEntry {
 
 export interface RejectStore {
   add(entries: readonly RejectEntry[]): void;
-  /** Newest first. */
-  list(limit: number): RejectEntry[];
+  /** Newest first, in the order they were rejected (wall time can step back), paged. */
+  list(q: PageQuery): Page<RejectEntry>;
+}
+
+/** A reject with its insertion sequence number, which orders the list and makes the cursor. */
+type Sequenced = RejectEntry & { seq: number };
+
+const cursorOf = (r: Sequenced) => ({ key: r.seq, id: '' });
+
+function pageWithoutSeq(page: Page<Sequenced>): Page<RejectEntry> {
+  return { items: page.items.map(({ seq: _seq, ...entry }) => entry), nextCursor: page.nextCursor };
 }
 
 const MAX_RECORD_CHARS = 2000;
 
-/** Shortened JSON of a rejected record, so a huge bad record cannot fill the store. */
+/**
+ * A record that could not be parsed, standing in its batch as the text it was received as (a
+ * broken NDJSON line), so its reject shows what was sent rather than nothing.
+ */
+export class UnparsedText {
+  constructor(readonly text: string) {}
+}
+
+/** Shortened JSON of a rejected record (or the text of an unparsed one), so a huge bad record cannot fill the store. */
 export function rejectSnippet(record: unknown): string | null {
+  if (record instanceof UnparsedText) return rejectText(record.text);
   let s: string | undefined;
   try {
     s = JSON.stringify(record);
@@ -28,7 +47,12 @@ export function rejectSnippet(record: unknown): string | null {
     return null;
   }
   if (s === undefined) return null;
-  return s.length > MAX_RECORD_CHARS ? `${s.slice(0, MAX_RECORD_CHARS)}…` : s;
+  return rejectText(s);
+}
+
+/** A rejected record's text as received (e.g. a line-protocol line), shortened as `rejectSnippet` does. */
+export function rejectText(text: string): string {
+  return text.length > MAX_RECORD_CHARS ? `${text.slice(0, MAX_RECORD_CHARS)}…` : text;
 }
 
 export class SqliteRejectStore implements RejectStore {
@@ -39,7 +63,11 @@ export class SqliteRejectStore implements RejectStore {
     this.stmts = {
       insert: db.prepare('INSERT INTO rejects (at, feed, idx, error, record) VALUES (?, ?, ?, ?, ?)'),
       trim: db.prepare('DELETE FROM rejects WHERE id <= (SELECT max(id) FROM rejects) - ?'),
-      list: db.prepare('SELECT at, feed, idx AS "index", error, record FROM rejects ORDER BY id DESC LIMIT ?'),
+      // Only the last `keep` ids count, also between the trims that let the table run a little over.
+      list: db.prepare(
+        `SELECT id AS seq, at, feed, idx AS "index", error, record FROM rejects
+         WHERE id > (SELECT coalesce(max(id), 0) FROM rejects) - ? AND id < ? ORDER BY id DESC LIMIT ?`,
+      ),
     };
   }
 
@@ -53,22 +81,25 @@ export class SqliteRejectStore implements RejectStore {
     }
   }
 
-  list(limit: number): RejectEntry[] {
-    return this.stmts.list.all(Math.min(limit, this.keep)) as RejectEntry[];
+  list(q: PageQuery): Page<RejectEntry> {
+    const before = q.cursor ? decodeCursor(q.cursor).key : Number.MAX_SAFE_INTEGER;
+    const rows = this.stmts.list.all(this.keep, before, q.limit + 1) as Sequenced[];
+    return pageWithoutSeq(toPage(rows, q.limit, cursorOf));
   }
 }
 
 export class MemoryRejectStore implements RejectStore {
-  private entries: RejectEntry[] = [];
+  private entries: Sequenced[] = [];
+  private seq = 0;
 
   constructor(private readonly keep: number) {}
 
   add(entries: readonly RejectEntry[]): void {
-    this.entries.push(...entries);
+    for (const e of entries) this.entries.push({ ...e, seq: ++this.seq });
     if (this.entries.length > this.keep) this.entries = this.entries.slice(-this.keep);
   }
 
-  list(limit: number): RejectEntry[] {
-    return this.entries.slice(-limit).reverse();
+  list(q: PageQuery): Page<RejectEntry> {
+    return pageWithoutSeq(pageOf(this.entries, q, cursorOf, () => true));
   }
 }

@@ -12,6 +12,7 @@ export class Metrics {
   readonly ingestRejected: Counter<'feed' | 'reason'>;
   readonly ingestOverloaded: Counter<'feed'>;
   readonly ingestDuplicates: Counter<'feed'>;
+  readonly ingestUnknownObjects: Counter<'feed'>;
   readonly lateEvents: Counter<'feed'>;
   readonly detectorAnomalies: Counter<'source' | 'state'>;
   readonly pending: Gauge;
@@ -29,11 +30,13 @@ export class Metrics {
   readonly historyPoints: Counter<'result'>;
   readonly historyBuffered: Gauge;
   readonly historyWriteFailures: Counter<'retryable'>;
+  readonly incidentsOpen: Gauge<'severity' | 'category' | 'confirmed'>;
 
   // Tickets, ticketing delivery, callbacks and the process KPIs (the evaluate step).
   readonly ticketChanges: Counter<'type'>;
   readonly slaBreaches: Counter<'stage' | 'class'>;
   readonly tickets: Gauge<'state'>;
+  readonly departmentTickets: Gauge<'department' | 'state'>;
   readonly ticketsStale: Gauge<'class'>;
   readonly ticketEventsRefused: Counter<'reason'>;
   readonly outboxEntries: Gauge<'state'>;
@@ -72,6 +75,12 @@ export class Metrics {
     this.ingestDuplicates = new Counter({
       name: 'nocwatch_ingest_duplicate_records_total',
       help: 'Records whose id was already known (complaints): accepted again, stored once',
+      labelNames: ['feed'],
+      registers,
+    });
+    this.ingestUnknownObjects = new Counter({
+      name: 'nocwatch_ingest_unknown_objects_total',
+      help: 'Accepted records naming a cell, site, transport node or district not in the inventory (a stale inventory: their incidents have no region)',
       labelNames: ['feed'],
       registers,
     });
@@ -172,6 +181,12 @@ export class Metrics {
       labelNames: ['retryable'],
       registers,
     });
+    this.incidentsOpen = new Gauge({
+      name: 'nocwatch_incidents_open',
+      help: 'Open incidents by severity (critical, major, minor, warning), root-cause category and whether confirmed (a ticket opens only for confirmed ones); every combination is present, 0 when none',
+      labelNames: ['severity', 'category', 'confirmed'],
+      registers,
+    });
     this.ticketChanges = new Counter({
       name: 'nocwatch_ticket_changes_total',
       help: 'Ticket versions produced, by kind of change (opened, state, sla_breach, verified, reopened, closed, updated)',
@@ -188,6 +203,12 @@ export class Metrics {
       name: 'nocwatch_tickets',
       help: 'Tickets held live (not closed long ago), by state',
       labelNames: ['state'],
+      registers,
+    });
+    this.departmentTickets = new Gauge({
+      name: 'nocwatch_department_tickets',
+      help: 'Tickets held live by department (maintenance, optimization, construction) and state; summed over departments it is nocwatch_tickets',
+      labelNames: ['department', 'state'],
       registers,
     });
     this.ticketsStale = new Gauge({

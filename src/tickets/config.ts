@@ -70,6 +70,13 @@ export const ticketsConfigSchema = z.strictObject({
       maxWaitS: seconds.default(12 * HOUR_S),
       /** Verified tickets close after this long without a relapse. */
       closeAfterS: seconds.default(DAY_S),
+      /**
+       * A cell that goes bad during verification with no open incident explaining it counts as a
+       * relapse after this long: the incident stage may hold a finding back before placing it (a
+       * signaling failure waits `incidents.grouping.signalingHoldMinutes`, 10, for the region-wide
+       * picture), and a core fault's first cells must not reopen tickets before its incident opens.
+       */
+      relapseGraceS: seconds.default(15 * 60),
     })
     .prefault({}),
   callbacks: z

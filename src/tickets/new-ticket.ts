@@ -1,5 +1,6 @@
 /** A new ticket for a confirmed incident: every field set, version 0 (the first change makes it 1). */
 import type { Incident, Ticket, TriageClass } from '../model/index.js';
+import { describeIncident } from './incident-description.js';
 import type { RoutingDecision } from './routing.js';
 import type { SlaDeadlines } from './sla.js';
 
@@ -57,12 +58,9 @@ export function newTicket(x: NewTicketInput): Ticket {
     version: 0,
     priority: basePriority(cls, inc.severity),
     cells: [...inc.cells],
-    region: inc.region,
-    district: inc.district,
-    category: inc.rootCause.category,
+    ...describeIncident(inc),
     routing: x.route.reasons,
     reasons: [...inc.triage.reasons],
-    problemStartedAt: inc.openedAt,
     detectedAt: inc.detectedAt,
     firstComplaintAt: x.firstComplaintAt,
     firstTicketAt: x.firstTicketAt,

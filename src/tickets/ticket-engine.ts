@@ -18,7 +18,9 @@ import { Router } from './routing.js';
 import { deadlineOf, dueBreaches, slaDeadlines } from './sla.js';
 import { isActive, nextState, type TicketInput } from './state-machine.js';
 import { verificationStep, type CellHealth } from './verification.js';
+import { OpenIncidents } from './open-incidents.js';
 import { basePriority, newTicket, type IncidentLike } from './new-ticket.js';
+import { syncDescription } from './incident-description.js';
 import { UpdateCoalescer } from './update-coalescer.js';
 
 
@@ -52,6 +54,8 @@ export class TicketEngine implements TicketStage {
   private readonly wakeAt = new Map<string, number>();
   private prunedAt = -Infinity;
   private readonly coalescer: UpdateCoalescer;
+  /** Which open incidents have active evidence at which cells: what verification holds on. */
+  private readonly openIncidents = new OpenIncidents();
 
   constructor(private readonly deps: TicketEngineDeps) {
     this.router = new Router(deps.config.routing);
@@ -80,6 +84,7 @@ export class TicketEngine implements TicketStage {
   onIncidentChanges(changes: readonly IncidentChange[], now: number): void {
     for (const change of changes) {
       const inc: IncidentLike = change.incident;
+      this.openIncidents.apply(inc);
       const t = this.tickets.get(ticketIdFor(inc.id));
       if (!t) {
         if (this.shouldOpen(inc)) this.open(inc, now);
@@ -151,15 +156,22 @@ export class TicketEngine implements TicketStage {
         this.emit(t, 'updated', now, `audit: no progress for ${fmtHours(now - last)} (limit ${fmtHours(limit)})`);
       }
     } else if (t.state === 'resolved') {
-      const step = verificationStep(t, now, this.deps.cellHealth, t.incidentState === 'open', verification);
+      const step = verificationStep(t, now, this.deps.cellHealth, t.incidentState === 'open', verification, this.openIncidents);
       const v = (t.verification ??= { passed: 0, failed: 0, normalSince: null });
-      if (step.kind === 'wait') {
+      if (step.kind === 'wait' || step.kind === 'held') {
         // Internal progress only: persisted with the ticket's next version.
         v.normalSince = step.normalSince;
+        v.suspectSince = step.suspectSince;
+      }
+      // Said once per other incident (not on every flap of its evidence at these cells).
+      if (step.kind === 'held' && v.heldBy !== step.by.id) {
+        v.heldBy = step.by.id;
+        const root = `${step.by.root.objectType} ${step.by.root.objectId}`;
+        this.emit(t, 'updated', now, `verification held: cells ${step.cells.join(', ')} not normal with ${step.by.id} (${root}), another fault; the window starts again once they are normal after it`);
       } else if (step.kind === 'verified') {
         v.passed += 1;
         this.transition(t, 'verify_passed', now, 'verified', 'network data normal for the verification window');
-      } else {
+      } else if (step.kind === 'relapse') {
         v.failed += 1;
         this.transition(t, 'relapse', now, 'reopened', step.reason);
       }
@@ -202,7 +214,12 @@ export class TicketEngine implements TicketStage {
     return out;
   }
 
-  restore(tickets: readonly Ticket[]): void {
+  /**
+   * After a restart: the stored tickets, and the incidents the incident stage restored (open ones
+   * tell verification which other faults hold which cells until their next change).
+   */
+  restore(tickets: readonly Ticket[], incidents: Iterable<Incident> = []): void {
+    for (const inc of incidents) this.openIncidents.apply(inc);
     for (const stored of tickets) {
       const t = structuredClone(stored);
       this.tickets.set(t.id, t);
@@ -278,6 +295,9 @@ export class TicketEngine implements TicketStage {
       t.cells = [...(t.cells ?? []), ...newCells];
       routine.push(`cells added: ${newCells.join(', ')}`);
     }
+    const described = syncDescription(t, inc);
+    notes.push(...described.notes);
+    routine.push(...described.routine);
     if (notes.length > 0) this.emit(t, 'updated', now, [...notes, ...routine].join('; '));
     else if (routine.length > 0 && this.coalescer.offer(t.id, now, routine.join('; '))) this.emit(t, 'updated', now, routine.join('; '));
     else if (routine.length > 0) this.wakeAt.delete(t.id);
@@ -314,7 +334,7 @@ export class TicketEngine implements TicketStage {
     switch (to) {
       case 'resolved':
         times.resolvedAt = at;
-        t.verification = { ...(t.verification ?? { passed: 0, failed: 0 }), normalSince: null };
+        t.verification = { ...(t.verification ?? { passed: 0, failed: 0 }), normalSince: null, heldBy: null, suspectSince: null };
         break;
       case 'verified': times.verifiedAt = at; break;
       case 'closed': times.closedAt = at; break;

@@ -1,10 +1,10 @@
 /**
  * Tickets in /metrics: counts every ticket change and SLA breach after each commit, and refreshes
- * the gauges read from state (tickets by state, stale tickets, the outbox, callbacks, the pool,
- * the process KPIs) before each scrape.
+ * the gauges read from state (tickets by state and by department, stale tickets, the outbox,
+ * callbacks, the pool, the process KPIs) before each scrape.
  */
 import type { Ticket } from '../model/index.js';
-import { TICKET_STATES, TRIAGE_CLASSES } from '../model/index.js';
+import { DEPARTMENTS, TICKET_STATES, TRIAGE_CLASSES } from '../model/index.js';
 import type { BatchOutcome, PipelineListener } from '../pipeline/stages.js';
 import type { Store } from '../store/store.js';
 import type { Metrics } from '../telemetry/metrics.js';
@@ -45,12 +45,17 @@ export class TicketTelemetry implements PipelineListener {
     const { metrics: m, store } = this.deps;
     try {
       const byState = Object.fromEntries(TICKET_STATES.map((s) => [s, 0])) as Record<string, number>;
+      const byDepartment = Object.fromEntries(DEPARTMENTS.map((d) => [d, { ...byState }])) as Record<string, Record<string, number>>;
       const stale = Object.fromEntries(TRIAGE_CLASSES.map((c) => [c, 0])) as Record<string, number>;
       for (const t of this.deps.live()) {
         byState[t.state] += 1;
+        byDepartment[t.department]![t.state] += 1;
         if (t.stale) stale[t.class] += 1;
       }
       for (const [state, n] of Object.entries(byState)) m.tickets.set({ state }, n);
+      for (const [department, states] of Object.entries(byDepartment)) {
+        for (const [state, n] of Object.entries(states)) m.departmentTickets.set({ department, state }, n);
+      }
       for (const [cls, n] of Object.entries(stale)) m.ticketsStale.set({ class: cls }, n);
       const outbox = store.outbox.counts();
       for (const s of OUTBOX_STATES) m.outboxEntries.set({ state: s }, outbox[s]);

@@ -39,6 +39,7 @@ export function ticketView(t: Ticket, external: ExternalView = t.external): Reco
     region: t.region ?? null,
     district: t.district ?? null,
     category: t.category ?? null,
+    rootCause: t.rootCause ?? null,
     routing: t.routing ?? [],
     reasons: t.reasons ?? [],
     problemStartedAt: isoTime(t.problemStartedAt ?? null),
@@ -48,7 +49,10 @@ export function ticketView(t: Ticket, external: ExternalView = t.external): Reco
     times: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, isoTime(v)])),
     reopenCount: t.reopenCount ?? 0,
     verification: t.verification
-      ? { passed: t.verification.passed, failed: t.verification.failed, normalSince: isoTime(t.verification.normalSince) }
+      ? {
+        passed: t.verification.passed, failed: t.verification.failed, normalSince: isoTime(t.verification.normalSince),
+        heldBy: t.verification.heldBy ?? null,
+      }
       : null,
     notes: (t.notes ?? []).map((n) => ({ at: isoTime(n.at), text: n.text })),
   };

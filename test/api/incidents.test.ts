@@ -17,14 +17,18 @@ function outage(cellId: string): AnomalyTransition {
   return { from: 'pending', to: 'firing', at: START + 60_000, anomaly: a };
 }
 
-/** An app with the sample inventory and an outage of SITE-0001 (both its cells), persisted as the pipeline does. */
-async function withSiteOutage(): Promise<{ id: string }> {
-  app = await testApp();
+/**
+ * An app with the sample inventory and an outage of SITE-0001 (both its cells), persisted as the
+ * pipeline does; `ticketed` also hands the incident to the ticket stage.
+ */
+async function withSiteOutage(config: Record<string, unknown> = {}, ticketed = false): Promise<{ id: string }> {
+  app = await testApp(config);
   const inv = await app.server.inject({ method: 'POST', url: '/api/v1/inventory/cells', payload: sampleCells });
   expect(inv.statusCode).toBe(202);
   app.incidents.onTransitions([outage('CS-0001-1'), outage('CS-0001-2')], START + 60_000);
   const changes = app.incidents.takeChanges();
   for (const c of changes) app.store.incidents.upsert(c.incident);
+  if (ticketed) app.tickets.onIncidentChanges(changes, START + 60_000);
   return { id: changes[0]!.incident.id };
 }
 
@@ -129,6 +133,42 @@ describe('GET /api/v1/areas/:area/known-issues', () => {
     const body = (await ask('Furong')).json();
     expect(body.issues.map((i: { category: string }) => i.category)).toContain('core');
     expect(body.sayToCaller).toMatch(/core network fault/);
+  });
+
+  it('tells the ticket\'s state and its SLA, in the network\'s local time', async () => {
+    const { id } = await withSiteOutage({ detectors: { timezoneOffsetMinutes: 480 } }, true);
+    const ticket = app.tickets.get(`TKT-${id.replace(/^INC-/, '')}`)!;
+    expect(ticket).toBeDefined();
+    const body = (await ask('yuelu')).json();
+    expect(body.area).toMatchObject({ kind: 'district', id: 'Yuelu', cells: 2 });
+    expect(body.issues[0]).toMatchObject({ ticketId: ticket.id, ticketState: 'open', expectedResolutionSource: 'ticket_sla', expectedResolution: new Date(ticket.sla.resolveBy!).toISOString() });
+    // 10:00 in UTC+8 is when the outage began (02:00 UTC).
+    expect(body.sayToCaller).toMatch(/since 23 Nov, 10:00 UTC\+08:00\. A repair ticket is open, and we expect it to be fixed by .* UTC\+08:00\./);
+    const iana = await (async () => {
+      await app.stop();
+      await withSiteOutage({ incidents: { hotline: { timeZone: 'Asia/Shanghai' } } });
+      return (await ask('cs-0001-1')).json();
+    })();
+    expect(iana.area).toMatchObject({ kind: 'cell', id: 'CS-0001-1' });
+    expect(iana.sayToCaller).toMatch(/since 23 Nov, 10:00 GMT\+8\./);
+  });
+
+  it('an incident that came back after a fix is "since" its new episode', async () => {
+    const { id } = await withSiteOutage();
+    const H = 3_600_000;
+    // Both cells recover at +1 h; at +3 h one fails again (a new anomaly).
+    const recovered = (cellId: string): AnomalyTransition => {
+      const o = outage(cellId);
+      return { from: 'firing', to: 'resolved', at: START + H, anomaly: { ...o.anomaly, state: 'resolved', updatedAt: START + H } };
+    };
+    app.incidents.onTransitions([recovered('CS-0001-1'), recovered('CS-0001-2')], START + H);
+    app.incidents.advance(START + 2 * H);
+    expect(app.incidents.get(id)?.state).toBe('resolved');
+    const again = outage('CS-0001-1');
+    app.incidents.onTransitions([{ ...again, at: START + 3 * H, anomaly: { ...again.anomaly, id: `${again.anomaly.id}#2`, startedAt: START + 3 * H, firingAt: START + 3 * H, updatedAt: START + 3 * H } }], START + 3 * H);
+    expect(app.incidents.get(id)?.reopenCount).toBe(1);
+    const body = (await ask('CS-0001-1')).json();
+    expect(body.issues[0]).toMatchObject({ incidentId: id, since: new Date(START + 3 * H).toISOString() });
   });
 
   it('says plainly when nothing is known there', async () => {

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.js';
 import { testApp } from '../helpers/app.js';
 
@@ -45,6 +45,38 @@ describe('POST /api/v2/write', () => {
     });
   });
 
+  it('keeps and counts every rejected line — unparsable, missing a tag or an invalid record — by its 0-based line and text', async () => {
+    app = await testApp();
+    const lines = [
+      `pm,cell=C1 availability=100 ${T}`,
+      'garbage',
+      'pm,cell=C2',
+      `pm availability=1 ${T}`,
+      `pm,cell=C3 availability="high" ${T}`,
+      `cpu,host=telegraf usage_idle=97.5 ${T}`,
+    ];
+    const res = await write('/api/v2/write?precision=s', lines.join('\n'));
+    // The InfluxDB answer is as before: 1-based lines, the good line accepted.
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ code: 'invalid', line: 2, message: expect.stringMatching(/^partial write: 4 line\(s\) rejected, 1 point\(s\) accepted\nline 2: .*'garbage'\nline 3: .*'pm,cell=C2'\nline 4: measurement "pm" needs tag "cell": .*\nline 5: kpis\.availability: /) });
+    const rejects = (await app.server.inject({ url: '/api/v1/rejects' })).json().items as Array<{ feed: string; index: number; record: string; error: string }>;
+    expect(rejects.map((r) => [r.index, r.feed, r.record]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+      [1, 'line_protocol', 'garbage'],
+      [2, 'pm', 'pm,cell=C2'],
+      [3, 'pm', `pm availability=1 ${T}`],
+      [4, 'pm', `pm,cell=C3 availability="high" ${T}`],
+    ]);
+    expect(rejects.find((r) => r.index === 3)?.error).toBe('measurement "pm" needs tag "cell"');
+    const metrics = (await app.metrics.render()).body;
+    expect(metrics).toContain('nocwatch_ingest_records_rejected_total{feed="line_protocol",reason="invalid_line_protocol"} 1');
+    expect(metrics).toContain('nocwatch_ingest_records_rejected_total{feed="pm",reason="invalid_line_protocol"} 1');
+    expect(metrics).toContain('nocwatch_ingest_records_rejected_total{feed="pm",reason="missing_tag"} 1');
+    expect(metrics).toMatch(/nocwatch_ingest_records_rejected_total\{feed="pm",reason="invalid_type"\} 1/);
+    expect(metrics).toContain('nocwatch_line_protocol_points_total{result="rejected"} 4');
+    expect(metrics).toContain('nocwatch_line_protocol_points_total{result="accepted"} 1');
+    expect((await app.server.inject({ url: '/api/v1/status' })).json().feeds.pm).toMatchObject({ accepted: 1, rejected: 3 });
+  });
+
   it.each([
     ['no token', {}, 401, 'unauthorized'],
     ['a wrong token', { authorization: 'Token wrong-token-000000000' }, 401, 'unauthorized'],
@@ -75,11 +107,21 @@ describe('POST /api/v2/write', () => {
 
   it('answers 503 with Retry-After when the queue is full, accepting nothing', async () => {
     app = await testApp({ pipeline: { queueLimit: 100, retryAfterS: 7 } });
-    const body = Array.from({ length: 150 }, (_, i) => `pm,cell=C${i} availability=100 ${T}`).join('\n');
+    // The queue holds 60 records: the pipeline would drain real ones before the request arrives.
+    vi.spyOn(app.pipeline, 'capacityLeft', 'get').mockReturnValue(40);
+    const body = Array.from({ length: 50 }, (_, i) => `pm,cell=C${i} availability=100 ${T}`).join('\n');
     const res = await write('/api/v2/write?precision=s', body);
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('7');
     expect(res.json().code).toBe('unavailable');
+  });
+
+  it('answers 413, which Telegraf answers by splitting the batch, to more points of a feed than the queue can hold', async () => {
+    app = await testApp({ pipeline: { queueLimit: 100 } });
+    const body = Array.from({ length: 150 }, (_, i) => `pm,cell=C${i} availability=100 ${T}`).join('\n');
+    const res = await write('/api/v2/write?precision=s', body);
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toEqual({ code: 'request too large', message: expect.stringMatching(/^the batch has 150 records, more than the queue limit of 100 .*split it/) });
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.js';
 import { complaintRecord, pmRecord, testApp } from '../helpers/app.js';
 
@@ -69,6 +69,29 @@ describe.each(Object.keys(VALID))('POST /api/v1/ingest/%s', (feed) => {
     expect(res.json()).toEqual({ accepted: 2, rejected: [{ index: 1, error: expect.stringMatching(/^line 2: invalid JSON: /) }] });
   });
 
+  it('rejects an impossible date/time with its field path instead of moving it to another day', async () => {
+    app = await testApp();
+    const field = { pm: 'time', alarms: 'eventTime', dialtest: 'time', signaling: 'time', complaints: 'receivedAt' }[feed]!;
+    const res = await post(feed, [{ ...valid(1), [field]: '2026-02-30T10:00:00Z' }, { ...valid(2), [field]: '2026-11-23T24:00:00Z' }]);
+    expect(res.json()).toEqual({
+      accepted: 0,
+      rejected: [
+        { index: 0, error: `${field}: not a valid date/time, received "2026-02-30T10:00:00Z"` },
+        { index: 1, error: `${field}: not a valid date/time, received "2026-11-23T24:00:00Z"` },
+      ],
+    });
+  });
+
+  it('keeps the text of a broken NDJSON line with its reject, shortened when long', async () => {
+    app = await testApp();
+    const long = `{"cellId": "${'x'.repeat(5000)}`;
+    await post(feed, `${JSON.stringify(valid(1))}\n{"cellId": oops\n${long}`, 'application/x-ndjson');
+    const rejects = (await app.server.inject({ url: '/api/v1/rejects' })).json().items as Array<{ index: number; record: string | null }>;
+    expect(rejects.map((r) => r.index)).toEqual([2, 1]);
+    expect(rejects[1]!.record).toBe('{"cellId": oops');
+    expect(rejects[0]!.record).toBe(`${long.slice(0, 2000)}…`);
+  });
+
   it('answers 400 for a body that is not JSON, and accepts nothing', async () => {
     app = await testApp();
     const res = await post(feed, '{"cellId": ');
@@ -87,6 +110,35 @@ describe.each(Object.keys(VALID))('POST /api/v1/ingest/%s', (feed) => {
 });
 
 describe('ingest semantics', () => {
+  it('parses a JSON body with __proto__ or constructor.prototype keys safely: the batch is read, nothing is polluted', async () => {
+    app = await testApp();
+    const good = JSON.stringify(VALID.pm);
+    const withExtra = (extra: string) => `${good.slice(0, -1)}, "extra": ${extra}}`;
+    const records = [good, withExtra('{"__proto__": {"polluted": true}}'), withExtra('{"constructor": {"prototype": {"polluted": true}}}')];
+    for (const [contentType, body] of [['application/json', `[${records.join(', ')}]`], ['application/x-ndjson', records.join('\n')]]) {
+      const res = await post('pm', body, contentType);
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toEqual({ accepted: 3, rejected: [] });
+    }
+    // A __proto__ key at the top of a record is dropped, not turned into the record's prototype.
+    const top = await post('pm', `{"__proto__": {"cellId": "X", "polluted": true}, ${good.slice(1)}`);
+    expect(top.json()).toEqual({ accepted: 1, rejected: [] });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('accepts records about objects the inventory does not know, and counts them per feed', async () => {
+    app = await testApp();
+    const inv = await app.server.inject({ method: 'POST', url: '/api/v1/inventory/cells', payload: [{ cellId: 'CS-0001-1', siteId: 'SITE-0001', transportId: 'TR-01', region: 'Changsha', district: 'Yuelu', lat: 28.21, lon: 112.94, technology: 'NR', areaClass: 'hospital', subscribers: 100 }] });
+    expect(inv.statusCode).toBe(202);
+    expect((await post('pm', [VALID.pm, { ...VALID.pm, cellId: 'NOPE-1' }])).json()).toEqual({ accepted: 2, rejected: [] });
+    expect((await post('alarms', [{ ...VALID.alarms, objectType: 'site', objectId: 'SITE-NOPE' }, { ...VALID.alarms, alarmId: 'A2', objectType: 'core', objectId: 'MME-9' }])).json().accepted).toBe(2);
+    expect((await post('complaints', [complaintRecord('C-u1', { location: { district: 'Atlantis' } }), complaintRecord('C-u2', { location: { district: 'Yuelu' } })])).json().accepted).toBe(2);
+    const feeds = (await app.server.inject({ url: '/api/v1/status' })).json().feeds;
+    expect([feeds.pm.unknownObjects, feeds.alarms.unknownObjects, feeds.complaints.unknownObjects]).toEqual([1, 1, 1]);
+    const metrics = (await app.server.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/nocwatch_ingest_unknown_objects_total\{feed="pm"\} 1/);
+  });
+
   it('stores a complaint sent twice once, and says so', async () => {
     app = await testApp();
     await post('complaints', complaintRecord('C-9'));
@@ -105,17 +157,33 @@ describe('ingest semantics', () => {
     expect(res.json()).toMatchObject({ complaintId: 'C-77', receivedAt: '2026-11-23T02:21:40.000Z', incidentId: null });
   });
 
-  it('answers 503 with Retry-After over the queue limit and accepts nothing of that request', async () => {
+  it('answers 503 with Retry-After while the queue is full and accepts nothing of that request', async () => {
     app = await testApp({ pipeline: { queueLimit: 100, retryAfterS: 7 } });
-    const res = await post('complaints', Array.from({ length: 101 }, (_, i) => complaintRecord(`Q-${i}`)));
+    // The queue holds 60 records: the pipeline would drain real ones before the request arrives.
+    const full = vi.spyOn(app.pipeline, 'capacityLeft', 'get').mockReturnValue(40);
+    const res = await post('complaints', Array.from({ length: 41 }, (_, i) => complaintRecord(`Q-${i}`)));
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('7');
     expect(res.json().error.code).toBe('NOCWATCH_ERR_OVERLOADED');
     expect(app.store.complaints.count()).toBe(0);
     expect((await app.server.inject({ url: '/metrics' })).body).toContain('nocwatch_ingest_overloaded_requests_total{feed="complaints"} 1');
+    full.mockRestore();
     const ok = await post('complaints', Array.from({ length: 100 }, (_, i) => complaintRecord(`Q-${i}`)));
     expect(ok.statusCode).toBe(202);
     expect(app.store.complaints.count()).toBe(100);
+  });
+
+  it('answers 413, not a 503 to retry forever, to a batch larger than the whole queue, and says to split it', async () => {
+    app = await testApp({ pipeline: { queueLimit: 100 } });
+    const res = await post('complaints', Array.from({ length: 101 }, (_, i) => complaintRecord(`Q-${i}`)));
+    expect(res.statusCode).toBe(413);
+    expect(res.headers['retry-after']).toBeUndefined();
+    expect(res.json().error).toEqual({
+      code: 'NOCWATCH_ERR_TOO_LARGE',
+      message: 'the batch has 101 records, more than the queue limit of 100 (pipeline.queueLimit): it can never be accepted whole; split it into batches of at most 100 records',
+    });
+    expect(app.store.complaints.count()).toBe(0);
+    expect((await post('complaints', Array.from({ length: 100 }, (_, i) => complaintRecord(`Q-${i}`)))).statusCode).toBe(202);
   });
 
   it('refuses a second request while the first still fills the queue', async () => {

@@ -87,6 +87,25 @@ describe('ticket API', () => {
     expect(metrics).toMatch(/nocwatch_ticket_events_refused_total\{reason="bad_signature"\} 2/);
   });
 
+  it('accepts a signature in upper-case hex, as ticketing systems that print hex that way send it', async () => {
+    await openTicket(await start());
+    const body = { type: 'acknowledged', at: '2026-11-23T10:30:00+08:00' };
+    const upper = `sha256=${signed(body).slice('sha256='.length).toUpperCase()}`;
+    const res = await postEvent(body, upper);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().state).toBe('acknowledged');
+  });
+
+  it('accepts and ignores fields it does not know, and still refuses a known field of the wrong type', async () => {
+    await openTicket(await start({ ticketing: {} }));
+    const res = await postEvent({ type: 'comment', at: T0 + H, note: 'checked', ticketSystemUser: 'j.doe', externalState: { id: 7 } });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.stringify(res.json())).not.toContain('ticketSystemUser');
+    const wrong = await postEvent({ type: 'comment', at: T0 + H, note: 42, ticketSystemUser: 'j.doe' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.message).toBe('note: expected string, received 42');
+  });
+
   it('answers 409 for an event the state does not allow, 404 for an unknown ticket, 400 for a bad body', async () => {
     await openTicket(await start({ ticketing: {} }));
     const closeEarly = await postEvent({ type: 'resolved', at: T0 + H });
@@ -105,6 +124,9 @@ describe('ticket API', () => {
     await openTicket(await start());
     const metrics = (await app.server.inject('/metrics')).body;
     expect(metrics).toMatch(/nocwatch_tickets\{state="open"\} 1/);
+    expect(metrics).toMatch(/nocwatch_department_tickets\{department="maintenance",state="open"\} 1/);
+    // No incident is open in the incident stage (the ticket's incident was handed in by hand).
+    expect(metrics).toMatch(/nocwatch_incidents_open\{severity="critical",category="outage",confirmed="true"\} 0/);
     expect(metrics).toMatch(/nocwatch_ticketing_outbox_entries\{state="pending"\} 1/);
     expect(metrics).toMatch(/nocwatch_ticket_changes_total\{type="opened"\} 1/);
     expect(metrics).toMatch(/nocwatch_eval_duration_seconds\{kpi="time_to_detect",quantile="0.5",department="all"\} 600/);
@@ -119,8 +141,11 @@ describe('ticket API', () => {
     app.store.complaints.insert({ complaintId: 'C-1', channel: 'hotline', receivedAt: T0, customer: { id: 'cust-1', class: 'vip_gold' }, category: 'call_drop', location: { cellId: 'C-1' } });
     app.callbacks.onVerified({ ...app.tickets.get('TKT-1')!, complaintIds: ['C-1'], times: { verifiedAt: T0 + 5 * H } });
     expect((await app.server.inject('/api/v1/callbacks?state=pending')).json().items).toMatchObject([{ complaintId: 'C-1', reason: 'vip', verifiedAt: '2026-11-23T07:00:00.000Z' }]);
-    const res = await app.server.inject({ method: 'POST', url: '/api/v1/callbacks', payload: { complaintId: 'C-1', at: '2026-11-23T16:00:00+08:00', reached: true, satisfied: false, score: 2, note: 'still drops' } });
+    // A call-centre system's own fields are ignored; a known field of the wrong type is not.
+    expect((await app.server.inject({ method: 'POST', url: '/api/v1/callbacks', payload: { complaintId: 'C-1', at: T0, reached: 'yes' } })).statusCode).toBe(400);
+    const res = await app.server.inject({ method: 'POST', url: '/api/v1/callbacks', payload: { complaintId: 'C-1', at: '2026-11-23T16:00:00+08:00', reached: true, satisfied: false, score: 2, note: 'still drops', agentId: 'A-17', callId: 'CALL-9' } });
     expect(res.statusCode).toBe(200);
+    expect(res.json().result).not.toHaveProperty('agentId');
     expect(res.json()).toMatchObject({ state: 'done', result: { at: '2026-11-23T08:00:00.000Z', satisfied: false } });
     expect((await app.server.inject('/api/v1/dissatisfied')).json()).toMatchObject({ customers: 1, items: [{ customerId: 'cust-1', reason: 'unsatisfied' }] });
     expect((await app.server.inject('/metrics')).body).toMatch(/nocwatch_dissatisfied_customers 1/);

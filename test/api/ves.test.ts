@@ -114,6 +114,9 @@ describe('VES routes', () => {
         { index: 3, error: expect.stringContaining('"heartbeat"') },
       ],
     });
+    // The broken line is kept as it was sent, for the operator reading /api/v1/rejects.
+    const rejects = (await app.server.inject({ url: '/api/v1/rejects' })).json().items as Array<{ index: number; record: string | null }>;
+    expect(rejects.find((r) => r.index === 1)?.record).toBe('{broken');
   });
 
   it('accepts VES agents that authenticate with HTTP Basic (the password is the token)', async () => {

@@ -52,6 +52,22 @@ describe('anomaly state machine', () => {
     expect(run(steps)).toEqual(expected);
   });
 
+  it('the cell status follows an anomaly that grows graver (a major alarm that becomes critical is an outage)', () => {
+    const tr = new AnomalyTracker({ resolveAfter: 30 * MIN, pendingTimeout: 60 * MIN, keepResolved: 10 });
+    const alarm: Finding = { ...finding, source: 'alarm', objectType: 'site', objectId: 'S1', cellId: undefined, cells: ['C1', 'C2'], hint: 'degradation', severity: 'major' };
+    tr.bad('a', 10 * MIN, 10 * MIN, true, alarm);
+    expect(tr.cellStatus('C2')).toBe('anomalous');
+    tr.bad('a', 12 * MIN, 10 * MIN, true, { ...alarm, severity: 'critical' });
+    expect(tr.cellStatus('C2')).toBe('outage');
+  });
+
+  it('an update older than the anomaly\'s start does not date its news before the start', () => {
+    const tr = new AnomalyTracker({ resolveAfter: 30 * MIN, pendingTimeout: 60 * MIN, keepResolved: 10 });
+    tr.bad('a', 60 * MIN, 61 * MIN, true, finding);
+    tr.bad('a', 59 * MIN, 61 * MIN, true, { ...finding, severity: 'major' });
+    expect(tr.get('a')).toMatchObject({ startedAt: 61 * MIN, updatedAt: 61 * MIN, severity: 'major' });
+  });
+
   it('keeps the start of the deviation and the peak score, and one id across the wobble', () => {
     const tr = new AnomalyTracker({ resolveAfter: 30 * MIN, pendingTimeout: 60 * MIN, keepResolved: 10 });
     tr.bad('k', 15 * MIN, 0, false, finding);

@@ -318,6 +318,21 @@ describe('complaint spikes', () => {
     expect(cell[1].anomaly).toMatchObject({ hint: 'coverage', signal: 'complaint_spike', evidence: { complaints: 3 } });
   });
 
+  it('a spike on a cell that always complains is dated where the excess began, not at the window\'s oldest complaint', () => {
+    const det = new Detectors(detectorsConfig({ complaints: { slowWindow: '0s' } }), inv);
+    // A week of a complaint every hour at :05 from one busy cell teaches it a rate of about one an hour.
+    const usual = Array.from({ length: 8 * 24 }, (_, h) => complaint(h * 60 + 5, `u${h}`, { cellId: 'C-1-1-1' }));
+    const learning = drive(det, usual);
+    // (Its first hours, before the rate is learnt, are news; the last day is not.)
+    expect(learning.filter((t) => t.at > T0 + 7 * DAY && t.to === 'firing')).toEqual([]);
+    // Then, as usual, one at 8 d 00:05 — and a burst from 00:30.
+    const burst = Array.from({ length: 14 }, (_, k) => complaint(8 * 24 * 60 + 30 + k, `s${k}`, { cellId: 'C-1-1-1' }));
+    const fired = firings(drive(det, [complaint(8 * 24 * 60 + 5, 'u-last', { cellId: 'C-1-1-1' }), ...burst])).find((t) => t.anomaly.signal === 'complaint_spike');
+    expect(fired?.anomaly.evidence.expected).toBeGreaterThan(1.5);
+    // The window (three hourly buckets) also holds the usual complaints of 22:05 and 23:05: the burst's hour is the start.
+    expect(fired?.anomaly.startedAt).toBe(T0 + 8 * DAY);
+  });
+
   it('a trickle around one site — a complaint every few hours, never a spike — is a chronic finding against the network\'s learned rate', () => {
     const det = new Detectors(detectorsConfig(), inv);
     // A week of background: one complaint a day somewhere in the network teaches a low rate per cell.

@@ -209,6 +209,14 @@ describe('KPI detector: series with known answers', () => {
       expect(hits[0]!.anomaly.evidence.prb).toBeGreaterThanOrEqual(85);
     });
 
+    it('demand ×4 on a cell with room (an event, a failed neighbour\'s traffic) is a surge finding within two periods', () => {
+      const { from, hits } = run(20, 4, false);
+      expect(hits[0]?.anomaly).toMatchObject({ hint: 'congestion', source: 'pm' });
+      expect(hits[0]!.at - from).toBeLessThanOrEqual(2 * PM_PERIOD_MS);
+      expect(hits[0]!.anomaly.evidence.prb).toBeLessThan(85);
+      expect(hits[0]!.anomaly.evidence.observed as number).toBeGreaterThanOrEqual(2 * (hits[0]!.anomaly.evidence.expected as number));
+    });
+
     it.each([
       { name: 'a busier hour than usual (×1.3) on the full cell', at: 11, mult: 1.3, full: true },
       { name: 'demand ×2.2 at night, when the cell has room', at: 2, mult: 2.2, full: false },
@@ -328,6 +336,22 @@ describe('KPI detector: series with known answers', () => {
     };
     expect(count(0)).toBeGreaterThanOrEqual(4);
     expect(count()).toBeLessThanOrEqual(1);
+  });
+
+  it('an outage is dated when the cell went down, counted back from the period end by its unavailable time', () => {
+    const det = new Detectors(detectorsConfig(), inv);
+    const out = [];
+    const downAt = T0 + 10 * PM_PERIOD_MS + 10 * MIN + 44_000;
+    for (let t = T0 + PM_PERIOD_MS; t <= T0 + 12 * PM_PERIOD_MS; t += PM_PERIOD_MS) {
+      // Down from 10:44 into the eleventh period: 256 of its 900 s unavailable, then all of the next.
+      const availability = t <= downAt ? 100 : t - PM_PERIOD_MS < downAt ? Math.round(10_000 * (1 - (t - downAt) / PM_PERIOD_MS)) / 100 : 0;
+      det.observe({ kind: 'pm', t, cellId: CELL, period: 900, kpis: { availability } });
+      det.advance(t);
+      out.push(...det.takeTransitions());
+    }
+    const outage = firings(out).filter((x) => x.anomaly.signal === 'availability');
+    expect(outage.length).toBeGreaterThan(0);
+    for (const x of outage) expect(x.anomaly.startedAt).toBe(downAt);
   });
 
   it('suspect values never alarm alone', () => {

@@ -122,7 +122,7 @@ export async function startScenario(opts: { cells?: number; port?: number; flush
   const feedsAt = (): Record<string, FeedStatus> => {
     const t = Date.now();
     const f = (rate: number, acc: number, rej: number, silentS: number, lagS: number): FeedStatus => ({
-      accepted: acc + tick * Math.round(rate), rejected: rej, duplicates: 0, ratePerS: rate,
+      accepted: acc + tick * Math.round(rate), rejected: rej, duplicates: 0, unknownObjects: 0, ratePerS: rate,
       lastSeenAt: new Date(t - silentS * 1000).toISOString(), lastEventTime: new Date(now - lagS * 1000).toISOString(),
     });
     return { pm: f(333.3, 28_800_000, 41, 1, 0), alarms: f(2.4, 190_233, 3, 2, 4), dialtest: f(0.8, 61_200, 0, 4, 30), signaling: f(0, 6_221_000, 2_210, 460, 480), complaints: f(0.05, 4_210, 12, 35, 60) };

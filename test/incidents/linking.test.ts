@@ -203,3 +203,47 @@ describe('the district excess lifts an incident only as far as it explains the d
     expect(districtOnlyAfterBurst('S8-2')).toBeNull();
   });
 });
+
+describe('after a restart the complaint desk remembers the complaints it handled', () => {
+  /**
+   * A day of background complaints in D2 (one an hour, all from one returning customer at S9-3), then
+   * interference on S7-1 and a burst of complaints there; the process restarts — the new engine gets
+   * the stored incidents and the stored complaints with their links — and a complaint naming only D2,
+   * and one from the returning customer, arrive.
+   */
+  function scenario(recall: boolean) {
+    const before = engine();
+    const handled: { complaint: Complaint; link: ComplaintLink | null }[] = [];
+    const send = (c: Complaint) => handled.push({ complaint: c, link: before.onComplaint(c, c.receivedAt) });
+    for (let m = -1440; m < 0; m += 60) send(complaint({ at: m, location: { cellId: 'S9-3' }, category: 'other', customer: 'returning' }));
+    before.onTransitions([firing(anomaly({ cellId: 'S7-1', signal: 'erab_drop_rate', hint: 'interference', severity: 'major', at: 0 }))], at(0));
+    for (let m = 1; m <= 8; m++) send(complaint({ at: m * 3, location: { cellId: 'S7-1' }, category: 'call_drop' }));
+    before.takeChanges();
+
+    const after = engine();
+    after.restore([...before.live()].map((i) => structuredClone(i)));
+    if (recall) expect(after.recallComplaints(handled, at(25))).toBe(handled.length);
+    const results = [before, after].map((e) => {
+      const district = complaint({ id: `D-${e === before ? 'b' : 'a'}`, at: 30, location: { district: 'D2' }, category: 'no_coverage' });
+      const repeat = complaint({ id: `R-${e === before ? 'b' : 'a'}`, at: 31, location: { cellId: 'S9-3' }, category: 'other', customer: 'returning' });
+      const link = e.onComplaint(district, district.receivedAt);
+      const repeatLink = e.onComplaint(repeat, repeat.receivedAt);
+      return { link: link?.incidentId ?? null, repeatTriage: e.complaintTriage(repeat, repeatLink, repeat.receivedAt) };
+    });
+    return { before: results[0]!, after: results[1]! };
+  }
+
+  it('links a complaint naming only the district as it would have without the restart, and still knows the returning customer', () => {
+    const { before, after } = scenario(true);
+    expect(before.link).not.toBeNull();
+    expect(after.link).toBe(before.link);
+    expect(before.repeatTriage?.reasons.join(' ')).toMatch(/repeat/i);
+    expect(after.repeatTriage).toEqual(before.repeatTriage);
+  });
+
+  it('(without the recall the district rates restart cold: the complaint stays unlinked and feeds the spike detector)', () => {
+    const { before, after } = scenario(false);
+    expect(before.link).not.toBeNull();
+    expect(after.link).toBeNull();
+  });
+});

@@ -60,8 +60,14 @@ class LinkingIncidents implements IncidentStage {
     this.changes = [];
     return c;
   }
+  recalled: string[] = [];
+  readonly memoryMs = 60 * MIN;
   live() { return this.restored; }
   restore(list: readonly Incident[]) { this.restored = [...list]; }
+  recallComplaints(list: Iterable<{ complaint: Complaint; link: ComplaintLink | null }>) {
+    for (const { complaint, link } of list) this.recalled.push(`${complaint.complaintId}>${link?.incidentId ?? '-'}`);
+    return this.recalled.length;
+  }
 }
 
 function make(store: Store = createMemoryStore(), over: Partial<ConstructorParameters<typeof Pipeline>[0]> = {}) {
@@ -256,11 +262,26 @@ describe('pipeline', () => {
 
     const second = make(store);
     const restored = second.pipeline.restore();
-    expect(restored).toEqual({ watermark: 300 * MIN, checkpointBytes: 3, incidents: 1, dropped: 1, adopted: 1, replayed: 0 });
+    expect(restored).toEqual({ watermark: 300 * MIN, checkpointBytes: 3, incidents: 1, recalledComplaints: 0, dropped: 1, adopted: 1, replayed: 0 });
     // The detector stage takes over what the incidents know beyond its checkpoint, as of their time.
     expect(second.detectors.calls).toEqual(['restore:1,2,3', 'reconcile:active=pm|A|availability@1/firing;resolved=pm|A|prb@2@310']);
     expect(second.pipeline.watermark).toBe(300 * MIN);
     expect(second.incidents.restored).toHaveLength(1);
+  });
+
+  it('gives the incident stage back the complaints it handled within its memory, oldest first, with their links', async () => {
+    const store = createMemoryStore();
+    const first = make(store);
+    const c = (id: string, m: number): Complaint => ({ complaintId: id, channel: 'app', receivedAt: m * MIN, customer: { id, class: 'regular' }, category: 'no_data', location: { district: 'D' } });
+    // 'old' is beyond the stage's memory (60 min before the watermark); 'waiting' was never processed.
+    for (const [id, m] of [['old', 200], ['b', 280], ['a', 250]] as const) store.complaints.insert(c(id, m));
+    first.pipeline.enqueue([{ kind: 'complaint', t: 200 * MIN, complaint: c('old', 200) }, { kind: 'complaint', t: 250 * MIN, complaint: c('a', 250) }, { kind: 'complaint', t: 280 * MIN, complaint: c('b', 280) }, pm(300 * MIN)]);
+    await first.pipeline.whenIdle();
+    await first.pipeline.stop(1000);
+    store.complaints.insert(c('waiting', 290));
+    const second = make(store);
+    expect(second.pipeline.restore(30 * MIN).recalledComplaints).toBe(2);
+    expect(second.incidents.recalled).toEqual(['a>INC-x', 'b>INC-x']);
   });
 
   it('hands the incident stage again what the detectors hold firing that no stored incident knows (held when the process died)', async () => {

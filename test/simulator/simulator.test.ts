@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { validateConfig } from '../../src/config/load.js';
-import { OverloadedError } from '../../src/errors.js';
+import { BatchTooLargeError, OverloadedError } from '../../src/errors.js';
 import type { Feed } from '../../src/model/index.js';
 import type { IngestPort, IngestResult } from '../../src/pipeline/ingest-port.js';
 import { simulatorConfigSchema } from '../../src/simulator/config.js';
@@ -36,13 +36,23 @@ class FakeClock implements PacingClock {
   }
 }
 
-/** Accepts everything, or throws OverloadedError for the first `overloads` calls. */
+/**
+ * Accepts everything, or throws OverloadedError for the first `overloads` calls, and
+ * BatchTooLargeError for a batch over `queueLimit` records.
+ */
 class FakePort implements IngestPort {
   accepted: Record<string, number> = {};
   calls = 0;
-  constructor(private overloads = 0) {}
+  largest = 0;
+  tooLarge = 0;
+  constructor(private overloads = 0, private readonly queueLimit = Infinity) {}
   accept(feed: Feed, records: readonly unknown[]): IngestResult {
     this.calls++;
+    if (records.length > this.queueLimit) {
+      this.tooLarge++;
+      throw new BatchTooLargeError(records.length, this.queueLimit);
+    }
+    this.largest = Math.max(this.largest, records.length);
     if (this.overloads > 0) {
       this.overloads--;
       throw new OverloadedError(3, 'queue full');
@@ -132,6 +142,18 @@ describe('Simulator', () => {
     expect(port.total).toBe(sim.status().records);
   });
 
+  it('splits a batch larger than the daemon\'s whole queue and loses nothing', async () => {
+    const clock = new FakeClock();
+    const port = new FakePort(0, 40);
+    const sim = simulator(port, clock, { warmupDays: 0.05, batchSize: 1000 });
+    sim.start();
+    await until(() => sim.status().phase === 'live', 'the live phase');
+    await sim.stop();
+    expect(port.tooLarge).toBeGreaterThan(0);
+    expect(port.largest).toBeLessThanOrEqual(40);
+    expect(port.total).toBe(sim.status().records);
+  });
+
   it('stops promptly even while the daemon refuses everything', async () => {
     const clock = new FakeClock();
     const port = new FakePort(Number.MAX_SAFE_INTEGER);
@@ -152,6 +174,20 @@ describe('Simulator', () => {
     await sim.stop();
     expect(sim.status().eventTime).toBeGreaterThanOrEqual(resumeFrom);
     expect(parseGroundTruth(sim.truth()).scoreFrom).toBeGreaterThan(resumeFrom);
+  });
+
+  it('opens the demo with a site outage on a first start, not again after a restart', async () => {
+    const faultsOf = async (resumeFrom: number | null) => {
+      const sim = simulator(new FakePort(), new FakeClock(), { warmupDays: 0.02 }, resumeFrom);
+      sim.start();
+      const scoreFrom = parseGroundTruth(sim.truth()).scoreFrom;
+      // The opening outage starts 10 minutes into the live phase.
+      await until(() => sim.status().eventTime > scoreFrom + 30 * 60_000, 'half an hour of live feed');
+      await sim.stop();
+      return parseGroundTruth(sim.truth()).faults.map((f) => f.kind);
+    };
+    expect(await faultsOf(null)).toEqual(['site_outage']);
+    expect(await faultsOf(NOW + 3_600_000)).toEqual([]);
   });
 
   it('writes the ground truth file when configured', async () => {

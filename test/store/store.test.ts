@@ -46,6 +46,15 @@ describe.each(implementations)('%s store', (_name, make) => {
     expect(s.complaints.get('C1')?.incidentId).toBe('INC-2');
   });
 
+  it('reads back the processed complaints received since a time, oldest first, with their links', () => {
+    const s = make();
+    for (const [id, t] of [['late', 3000], ['early', 2000], ['before', 500], ['pending', 2500]] as const) s.complaints.insert(complaint(id, t));
+    s.complaints.markProcessed('late', { complaintId: 'late', incidentId: 'INC-1', confidence: 0.9, reason: 'same cell' }, null);
+    s.complaints.markProcessed('early', null, null);
+    s.complaints.markProcessed('before', null, null);
+    expect([...s.complaints.processedSince(1000)].map((c) => `${c.complaint.complaintId}>${c.link?.incidentId ?? '-'}`)).toEqual(['early>-', 'late>INC-1']);
+  });
+
   it('pages complaints newest first with a cursor, without gaps or repeats', () => {
     const s = make();
     for (let i = 0; i < 25; i++) s.complaints.insert(complaint(`C${String(i).padStart(2, '0')}`, 1000 + Math.floor(i / 2)));
@@ -88,10 +97,29 @@ describe.each(implementations)('%s store', (_name, make) => {
   it('keeps only the last N rejects, newest first', () => {
     const s = make();
     for (let i = 0; i < 25; i++) s.rejects.add([{ at: i, feed: 'pm', index: i, error: `e${i}`, record: null }]);
-    const list = s.rejects.list(100);
-    expect(list.length).toBeGreaterThanOrEqual(10);
-    expect(list.length).toBeLessThanOrEqual(10);
-    expect(list[0]!.error).toBe('e24');
+    const list = s.rejects.list({ limit: 100 });
+    expect(list.items.map((r) => r.error)).toEqual(Array.from({ length: 10 }, (_, i) => `e${24 - i}`));
+    expect(list.nextCursor).toBeNull();
+  });
+
+  it('pages rejects newest first with a cursor, in the order they were rejected, without gaps or repeats', () => {
+    const s = make();
+    // Wall time can step back (NTP): the order is the order of rejection, not `at`.
+    s.rejects.add([0, 1, 2, 3].map((i) => ({ at: 100 - (i % 2), feed: 'pm', index: i, error: `e${i}`, record: null })));
+    s.rejects.add([4, 5, 6].map((i) => ({ at: 50, feed: 'alarms', index: i, error: `e${i}`, record: '{"a":1}' })));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = s.rejects.list({ limit: 3, cursor });
+      seen.push(...page.items.map((r) => r.error));
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(seen).toEqual(['e6', 'e5', 'e4', 'e3', 'e2', 'e1', 'e0']);
+    expect(pages).toBe(3);
+    expect(s.rejects.list({ limit: 1 }).items).toEqual([{ at: 50, feed: 'alarms', index: 6, error: 'e6', record: '{"a":1}' }]);
+    expect(() => s.rejects.list({ limit: 1, cursor: 'not-a-cursor' })).toThrow(/cursor: not a cursor this server issued/);
   });
 
   it('saves and loads checkpoints, and cells', async () => {

@@ -206,6 +206,9 @@ describe('TicketEngine: verification, relapse and closure', () => {
     e.advance(T0 + H);
     cells.status.set('C-2', 'anomalous');
     e.advance(T0 + 2 * H);
+    // Nothing open explains the cell: a relapse once that has lasted the grace (15 min).
+    expect(e.get(TID)!.state).toBe('resolved');
+    e.advance(T0 + 2 * H + 15 * MIN);
     const [c] = e.takeChanges();
     expect(c.type).toBe('reopened');
     expect(c.ticket).toMatchObject({ id: TID, state: 'reopened', reopenCount: 1, verification: { passed: 0, failed: 1 } });

@@ -17,7 +17,8 @@ export interface CallbackRoutesDeps {
   callbacks: Pick<CallbackService, 'record'>;
 }
 
-const resultSchema = z.strictObject({
+/** Not strict: a call-centre system adds its own fields (agent, call id…); unknown ones are dropped, known ones checked. */
+const resultSchema = z.object({
   complaintId: z.string().min(1).max(128),
   at: zTime,
   reached: z.boolean(),

@@ -77,7 +77,10 @@ export function registerInfluxWriteRoutes(app: FastifyInstance, deps: InfluxWrit
       if (!precision) return sendError(reply, dialect, 400, `invalid precision ${JSON.stringify(precisionParam)}: use ns, us, ms or s`);
       const text = typeof body === 'string' ? body : '';
       const outcome: LpWriteOutcome = await ingestLineProtocol(
-        text, precision, { accept: (feed, records, source) => deps.ingest.acceptInSlices(feed, records, source) }, now(), 'influx',
+        text, precision, {
+          accept: (feed, records, source, unparsable, origins) => deps.ingest.acceptInSlices(feed, records, source, unparsable, origins),
+          rejectUnfed: (label, rejects) => deps.ingest.rejectUnfed(label, rejects),
+        }, now(), 'influx',
       );
       deps.metrics.lineProtocolPoints.inc({ result: 'accepted' }, outcome.accepted);
       deps.metrics.lineProtocolPoints.inc({ result: 'ignored' }, outcome.ignored);

@@ -6,6 +6,7 @@ import type { FeedStats } from '../../pipeline/feed-stats.js';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import type { Store } from '../../store/store.js';
 import type { Metrics } from '../../telemetry/metrics.js';
+import { parsePageQuery } from '../list-query.js';
 
 export interface StatusDeps {
   pipeline: Pipeline;
@@ -32,9 +33,8 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusDeps): vo
   }));
 
   app.get('/api/v1/rejects', { config: { scope: 'read' } }, async (req) => {
-    const raw = Number((req.query as Record<string, unknown>).limit ?? 100);
-    const limit = Number.isInteger(raw) && raw > 0 ? Math.min(raw, 10_000) : 100;
-    return { items: deps.store.rejects.list(limit).map((r) => ({ ...r, at: isoTime(r.at) })), nextCursor: null };
+    const page = deps.store.rejects.list(parsePageQuery(req.query));
+    return { items: page.items.map((r) => ({ ...r, at: isoTime(r.at) })), nextCursor: page.nextCursor };
   });
 
   app.get('/metrics', { config: { scope: 'read' } }, async (_req, reply) => {

@@ -25,7 +25,11 @@ export interface TicketRoutesDeps {
   secret: string | null;
 }
 
-const eventBodySchema = z.strictObject({
+/**
+ * Not strict: ticketing systems add their own fields (the user, their state, links) to what they
+ * post back, and API.md lets fields be added. Unknown ones are dropped; known ones are checked.
+ */
+const eventBodySchema = z.object({
   type: z.enum(TICKET_EVENT_TYPES),
   at: zTime.optional(),
   note: z.string().max(4000).optional(),

@@ -1,17 +1,28 @@
 /**
  * One line protocol write: parse, map to records, hand each feed's records to the ingest port in
  * line order, and collect every problem with its line number — what `POST /api/v2/write` and
- * `POST /write` answer with.
+ * `POST /write` answer with. Every rejected line also reaches the ingest service, so it is counted
+ * and kept at /api/v1/rejects (by its 0-based line and its text) like any other bad record.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Feed } from '../../model/index.js';
 import type { IngestResult } from '../../pipeline/ingest-port.js';
+import type { RecordOrigins, UnfedReject, Unparsable } from '../../pipeline/ingest-service.js';
 import type { LpPrecision } from './line-protocol.js';
-import { lineProtocolRecord } from './line-protocol-records.js';
+import { feedOfMeasurement, lineProtocolRecord } from './line-protocol-records.js';
 import { parseLineProtocolSlice, type LpCursor } from './parse-line-protocol.js';
 
 /** Lines parsed between yields to the event loop (a few ms of work). */
 const SLICE_POINTS = 2000;
+
+/** Characters of a line quoted in an error message. */
+const MESSAGE_CHARS = 200;
+
+/** The `feed` that /api/v1/rejects and the rejected-records metric show for a line that names no feed. */
+export const LP_UNFED_LABEL = 'line_protocol';
+
+/** Metrics reason of a line that does not parse. */
+const PARSE_REASON = 'invalid_line_protocol';
 
 export interface LpLineProblem {
   /** 1-based line number in the body. */
@@ -30,9 +41,23 @@ export interface LpWriteOutcome {
   problems: LpLineProblem[];
 }
 
-/** Where the records go: `IngestPort.accept`, or IngestService's sliced variant for big bodies. */
+/** Where the records go: IngestService (`acceptInSlices` for big bodies), or a fake in tests. */
 export interface RecordSink {
-  accept(feed: Feed, records: readonly unknown[], source?: string): IngestResult | Promise<IngestResult>;
+  accept(
+    feed: Feed, records: readonly unknown[], source?: string, unparsable?: ReadonlyMap<number, Unparsable>, origins?: RecordOrigins,
+  ): IngestResult | Promise<IngestResult>;
+  /** Keeps and counts lines that were rejected before any feed could take them. */
+  rejectUnfed(label: string, rejects: readonly UnfedReject[]): void;
+}
+
+/** One feed's share of a write: its records (undefined for a rejected line) and the 1-based line of each. */
+interface FeedBatch {
+  records: unknown[];
+  lines: number[];
+  /** Lines rejected before decoding, by batch index, with their error. */
+  unparsable: Map<number, Unparsable>;
+  /** Batch indexes whose problem the parser already listed. */
+  parseErrors: Set<number>;
 }
 
 /**
@@ -48,7 +73,14 @@ export async function ingestLineProtocol(
   source = 'line-protocol',
 ): Promise<LpWriteOutcome> {
   const problems: LpLineProblem[] = [];
-  const byFeed = new Map<Feed, { records: unknown[]; lines: number[] }>();
+  const byFeed = new Map<Feed, FeedBatch>();
+  const batchOf = (feed: Feed): FeedBatch => {
+    let batch = byFeed.get(feed);
+    if (!batch) byFeed.set(feed, (batch = { records: [], lines: [], unparsable: new Map(), parseErrors: new Set() }));
+    return batch;
+  };
+  const lines = new BodyLines(body);
+  const unfed: UnfedReject[] = [];
   let ignored = 0;
   // A big write is parsed a slice of lines at a time, yielding between slices, so one request
   // cannot stall the others (a 6 MB body is ~0.7 s of parsing).
@@ -57,44 +89,79 @@ export async function ingestLineProtocol(
     if (cursor.pos > 0) await yieldToLoop();
     const slice = parseLineProtocolSlice(body, precision, cursor, SLICE_POINTS);
     cursor = slice.next;
-    for (const e of slice.errors) problems.push({ line: e.line, message: `${e.message} (column ${e.column})`, text: e.text });
+    for (const e of slice.errors) {
+      const message = `${e.message} (column ${e.column})`;
+      problems.push({ line: e.line, message, text: e.text });
+      // A broken line of a measurement nocwatch reads counts against that feed; any other has none.
+      const feed = feedOfMeasurement(measurementOf(e.text));
+      if (feed === undefined) {
+        unfed.push({ index: e.line - 1, error: message, reason: PARSE_REASON, text: lines.text(e.line) });
+        continue;
+      }
+      const batch = batchOf(feed);
+      batch.parseErrors.add(batch.records.length);
+      batch.unparsable.set(batch.records.length, { error: message, reason: PARSE_REASON });
+      batch.records.push(undefined);
+      batch.lines.push(e.line);
+    }
     for (const p of slice.points) {
       const r = lineProtocolRecord(p, nowMs);
-      if (r.kind === 'ignored') ignored++;
-      else if (r.kind === 'error') problems.push({ line: p.line, message: r.message, text: lineText(body, p.line) });
-      else {
-        let batch = byFeed.get(r.feed);
-        if (!batch) byFeed.set(r.feed, (batch = { records: [], lines: [] }));
-        batch.records.push(r.record);
-        batch.lines.push(p.line);
+      if (r.kind === 'ignored') {
+        ignored++;
+        continue;
       }
+      const batch = batchOf(r.feed);
+      if (r.kind === 'error') batch.unparsable.set(batch.records.length, { error: r.message, reason: r.reason });
+      batch.records.push(r.kind === 'record' ? r.record : undefined);
+      batch.lines.push(p.line);
     }
   }
   let accepted = 0;
   for (const [feed, batch] of byFeed) {
-    const result = await sink.accept(feed, batch.records, source);
+    const origins: RecordOrigins = { index: (i) => batch.lines[i]! - 1, text: (i) => lines.text(batch.lines[i]!) };
+    const result = await sink.accept(feed, batch.records, source, batch.unparsable, origins);
     accepted += result.accepted;
     for (const rej of result.rejected) {
-      const line = batch.lines[rej.index];
-      problems.push({ line, message: rej.error, text: lineText(body, line) });
+      if (batch.parseErrors.has(rej.index)) continue;
+      const line = batch.lines[rej.index]!;
+      problems.push({ line, message: rej.error, text: lines.text(line, MESSAGE_CHARS) });
     }
   }
+  // After the feeds: a write refused with 503 is retried whole, and its broken lines counted then.
+  sink.rejectUnfed(LP_UNFED_LABEL, unfed);
   problems.sort((a, b) => a.line - b.line);
   return { accepted, ignored, problems };
 }
 
-/** The text of a 1-based line, for messages; only called for lines with a problem. */
-function lineText(body: string, line: number): string {
-  let start = 0;
-  for (let n = 1; n < line; n++) {
-    const nl = body.indexOf('\n', start);
-    if (nl < 0) return '';
-    start = nl + 1;
+/** The measurement a line starts with (up to the first unescaped comma or space), for a line that did not parse. */
+function measurementOf(text: string): string {
+  const m = /^((?:[^\\, ]|\\.)*)/.exec(text);
+  return (m?.[1] ?? '').replace(/\\(.)/g, '$1');
+}
+
+/**
+ * The lines of a body by 1-based number, for messages and stored rejects. The line starts are
+ * found once, on first use, so a write with many bad lines costs one pass, not one per bad line.
+ */
+class BodyLines {
+  private starts: number[] | null = null;
+
+  constructor(private readonly body: string) {}
+
+  text(line: number, maxChars = Infinity): string {
+    const body = this.body;
+    if (!this.starts) {
+      const starts = [0];
+      for (let nl = body.indexOf('\n'); nl >= 0; nl = body.indexOf('\n', nl + 1)) starts.push(nl + 1);
+      this.starts = starts;
+    }
+    const start = this.starts[line - 1];
+    if (start === undefined) return '';
+    let end = body.indexOf('\n', start);
+    if (end < 0) end = body.length;
+    if (body.charCodeAt(end - 1) === 13) end--;
+    return body.slice(start, Math.min(end, start + maxChars));
   }
-  let end = body.indexOf('\n', start);
-  if (end < 0) end = body.length;
-  if (body.charCodeAt(end - 1) === 13) end--;
-  return body.slice(start, Math.min(end, start + 200));
 }
 
 /** At most this many line problems are spelled out in an error message (as InfluxDB does). */

@@ -20,18 +20,26 @@ export const LP_MEASUREMENTS: Readonly<Record<string, Feed>> = {
   dialtest: 'dialtest',
 };
 
+/**
+ * The feed a measurement feeds, or undefined for one nocwatch does not read. An own-property
+ * lookup: Telegraf measurements are named by whoever configures it, and `constructor` or
+ * `toString` must be ignored like any other, not found on Object.prototype.
+ */
+export function feedOfMeasurement(measurement: string): Feed | undefined {
+  return Object.hasOwn(LP_MEASUREMENTS, measurement) ? LP_MEASUREMENTS[measurement] : undefined;
+}
+
 export type LpRecordResult =
   | { kind: 'record'; feed: Feed; record: Record<string, unknown> }
   | { kind: 'ignored' }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; feed: Feed; message: string; /** bounded label for metrics */ reason: 'missing_tag' };
 
 function jsonValue(v: LpFieldValue): number | string | boolean {
   return v.type === 'integer' || v.type === 'unsigned' ? Number(v.value) : v.value;
 }
 
-function requireTag(p: LpPoint, tag: string): string | { error: string } {
-  const v = p.tags[tag];
-  return v === undefined ? { error: `measurement "${p.measurement}" needs tag "${tag}"` } : v;
+function missingTag(p: LpPoint, feed: Feed, tag: string): LpRecordResult {
+  return { kind: 'error', feed, message: `measurement "${p.measurement}" needs tag "${tag}"`, reason: 'missing_tag' };
 }
 
 const ATTEMPTS_PREFIX = 'attempts_';
@@ -41,7 +49,7 @@ const ATTEMPTS_PREFIX = 'attempts_';
  * Values are passed on as they are; the record schemas reject wrong types with a field path.
  */
 export function lineProtocolRecord(p: LpPoint, nowMs: number): LpRecordResult {
-  const feed = LP_MEASUREMENTS[p.measurement];
+  const feed = feedOfMeasurement(p.measurement);
   if (feed === undefined) return { kind: 'ignored' };
   const time = pointTimeMs(p) ?? nowMs;
   const f = p.fields;
@@ -56,7 +64,7 @@ export function lineProtocolRecord(p: LpPoint, nowMs: number): LpRecordResult {
   switch (p.measurement) {
     case 'pm':
     case 'pm_counters': {
-      if (cell === undefined) return { kind: 'error', message: `measurement "${p.measurement}" needs tag "cell"` };
+      if (cell === undefined) return missingTag(p, feed, 'cell');
       const values = rest(['period', 'suspect']);
       const record: Record<string, unknown> = { cellId: cell, time, period: opt('period'), suspect: opt('suspect') };
       if (p.measurement === 'pm_counters') {
@@ -77,9 +85,9 @@ export function lineProtocolRecord(p: LpPoint, nowMs: number): LpRecordResult {
       return { kind: 'record', feed, record: dropUndefined(record) };
     }
     case 'signaling': {
-      if (cell === undefined) return { kind: 'error', message: 'measurement "signaling" needs tag "cell"' };
-      const procedure = requireTag(p, 'procedure');
-      if (typeof procedure !== 'string') return { kind: 'error', message: procedure.error };
+      if (cell === undefined) return missingTag(p, feed, 'cell');
+      const procedure = p.tags.procedure;
+      if (procedure === undefined) return missingTag(p, feed, 'procedure');
       return {
         kind: 'record',
         feed,
@@ -91,10 +99,10 @@ export function lineProtocolRecord(p: LpPoint, nowMs: number): LpRecordResult {
       };
     }
     default: {
-      const probe = requireTag(p, 'probe');
-      if (typeof probe !== 'string') return { kind: 'error', message: probe.error };
-      const service = requireTag(p, 'service');
-      if (typeof service !== 'string') return { kind: 'error', message: service.error };
+      const probe = p.tags.probe;
+      if (probe === undefined) return missingTag(p, feed, 'probe');
+      const service = p.tags.service;
+      if (service === undefined) return missingTag(p, feed, 'service');
       const success = opt('success');
       return {
         kind: 'record',

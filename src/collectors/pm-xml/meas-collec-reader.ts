@@ -10,7 +10,7 @@
  *   file size.
  * - `suspect` marks the event; several granularity periods in one file give several events.
  */
-import { parseTime, type PmEvent } from '../../model/index.js';
+import { isImpossibleDateTime, parseTime, type PmEvent } from '../../model/index.js';
 import { computeKpis, type KpiFormulaSet } from '../kpi-formulas.js';
 import type { LdnMapper } from './ldn-mapper.js';
 import type { XmlAttributes, XmlHandler } from './xml-scanner.js';
@@ -256,7 +256,10 @@ export class MeasCollecReader implements XmlHandler {
     const dur = attrs.get('duration');
     if (!end || !dur) throw new PmFileError(`<granPeriod> of measInfo "${this.measInfoId}" needs duration and endTime`);
     this.endMs = parseTime(end);
-    if (Number.isNaN(this.endMs)) throw new PmFileError(`granPeriod endTime "${end}" of measInfo "${this.measInfoId}" is not a time with UTC offset between 2000 and 2100`);
+    if (Number.isNaN(this.endMs)) {
+      const why = isImpossibleDateTime(end) ? 'is not a valid date/time' : 'is not a time with UTC offset between 2000 and 2100';
+      throw new PmFileError(`granPeriod endTime "${end}" of measInfo "${this.measInfoId}" ${why}`);
+    }
     this.periodS = parseIsoDuration(dur);
     if (!(this.periodS >= 1 && this.periodS <= 86_400)) throw new PmFileError(`granPeriod duration "${dur}" of measInfo "${this.measInfoId}" is not a duration of 1 s to 1 day`);
     this.periodKey = `${this.endMs}|${this.periodS}|`;

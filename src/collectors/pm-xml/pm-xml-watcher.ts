@@ -18,7 +18,7 @@
 import { mkdir, readdir, rename, stat, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleepMs } from 'node:timers/promises';
-import { NocwatchError } from '../../errors.js';
+import { BatchTooLargeError, NocwatchError } from '../../errors.js';
 import type { PmEvent } from '../../model/index.js';
 import type { IngestPort } from '../../pipeline/ingest-port.js';
 import type { ProcessedFileStore } from '../../store/processed-file-store.js';
@@ -226,7 +226,10 @@ export class PmXmlWatcher {
     }
   }
 
-  /** Hands a chunk to the pipeline, waiting while it is overloaded (never dropping it). */
+  /**
+   * Hands a chunk to the pipeline, waiting while it is overloaded (never dropping it), in halves
+   * when it is larger than the whole queue (chunkEvents > pipeline.queueLimit).
+   */
   private async handOver(events: PmEvent[], name: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       if (this.stopping) throw new ReadAbortedError();
@@ -234,6 +237,12 @@ export class PmXmlWatcher {
         this.deps.ingest.acceptEvents('pm', events, 'pm-xml');
         return;
       } catch (err) {
+        if (err instanceof BatchTooLargeError && events.length > 1) {
+          const half = Math.ceil(events.length / 2);
+          await this.handOver(events.slice(0, half), name);
+          await this.handOver(events.slice(half), name);
+          return;
+        }
         if (!(err instanceof NocwatchError && err.retryable)) throw err;
         const waitMs = 'retryAfterS' in err && typeof err.retryAfterS === 'number' ? err.retryAfterS * 1000 : 1000;
         if (attempt === 0) this.log.info({ file: name, waitMs }, 'pipeline busy: PM XML reading waits');

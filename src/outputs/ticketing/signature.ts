@@ -10,10 +10,14 @@ export function sign(secret: string, body: string | Buffer): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-/** True when `header` is the signature of `body`; compared in constant time. */
+/**
+ * True when `header` is the signature of `body`; compared in constant time. Hex digits (and the
+ * scheme name) are read in either case: some ticketing systems print their HMAC in upper case.
+ */
 export function verifySignature(secret: string, body: string | Buffer, header: string | undefined): boolean {
-  if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
+  if (typeof header !== 'string') return false;
   const expected = Buffer.from(sign(secret, body));
-  const given = Buffer.from(header.trim());
+  // Lower-casing depends only on what the client sent, not on the secret: still constant time.
+  const given = Buffer.from(header.trim().toLowerCase());
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

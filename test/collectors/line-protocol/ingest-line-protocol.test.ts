@@ -83,6 +83,25 @@ describe('ingestLineProtocol', () => {
     expect(influxV1WriteError(out).error).toMatch(/^partial write: unable to parse 'pm,cell=C1 availability=' \(line 2\).* dropped=5$/s);
   });
 
+  it('gives a broken line of a feed to that feed and keeps any other broken line as unfed, by 0-based line and text', async () => {
+    const port = new FakeIngestPort();
+    const body = ['garbage', `pm,cell=C1 availability=100 ${T}`, 'pm,cell=C2', 'cpu\\,x usage=', `pm,cell=C3 availability=1 ${T}`].join('\r\n');
+    const out = await ingestLineProtocol(body, 's', port, NOW);
+    expect(out.accepted).toBe(2);
+    expect(out.problems.map((p) => p.line)).toEqual([1, 3, 4]);
+    expect(port.unfed).toEqual([
+      { label: 'line_protocol', index: 0, error: expect.stringMatching(/\(column \d+\)$/), reason: 'invalid_line_protocol', text: 'garbage' },
+      { label: 'line_protocol', index: 3, error: expect.any(String), reason: 'invalid_line_protocol', text: 'cpu\\,x usage=' },
+    ]);
+  });
+
+  it('ignores measurements named like Object.prototype properties, as any other it does not read', async () => {
+    const port = new FakeIngestPort();
+    const body = ['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((m) => `${m},probe=P1,service=voice,cell=C1 success=true ${T}`).join('\n');
+    expect(await ingestLineProtocol(body, 's', port, NOW)).toEqual({ accepted: 0, ignored: 4, problems: [] });
+    expect(port.calls).toBe(0);
+  });
+
   it("passes the port's overload through before anything is accepted", async () => {
     const port = new FakeIngestPort();
     port.overloadedFor = 1;

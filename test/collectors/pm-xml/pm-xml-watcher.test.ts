@@ -148,6 +148,16 @@ describe('PmXmlWatcher', () => {
     expect(port.events).toHaveLength(2);
   });
 
+  it('hands a chunk larger than the whole queue over in halves rather than failing the file', async () => {
+    const { dir, watcher, port } = setup({ chunkEvents: 1000 });
+    port.queueLimit = 1;
+    await watcher.prepare();
+    copyFileSync(fixture(GNB), join(dir, GNB));
+    await watcher.pollOnce();
+    expect((await watcher.pollOnce())[0]).toMatchObject({ result: 'done', events: 2 });
+    expect(port.events).toHaveLength(2);
+  });
+
   it('resumes after a restart without sending the events accepted before it again', async () => {
     const files = new MemoryProcessedFileStore();
     const port = new FakeIngestPort();

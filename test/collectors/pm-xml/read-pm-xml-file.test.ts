@@ -114,6 +114,7 @@ describe('readPmXml', () => {
     ['<other/>', 'not a measCollecFile (root element is <other>)'],
     ['<measCollecFile><measData><measInfo><measType p="1">a</measType><measValue measObjLdn="x"><r p="1">1</r></measValue></measInfo></measData></measCollecFile>', 'has values before its <granPeriod>'],
     ['<measCollecFile><measData><measInfo><granPeriod duration="PT900S" endTime="2023-11-05T10:15:00"/></measInfo></measData></measCollecFile>', 'is not a time with UTC offset'],
+    ['<measCollecFile><measData><measInfo measInfoId="RRC"><granPeriod duration="PT900S" endTime="2023-02-30T10:15:00Z"/></measInfo></measData></measCollecFile>', 'granPeriod endTime "2023-02-30T10:15:00Z" of measInfo "RRC" is not a valid date/time'],
     ['<measCollecFile><measData><measInfo><granPeriod duration="15min" endTime="2023-11-05T10:15:00Z"/></measInfo></measData></measCollecFile>', 'is not a duration'],
     ['<measCollecFile><measData><measInfo><granPeriod duration="PT900S" endTime="2023-11-05T10:15:00Z"/><measType p="1">a</measType><measValue measObjLdn="x"><r p="2">1</r></measValue></measInfo></measData></measCollecFile>', 'value at p=2 has no counter name in x'],
     ['<measCollecFile><measData><measInfo><granPeriod duration="PT900S" endTime="2023-11-05T10:15:00Z"/><measTypes>a b</measTypes><measValue measObjLdn="x"><measResults>1 2 3</measResults></measValue></measInfo></measData></measCollecFile>', '<measResults> of x has 3 values for 2 counters'],

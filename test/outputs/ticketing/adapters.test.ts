@@ -43,6 +43,21 @@ describe('Alertmanager adapter', () => {
     const alerts = rx.requests[0].body as Record<string, any>[];
     expect(alerts.map((a) => [a.labels.severity, a.endsAt === '2026-11-23T02:01:00.000Z'])).toEqual([['critical', false], ['warning', true]]);
   });
+
+  it.each([
+    { name: 'a core ticket that learnt its region ends the alert it had without one', category: 'core', cls: 'routine' as const, ended: [['warning', null]] },
+    { name: '… and, raised to must_solve, the alerts under both old labels', category: 'core', cls: 'must_solve' as const, ended: [['critical', null], ['warning', 'Changsha'], ['warning', null]] },
+    { name: 'other tickets have had their region from the start', category: 'outage', cls: 'routine' as const, ended: [] },
+  ])('$name', async ({ category, cls, ended }) => {
+    rx = await new Receiver(() => ({ status: 200 })).start();
+    const outbox = new MemoryOutboxStore();
+    outbox.enqueue(change('TKT-1', 2, { class: cls, category, region: 'Changsha' }), 0);
+    await drain(worker(outbox, { target: { kind: 'alertmanager', url: rx.url } }, { now: () => T0 + 60_000 }), outbox);
+    const [current, ...rest] = rx.requests[0].body as Record<string, any>[];
+    expect(current.labels).toMatchObject({ region: 'Changsha', severity: cls === 'must_solve' ? 'critical' : 'warning' });
+    expect(rest.map((a) => [a.labels.severity, a.labels.region ?? null])).toEqual(ended);
+    expect(rest.every((a) => a.endsAt === '2026-11-23T02:01:00.000Z')).toBe(true);
+  });
 });
 
 /** A tiny ServiceNow Table API: incidents by sys_id, queryable by correlation_id. */

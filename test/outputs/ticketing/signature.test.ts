@@ -20,9 +20,17 @@ describe('HMAC signatures', () => {
     ['of another body', sign(secret, `${body} `)],
     ['with another secret', sign('another-secret-entirely', body)],
     ['truncated', sign(secret, body).slice(0, 40)],
-    ['in upper case', sign(secret, body).toUpperCase()],
+    ['of another body in upper case', sign(secret, `${body} `).toUpperCase()],
+    ['with a non-hex character', `${sign(secret, body).slice(0, -1)}g`],
   ])('refuses a signature %s', (_what, header) => {
     expect(verifySignature(secret, body, header)).toBe(false);
+  });
+
+  it('reads the hex digits (and the scheme name) in either case, as hex is case-insensitive', () => {
+    const hex = sign(secret, body).slice('sha256='.length);
+    expect(verifySignature(secret, body, `sha256=${hex.toUpperCase()}`)).toBe(true);
+    expect(verifySignature(secret, body, `SHA256=${hex.toUpperCase()}`)).toBe(true);
+    expect(verifySignature(secret, body, `sha256=${hex.slice(0, 32)}${hex.slice(32).toUpperCase()}`)).toBe(true);
   });
 });
 

@@ -20,20 +20,20 @@ const SEVERITY: Record<Ticket['class'], string> = { must_solve: 'critical', rout
 
 export function encodeAlerts(entry: OutboxEntry, target: AlertmanagerTarget, now: number): PostableAlert[] {
   const t = entry.ticket;
-  const labels = (cls: Ticket['class']): Record<string, string> => ({
+  const labels = (cls: Ticket['class'], region: string | undefined): Record<string, string> => ({
     ...target.extraLabels,
     alertname: target.alertname,
     ticket_id: t.id,
     incident_id: t.incidentId,
     department: t.department,
     severity: SEVERITY[cls],
-    ...(t.region ? { region: t.region } : {}),
+    ...(region ? { region } : {}),
     source: 'nocwatch',
   });
   const done = t.state === 'resolved' || t.state === 'verified' || t.state === 'closed';
   const endedAt = t.times?.resolvedAt ?? t.times?.closedAt ?? t.updatedAt;
   const alert: PostableAlert = {
-    labels: labels(t.class),
+    labels: labels(t.class, t.region),
     annotations: {
       summary: `${t.department}: ${t.category ?? 'problem'} in ${t.region ?? 'the network'} (${t.cells?.length ?? 0} cells)`,
       description: [entry.note, ...(t.reasons ?? [])].filter(Boolean).join('; '),
@@ -50,10 +50,18 @@ export function encodeAlerts(entry: OutboxEntry, target: AlertmanagerTarget, now
   };
   if (target.publicUrl) alert.generatorURL = `${target.publicUrl.replace(/\/+$/, '')}/api/v1/tickets/${encodeURIComponent(t.id)}`;
   const out = [alert];
-  // A class raised to must_solve changed the severity label: end the alert under the old one, or it
-  // would linger until it times out. Ending an alert Alertmanager never notified is harmless.
-  if (t.class === 'must_solve' && t.version > 1) {
-    out.push({ ...alert, labels: labels('routine'), endsAt: new Date(now).toISOString() });
+  // A label that changed since an earlier version leaves the alert under the old labels firing until
+  // it times out: end it. A class raised to must_solve changed the severity label. A core ticket may
+  // have had no region label: its incident opens on the element's alarm, before any cell of a region
+  // reports the fault, and learns the region later. Ending an alert Alertmanager never notified is harmless.
+  if (t.version > 1) {
+    const severities: Ticket['class'][] = t.class === 'must_solve' ? ['must_solve', 'routine'] : [t.class];
+    const regions = t.region && t.category === 'core' ? [t.region, undefined] : [t.region];
+    for (const cls of severities) {
+      for (const region of regions) {
+        if (cls !== t.class || region !== t.region) out.push({ ...alert, labels: labels(cls, region), endsAt: new Date(now).toISOString() });
+      }
+    }
   }
   return out;
 }
