@@ -54,6 +54,17 @@ export interface OverlayInput {
   selectedCell: number | null;
 }
 
+/** Starts a closed path through [lat, lon] points (a region's or an incident's outline). */
+function tracePolygon(ctx: CanvasRenderingContext2D, points: readonly [number, number][], project: OverlayInput['project']): void {
+  ctx.beginPath();
+  points.forEach(([la, lo], k) => {
+    const [x, y] = project(la, lo);
+    if (k === 0) ctx.moveTo(x, y);
+    else ctx.lineTo(x, y);
+  });
+  ctx.closePath();
+}
+
 export function drawOverlay(ctx: CanvasRenderingContext2D, o: OverlayInput): void {
   const g = o.geo;
   ctx.save();
@@ -70,13 +81,7 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, o: OverlayInput): voi
   ctx.strokeStyle = 'rgba(140, 175, 210, 0.35)';
   for (const r of g.header.regions) {
     if (r.hull.length < 3) continue;
-    ctx.beginPath();
-    r.hull.forEach(([la, lo], k) => {
-      const [x, y] = o.project(la, lo);
-      if (k === 0) ctx.moveTo(x, y);
-      else ctx.lineTo(x, y);
-    });
-    ctx.closePath();
+    tracePolygon(ctx, r.hull, o.project);
     ctx.stroke();
   }
   ctx.setLineDash([]);
@@ -160,13 +165,7 @@ export function drawOverlay(ctx: CanvasRenderingContext2D, o: OverlayInput): voi
     }
     ctx.stroke();
     if (h.outline && h.outline.length >= 3) {
-      ctx.beginPath();
-      h.outline.forEach(([la, lo], k) => {
-        const [x, y] = o.project(la, lo);
-        if (k === 0) ctx.moveTo(x, y);
-        else ctx.lineTo(x, y);
-      });
-      ctx.closePath();
+      tracePolygon(ctx, h.outline, o.project);
       ctx.fillStyle = 'rgba(255, 255, 255, 0.06)';
       ctx.fill();
       ctx.lineWidth = 2;
