@@ -65,7 +65,9 @@ export interface TicketItem {
 export interface SlaDeadline {
   stage: 'respond' | 'onsite' | 'resolve';
   by: number;
-  /** Event time the stage was met (its milestone reached), null while it is still owed. */
+  /** The ticket met the stage: its milestone was reached, or its state is past it (acknowledged: responded). */
+  met: boolean;
+  /** Event time the milestone was reached, when the ticket recorded it. */
   metAt: number | null;
   /** Recorded as breached by the ticket stage (also when met late afterwards). */
   breached: boolean;

@@ -92,7 +92,7 @@ export function incidentTimeline(inc: Incident, complaints: readonly ComplaintRe
     // Every deadline not breached, at its time: whether it was met, or is still ahead.
     for (const d of slaDeadlines(t)) {
       if (d.breached) continue;
-      out.push({ t: d.by, kind: 'sla', text: `SLA: ${SLA_STAGE_TEXT[d.stage]} by${d.metAt != null ? ' — met' : ''}` });
+      out.push({ t: d.by, kind: 'sla', text: `SLA: ${SLA_STAGE_TEXT[d.stage]} by${d.met ? ' — met' : ''}` });
     }
     if (t.external.pushState === 'dead_letter') out.push({ t: t.updatedAt, kind: 'ticket', alert: true, text: 'ticketing system refused the ticket (dead letter)' });
   }

@@ -41,13 +41,25 @@ export function ticketItem(t: Readonly<Ticket>, pushStateOf?: PushStateOf): Tick
   };
 }
 
-/** The ticket's SLA stages with a deadline, each met or not by the ticket stage's own rule. */
+/**
+ * A stage the ticket's state is past, milestone time recorded or not: any state but open has
+ * responded; a resolution (also one reopened since) meets on site, as the ticket stage counts a
+ * remote fix; only a ticket no longer active has resolved.
+ */
+const PAST: Record<SlaDeadline['stage'], (state: Ticket['state']) => boolean> = {
+  respond: (s) => s !== 'open',
+  onsite: (s) => s === 'resolved' || s === 'verified' || s === 'closed' || s === 'reopened',
+  resolve: (s) => !isActive(s),
+};
+
+/** The ticket's SLA stages with a deadline, each met or not by the ticket stage's own rule (or its state). */
 export function slaDeadlines(t: Readonly<Ticket>): SlaDeadline[] {
   const out: SlaDeadline[] = [];
   for (const stage of SLA_STAGES) {
     const by = deadlineOf(t.sla, stage);
     if (by == null) continue;
-    out.push({ stage, by, metAt: metAt(t.times ?? {}, stage, isActive(t.state)), breached: t.sla.breached.includes(stage) });
+    const at = metAt(t.times ?? {}, stage, isActive(t.state));
+    out.push({ stage, by, met: at != null || PAST[stage](t.state), metAt: at, breached: t.sla.breached.includes(stage) });
   }
   return out;
 }

@@ -29,7 +29,7 @@ describe('the SLA badge', () => {
     ['recorded respond breach, still no response', { sla: { respondBy: T0 + 2 * H, onsiteBy: T0 + 24 * H, resolveBy: T0 + 48 * H, breached: ['respond'] } }, T0 + 3 * H,
       { cls: 'breached', text: 'respond overdue 1h 00m', missed: [] }],
     ['two stages overdue: the older first, the other named', { sla: { respondBy: T0 + 2 * H, onsiteBy: T0 + 24 * H, resolveBy: T0 + 48 * H, breached: ['respond', 'onsite'] } }, T0 + 25 * H,
-      { cls: 'breached', text: 'respond overdue 23h 00m (+on site)', missed: [] }],
+      { cls: 'breached', text: 'respond overdue 23h 00m (+1)', missed: [] }],
     ['responded late: on site counts down, respond stays marked as missed',
       { state: 'acknowledged', times: { acknowledgedAt: T0 + 3 * H }, sla: { respondBy: T0 + 2 * H, onsiteBy: T0 + 24 * H, resolveBy: T0 + 48 * H, breached: ['respond'] } }, T0 + 4 * H,
       { cls: 'ok', text: 'on site in 20h 00m', missed: ['respond'] }],
@@ -38,6 +38,8 @@ describe('the SLA badge', () => {
       { cls: 'ok', text: 'closed', missed: ['respond'] }],
     ['reopened: resolve is owed again', { state: 'reopened', times: { acknowledgedAt: T0 + MIN, onsiteAt: T0 + H, resolvedAt: T0 + 2 * H } }, T0 + 3 * H,
       { cls: 'ok', text: 'resolve in 45h 00m', missed: [] }],
+    ['in progress without recorded milestones (older tickets, other sources): the state says it responded',
+      { state: 'in_progress' }, T0 + 3 * H, { cls: 'ok', text: 'on site in 21h 00m', missed: [] }],
     ['a class without SLA clocks', { class: 'defer', sla: { respondBy: null, onsiteBy: null, resolveBy: null, breached: [] } }, T0 + H, { cls: 'none', text: 'no SLA clock', missed: [] }],
   ] as [string, Partial<Ticket>, number, ReturnType<typeof view>][])('%s', (_name, extra, now, expected) => {
     expect(view(extra, now)).toEqual(expected);

@@ -25,16 +25,17 @@ const SOON_MS = 2 * 3600_000;
 const URGENT_MS = 30 * 60_000;
 
 export function slaView(t: TicketItem, now: number): SlaView {
-  const title = t.deadlines.map((d) => `${STAGE_NAME[d.stage]} by ${fmtDateTime(d.by)}${d.metAt != null ? `, met ${fmtDateTime(d.metAt)}` : ''}${d.breached ? ' (breached)' : ''}`).join('\n');
-  const owed = t.deadlines.filter((d) => d.metAt == null).sort((a, b) => a.by - b.by);
+  const title = t.deadlines.map((d) => `${STAGE_NAME[d.stage]} by ${fmtDateTime(d.by)}${d.metAt != null ? `, met ${fmtDateTime(d.metAt)}` : d.met ? ', met' : ''}${d.breached ? ' (breached)' : ''}`).join('\n');
+  const owed = t.deadlines.filter((d) => !d.met).sort((a, b) => a.by - b.by);
   const overdue = owed.filter((d) => d.breached || now > d.by);
   const missed = t.deadlines.filter((d) => d.breached && !overdue.includes(d)).map((d) => STAGE_NAME[d.stage]);
   if (DONE.has(t.state)) return { cls: 'ok', text: human(t.state), missed: t.deadlines.filter((d) => d.breached).map((d) => STAGE_NAME[d.stage]), title };
   if (t.deadlines.length === 0) return { cls: 'none', text: 'no SLA clock', missed, title: 'no SLA clock for this triage class' };
   const late = overdue[0];
   if (late) {
-    const more = overdue.slice(1).map((d) => STAGE_NAME[d.stage]);
-    return { cls: 'breached', text: `${STAGE_NAME[late.stage]} overdue ${fmtDuration(Math.max(0, now - late.by))}${more.length ? ` (+${more.join(', ')})` : ''}`, missed, title };
+    // The others overdue are counted (named in the tooltip): the badge must not push the root cause out.
+    const more = overdue.length - 1;
+    return { cls: 'breached', text: `${STAGE_NAME[late.stage]} overdue ${fmtDuration(Math.max(0, now - late.by))}${more ? ` (+${more})` : ''}`, missed, title };
   }
   const next = owed[0];
   if (!next) return { cls: 'ok', text: 'SLA met', missed, title };
