@@ -30,6 +30,18 @@ export const ticketsConfigSchema = z.strictObject({
       must_solve: slaSchema.default({ respondS: 2 * HOUR_S, onsiteS: 24 * HOUR_S, resolveS: 48 * HOUR_S }),
       routine: slaSchema.default({ respondS: 8 * HOUR_S, onsiteS: 3 * DAY_S, resolveS: 7 * DAY_S }),
       defer: slaSchema.default({ respondS: null, onsiteS: null, resolveS: null }),
+      /**
+       * Per class, for a service that is down — root cause `outage`, `transport` or `core`: minutes
+       * and hours, not the days an optimisation task gets (a site without power is not fixed "within
+       * 48 h", and the hotline reads this deadline out to callers).
+       */
+      serviceDown: z
+        .strictObject({
+          must_solve: slaSchema.default({ respondS: HOUR_S / 2, onsiteS: 4 * HOUR_S, resolveS: 8 * HOUR_S }),
+          routine: slaSchema.default({ respondS: HOUR_S, onsiteS: 12 * HOUR_S, resolveS: DAY_S }),
+          defer: slaSchema.default({ respondS: null, onsiteS: null, resolveS: null }),
+        })
+        .prefault({}),
     })
     .prefault({}),
   routing: z

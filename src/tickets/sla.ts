@@ -4,15 +4,18 @@
  * without it. A breach is recorded at the deadline itself, so replaying the same data gives the
  * same breaches at the same times whenever the watermark happens to cross them.
  */
-import type { SlaStage, Ticket, TicketTimes, TriageClass } from '../model/index.js';
+import type { RootCauseCategory, SlaStage, Ticket, TicketTimes, TriageClass } from '../model/index.js';
 import { SLA_STAGES } from '../model/index.js';
 import type { TicketsConfig } from './config.js';
 
 export type SlaDeadlines = Pick<Ticket['sla'], 'respondBy' | 'onsiteBy' | 'resolveBy'>;
 
-/** Deadlines of a ticket of `cls` created at `createdAt`. */
-export function slaDeadlines(config: TicketsConfig['sla'], cls: TriageClass, createdAt: number): SlaDeadlines {
-  const c = config[cls];
+/** Deadlines of a ticket of `cls` (and root-cause `category`) created at `createdAt`. */
+/** Root causes that mean the service is down: their tickets run on `sla.serviceDown`'s clocks. */
+const SERVICE_DOWN: ReadonlySet<RootCauseCategory> = new Set(['outage', 'transport', 'core']);
+
+export function slaDeadlines(config: TicketsConfig['sla'], cls: TriageClass, createdAt: number, category?: RootCauseCategory): SlaDeadlines {
+  const c = category !== undefined && SERVICE_DOWN.has(category) ? config.serviceDown[cls] : config[cls];
   const at = (s: number | null): number | null => (s == null ? null : createdAt + s * 1000);
   return { respondBy: at(c.respondS), onsiteBy: at(c.onsiteS), resolveBy: at(c.resolveS) };
 }

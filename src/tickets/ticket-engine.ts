@@ -250,7 +250,7 @@ export class TicketEngine implements TicketStage {
     const firstTicketAt = Math.min(now, ...merged.map((m) => m.firstTicketAt ?? m.createdAt));
     const t = newTicket({
       inc, id, now, route, firstComplaintAt, firstComplaintSinceStart, firstTicketAt, mergedFrom: merged.map((m) => m.id),
-      sla: slaDeadlines(this.deps.config.sla, cls, now), system: this.deps.system ?? 'none',
+      sla: slaDeadlines(this.deps.config.sla, cls, now, inc.rootCause.category), system: this.deps.system ?? 'none',
     });
     this.tickets.set(id, t);
     this.router.history.record(t.cells ?? [], { ticketId: id, at: now, department: t.department, category: inc.rootCause.category });
@@ -285,7 +285,7 @@ export class TicketEngine implements TicketStage {
       notes.push(`class raised ${t.class} → ${inc.triage.class}: ${inc.triage.reasons[0] ?? 're-triaged'}`);
       t.class = inc.triage.class;
       t.reasons = [...inc.triage.reasons];
-      const deadlines = slaDeadlines(this.deps.config.sla, t.class, t.createdAt);
+      const deadlines = slaDeadlines(this.deps.config.sla, t.class, t.createdAt, inc.rootCause.category);
       t.sla = { ...t.sla, ...deadlines };
       t.priority = Math.min(t.priority ?? 4, basePriority(t.class, inc.severity) - t.sla.breached.length);
       t.priority = Math.max(1, t.priority);

@@ -56,7 +56,7 @@ describe('ticket API', () => {
     expect(t).toMatchObject({
       id: 'TKT-1', incidentId: 'INC-1', complaintIds: [], department: 'maintenance', class: 'must_solve', state: 'open',
       proactive: true, createdAt: '2026-11-23T02:00:00.000Z',
-      sla: { respondBy: '2026-11-23T04:00:00.000Z', onsiteBy: '2026-11-24T02:00:00.000Z', resolveBy: '2026-11-25T02:00:00.000Z', breached: [] },
+      sla: { respondBy: '2026-11-23T02:30:00.000Z', onsiteBy: '2026-11-23T06:00:00.000Z', resolveBy: '2026-11-23T10:00:00.000Z', breached: [] },
       external: { system: 'none', key: null, pushState: 'pending', configured: false },
     });
     expect((await app.server.inject('/api/v1/tickets?department=construction')).json().items).toEqual([]);

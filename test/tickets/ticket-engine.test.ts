@@ -14,8 +14,21 @@ describe('TicketEngine: opening', () => {
     expect(c.ticket).toMatchObject({
       id: 'TKT-1', incidentId: 'INC-1', state: 'open', class: 'must_solve', department: 'maintenance',
       proactive: true, createdAt: T0, version: 1,
-      sla: { respondBy: T0 + 2 * H, onsiteBy: T0 + 24 * H, resolveBy: T0 + 48 * H, breached: [] },
+      // A site outage: the service is down, so the must_solve clocks are minutes and hours.
+      sla: { respondBy: T0 + 30 * MIN, onsiteBy: T0 + 4 * H, resolveBy: T0 + 8 * H, breached: [] },
     });
+  });
+
+  it.each([
+    { category: 'outage', respond: 30 * MIN, onsite: 4 * H, resolve: 8 * H },
+    { category: 'transport', respond: 30 * MIN, onsite: 4 * H, resolve: 8 * H },
+    { category: 'core', respond: 30 * MIN, onsite: 4 * H, resolve: 8 * H },
+    { category: 'interference', respond: 2 * H, onsite: 24 * H, resolve: 48 * H },
+    { category: 'congestion', respond: 2 * H, onsite: 24 * H, resolve: 48 * H },
+  ] as const)('a must_solve $category ticket runs on its clocks', ({ category, respond, onsite, resolve }) => {
+    const { e } = engine();
+    e.onIncidentChanges([change('opened', incident({ category }))], T0);
+    expect(e.get(TID)!.sla).toMatchObject({ respondBy: T0 + respond, onsiteBy: T0 + onsite, resolveBy: T0 + resolve });
   });
 
   it('opens nothing for deferred or unconfirmed incidents, and opens later when triage raises the class', () => {
@@ -100,7 +113,7 @@ describe('TicketEngine: a complaint storm', () => {
 describe('TicketEngine: SLA clocks on event time', () => {
   it('records a breach at the deadline, escalates and pushes it as an update', () => {
     const { e } = engine();
-    e.onIncidentChanges([change('opened', incident())], T0);
+    e.onIncidentChanges([change('opened', incident({ category: 'degradation' }))], T0);
     e.advance(T0 + 2 * H);
     expect(e.takeChanges().map((c) => c.type)).toEqual(['opened']);
     e.advance(T0 + 2 * H + 1);
@@ -115,7 +128,7 @@ describe('TicketEngine: SLA clocks on event time', () => {
   it('gives the same breaches whatever the batching of the watermark (a replay is identical)', () => {
     const run = (steps: number[]) => {
       const { e } = engine();
-      e.onIncidentChanges([change('opened', incident())], T0);
+      e.onIncidentChanges([change('opened', incident({ category: 'degradation' }))], T0);
       e.onTicketEvent(TID, { type: 'acknowledged', at: T0 + 3 * H }, T0 + 3 * H);
       for (const s of steps) e.advance(s);
       return e.get(TID)!.breaches;
@@ -132,14 +145,14 @@ describe('TicketEngine: SLA clocks on event time', () => {
 
   it('a late milestone stamped past a deadline that the watermark has not reached is a breach already', () => {
     const { e } = engine();
-    e.onIncidentChanges([change('opened', incident())], T0);
+    e.onIncidentChanges([change('opened', incident({ category: 'degradation' }))], T0);
     const t = e.onTicketEvent(TID, { type: 'acknowledged', at: T0 + 5 * H }, T0 + H);
     expect(t.breaches).toEqual([{ stage: 'respond', at: T0 + 2 * H }]);
   });
 
   it('milestones met in time stop their clocks', () => {
     const { e } = engine();
-    e.onIncidentChanges([change('opened', incident())], T0);
+    e.onIncidentChanges([change('opened', incident({ category: 'degradation' }))], T0);
     e.onTicketEvent(TID, { type: 'acknowledged', at: T0 + H }, T0 + H);
     e.onTicketEvent(TID, { type: 'onsite', at: T0 + 5 * H }, T0 + 5 * H);
     e.onTicketEvent(TID, { type: 'resolved', at: T0 + 6 * H }, T0 + 6 * H);
