@@ -53,6 +53,7 @@ interface Accumulated {
   transitions: AnomalyTransition[];
   incidentChanges: IncidentChange[];
   ticketChanges: TicketChange[];
+  ticketProgress: Ticket[];
 }
 
 export class Pipeline {
@@ -343,7 +344,7 @@ export class Pipeline {
     const { store, detectors, incidents, metrics } = this.deps;
     const lateness = this.deps.config.allowedLatenessS * 1000;
     const step = this.deps.config.advanceStepS * 1000;
-    const acc: Accumulated = { transitions: [], incidentChanges: [], ticketChanges: [] };
+    const acc: Accumulated = { transitions: [], incidentChanges: [], ticketChanges: [], ticketProgress: [] };
     const complaints: { complaint: Complaint; link: ComplaintLink | null }[] = [];
     const late = new Map<Feed, number>();
     let outcome: BatchOutcome | null = null;
@@ -450,6 +451,7 @@ export class Pipeline {
       if (changes.length > 0) tickets.onIncidentChanges(changes, wm);
       tickets.advance(wm);
       acc.ticketChanges.push(...tickets.takeChanges());
+      acc.ticketProgress.push(...(tickets.takeProgress?.() ?? []));
     }
   }
 }

@@ -107,6 +107,11 @@ export interface TicketStage {
   onTicketEvent(ticketId: string, event: TicketEventInput, now: number): Ticket;
   advance(now: number): void;
   takeChanges(): TicketChange[];
+  /**
+   * Tickets whose internal progress (the verification window's clocks) moved without a new version
+   * since the last call: stored with the batch so a restart resumes it, not delivered.
+   */
+  takeProgress?(): Ticket[];
   /** After a restart: stored tickets, and the incidents the incident stage restored (which faults are open where). */
   restore(tickets: readonly Ticket[], incidents?: Iterable<Incident>): void;
 }
@@ -119,6 +124,8 @@ export interface BatchOutcome {
   transitions: readonly AnomalyTransition[];
   incidentChanges: readonly IncidentChange[];
   ticketChanges: readonly TicketChange[];
+  /** Tickets whose internal progress moved without a version (see `TicketStage.takeProgress`): stored only. */
+  ticketProgress?: readonly Ticket[];
   /** Complaints processed in this batch and how they were linked. */
   complaints: readonly { complaint: Complaint; link: ComplaintLink | null }[];
 }

@@ -49,6 +49,8 @@ export function ticketIdFor(incidentId: string): string {
 export class TicketEngine implements TicketStage {
   private readonly tickets = new Map<string, Ticket>();
   private changes: TicketChange[] = [];
+  /** Tickets whose verification clocks moved without a new version since `takeProgress`. */
+  private readonly progress = new Set<string>();
   private readonly router: Router;
   /** Per ticket, the event time before which `advance` has nothing to do (absent: look now). */
   private readonly wakeAt = new Map<string, number>();
@@ -159,7 +161,8 @@ export class TicketEngine implements TicketStage {
       const step = verificationStep(t, now, this.deps.cellHealth, t.incidentState === 'open', verification, this.openIncidents);
       const v = (t.verification ??= { passed: 0, failed: 0, normalSince: null });
       if (step.kind === 'wait' || step.kind === 'held') {
-        // Internal progress only: persisted with the ticket's next version.
+        // Internal progress: no new version, but stored (`takeProgress`) so a restart resumes the window.
+        if (v.normalSince !== step.normalSince || (v.suspectSince ?? null) !== step.suspectSince) this.progress.add(t.id);
         v.normalSince = step.normalSince;
         v.suspectSince = step.suspectSince;
       }
@@ -211,6 +214,16 @@ export class TicketEngine implements TicketStage {
   takeChanges(): TicketChange[] {
     const out = this.changes;
     this.changes = [];
+    return out;
+  }
+
+  takeProgress(): Ticket[] {
+    const out: Ticket[] = [];
+    for (const id of this.progress) {
+      const t = this.tickets.get(id);
+      if (t) out.push(structuredClone(t));
+    }
+    this.progress.clear();
     return out;
   }
 

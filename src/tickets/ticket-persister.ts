@@ -14,11 +14,13 @@ export class TicketPersister implements BatchPersister {
   ) {}
 
   persist(outcome: BatchOutcome): void {
-    if (outcome.ticketChanges.length === 0) return;
     const now = this.wallClock();
     for (const change of outcome.ticketChanges) {
       this.store.tickets.upsert(change.ticket);
       this.store.outbox.enqueue(change, now);
     }
+    // Progress without a version (the verification window's clocks): stored, not delivered. Newer
+    // than any version above (taken after them), so it is written last.
+    for (const t of outcome.ticketProgress ?? []) this.store.tickets.upsert(t);
   }
 }

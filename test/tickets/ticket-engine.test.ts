@@ -214,6 +214,22 @@ describe('TicketEngine: verification, relapse and closure', () => {
     expect(e.takeChanges().map((c) => c.type)).toEqual(['verified', 'closed']);
   });
 
+  it('a restart in the middle of the verification window resumes it: its clocks are stored without a new version', () => {
+    const { e } = resolvedTicket();
+    e.advance(T0 + H);
+    e.advance(T0 + 2 * H);
+    // The window's progress is handed over to be stored, and no version was made for it.
+    expect(e.takeChanges()).toEqual([]);
+    const stored = e.takeProgress();
+    expect(stored.map((t) => [t.id, t.verification?.normalSince])).toEqual([[TID, T0 + H]]);
+    expect(e.takeProgress()).toEqual([]);
+    // The process restarts from the stored ticket: verified when the window that began at +1 h ends.
+    const after = engine().e;
+    after.restore(stored);
+    after.advance(T0 + 3 * H);
+    expect(after.get(TID)!.state).toBe('verified');
+  });
+
   it('reopens the same ticket when the cells go bad again during verification', () => {
     const { e, cells } = resolvedTicket();
     e.advance(T0 + H);

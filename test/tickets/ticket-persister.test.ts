@@ -43,6 +43,21 @@ function setup(extra: BatchPersister[] = []) {
 }
 
 describe('ticket persistence in the batch transaction', () => {
+  it('stores a ticket\'s verification progress without a new version or an outbox entry', () => {
+    const store = openSqliteStore(':memory:');
+    const { e } = engine({}, new CellMap());
+    const persister = new TicketPersister(store, () => 42);
+    e.onIncidentChanges([{ type: 'opened', incident: incident() }], T0);
+    e.onIncidentChanges([{ type: 'resolved', incident: incident({ state: 'resolved', resolvedAt: T0 + 3_600_000 }) }], T0 + 3_600_000);
+    const outcome = { watermark: T0, events: [], transitions: [], incidentChanges: [], complaints: [], ticketChanges: e.takeChanges(), ticketProgress: [] };
+    persister.persist(outcome);
+    const entries = store.outbox.list({ limit: 100 }).items.length;
+    e.advance(T0 + 3_600_000);
+    persister.persist({ ...outcome, ticketChanges: e.takeChanges(), ticketProgress: e.takeProgress() });
+    expect(store.tickets.get('TKT-1')).toMatchObject({ state: 'resolved', verification: { normalSince: T0 + 3_600_000 } });
+    expect(store.outbox.list({ limit: 100 }).items.length).toBe(entries);
+  });
+
   it('stores each ticket version with its outbox entry', async () => {
     const { store, pipeline } = setup();
     pipeline.enqueue([pm(T0)]);
