@@ -120,6 +120,22 @@ export class AlarmDetector {
     this.report(cond, ev.t);
   }
 
+  /**
+   * When the condition's anomaly began: its oldest active alarm while the anomaly lives — but an
+   * anomaly that opens anew (the old one resolved: its PM contradicted an alarm whose clear was lost)
+   * begins with the newest raise, not with the stale alarm hours before (which would date the new
+   * fault into an incident long resolved, and reopen that instead of opening its own).
+   */
+  private startOf(cond: Condition, t: number): number {
+    if (this.tracker.has(cond.key)) return this.active.get(cond.ids[0] ?? '')?.raisedAt ?? t;
+    let newest = -Infinity;
+    for (const id of cond.ids) {
+      const at = this.active.get(id)?.raisedAt;
+      if (at !== undefined && at <= t && at > newest) newest = at;
+    }
+    return Number.isFinite(newest) ? newest : t;
+  }
+
   private serviceAffecting(severity: string): boolean {
     return this.cfg.anomalySeverities.includes(severity as never);
   }
@@ -201,7 +217,7 @@ export class AlarmDetector {
     const flapping = this.flapping(cond);
     const cells = this.cellsOf(ev.objectType, ev.objectId);
     const objectType = ev.objectType === 'core' ? 'core' : ev.objectType;
-    this.tracker.bad(cond.key, t, this.active.get(cond.ids[0] ?? '')?.raisedAt ?? t, true, {
+    this.tracker.bad(cond.key, t, this.startOf(cond, t), true, {
       source: 'alarm', objectType, objectId: ev.objectId,
       ...(ev.objectType === 'cell' ? { cellId: ev.objectId } : {}),
       signal: ev.probableCause, hint: alarmHint(ev.objectType, ev.probableCause, ev.severity), severity,

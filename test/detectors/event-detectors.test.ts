@@ -157,6 +157,8 @@ describe('alarms (X.733)', () => {
       const ts = drive(det, [power, ...pmAt(15, 100), ...pmAt(30, 100), { advance: T0 + 70 * MIN },
         alarm(80, 'P2', 'critical', { objectType: 'site', objectId: 'S-1-2', probableCause: 'mains_power_failure' })]);
       expect(firings(ts).map((t) => (t.at - T0) / MIN)).toEqual([0, 80]);
+      // The new fault began with the new raise, not with the alarm whose clear was lost 80 min before.
+      expect(firings(ts).map((t) => (t.anomaly.startedAt - T0) / MIN)).toEqual([0, 80]);
     });
   });
 
