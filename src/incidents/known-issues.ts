@@ -69,6 +69,11 @@ const WHAT: Record<RootCauseCategory, string> = {
   unknown: 'a network problem',
 };
 
+const SEVERITY_RANK: Record<Incident['severity'], number> = { critical: 4, major: 3, minor: 2, warning: 1 };
+
+/** How far a problem reaches: a core fault is felt region-wide, whatever cells its incident lists. */
+const reach = (i: Incident): number => (i.rootCause.category === 'core' || i.rootCause.objectType === 'region' ? Number.MAX_SAFE_INTEGER : i.cells.length);
+
 const POINT = /^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/;
 
 /** What the agent says about the ticket's progress, by ticket state. */
@@ -162,7 +167,10 @@ export class KnownIssues {
   answer(area: ResolvedArea): KnownIssuesAnswer {
     const now = this.deps.incidents.watermark;
     const incidents = this.deps.incidents.openAt(area.kind === 'district' ? { district: area.district! } : { cells: area.cells });
-    const issues = incidents.map((i) => this.issue(i, now));
+    // The worst first: the agent reads out the first one (a region-wide core fault before one cell's interference).
+    const issues = [...incidents]
+      .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || reach(b) - reach(a) || a.openedAt - b.openedAt)
+      .map((i) => this.issue(i, now));
     const place = area.kind === 'point' ? 'the caller\'s location' : area.kind === 'cell' ? `cell ${area.id}` : area.id;
     let say: string;
     if (issues.length === 0) {
@@ -191,7 +199,7 @@ export class KnownIssues {
       const estimate = i.detectedAt + this.deps.hotline.defaultRepairHours * HOUR;
       if (estimate > now) (expected = estimate, source = 'estimate');
     }
-    const scope = i.cells.length > 1 ? ` affecting ${i.cells.length.toLocaleString('en-US')} cells` : '';
+    const scope = i.cells.length > 1 ? ` (${i.cells.length.toLocaleString('en-US')} cells)` : '';
     const progress = progressOf(ticket?.state);
     const when = expected === null
       ? 'we cannot give a repair time yet'

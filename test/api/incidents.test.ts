@@ -118,7 +118,7 @@ describe('GET /api/v1/areas/:area/known-issues', () => {
       expect(body.knownIssue).toBe(true);
       expect(body.issues.map((i: { incidentId: string }) => i.incidentId)).toEqual([id]);
       expect(body.issues[0]).toMatchObject({ state: 'open', category: 'outage', since: '2026-11-23T02:00:00.000Z', expectedResolutionSource: 'estimate' });
-      expect(body.sayToCaller).toMatch(/^Yes, there is a known problem: a service outage affecting 2 cells in this area since 23 Nov, 02:00 UTC\. .*fixed by 23 Nov, 06:01 UTC/);
+      expect(body.sayToCaller).toMatch(/^Yes, there is a known problem: a service outage \(2 cells\) in this area since 23 Nov, 02:00 UTC\. .*fixed by 23 Nov, 06:01 UTC/);
     }
   });
 
@@ -133,6 +133,10 @@ describe('GET /api/v1/areas/:area/known-issues', () => {
     const body = (await ask('Furong')).json();
     expect(body.issues.map((i: { category: string }) => i.category)).toContain('core');
     expect(body.sayToCaller).toMatch(/core network fault/);
+    // Where the site outage is too, the worst problem is read out first: both critical, the core's region-wide.
+    const yuelu = (await ask('Yuelu')).json();
+    expect(yuelu.issues.map((i: { category: string }) => i.category)).toEqual(['core', 'outage']);
+    expect(yuelu.sayToCaller).toMatch(/^Yes, there is a known problem: a core network fault affecting calls and data in this area .* There is 1 more known problem in the area\.$/);
   });
 
   it('tells the ticket\'s state and its SLA, in the network\'s local time', async () => {
