@@ -101,7 +101,9 @@ export class TicketEngine implements TicketStage {
     if (!t) throw ticketNotFound(ticketId);
     const outcome = nextState(t.state, event.type);
     if (outcome == null) throw invalidTransition(ticketId, t.state, event.type);
-    const at = event.at;
+    // A milestone stamped before the ticket existed (the ticketing system's clock behind ours) happened
+    // when it was created at the earliest: it is no instant response, and no negative time.
+    const at = Math.max(event.at, t.createdAt);
     const times = (t.times ??= {});
     const before = JSON.stringify([t.state, times]);
     switch (event.type) {

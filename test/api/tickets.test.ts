@@ -106,6 +106,17 @@ describe('ticket API', () => {
     expect(wrong.json().error.message).toBe('note: expected string, received 42');
   });
 
+  it('refuses an event stamped days ahead of the server clock, and takes one stamped before the ticket as at its creation', async () => {
+    await openTicket(await start({ ticketing: {} }));
+    const future = await postEvent({ type: 'acknowledged', at: Date.now() + 3 * 24 * H });
+    expect(future.statusCode).toBe(400);
+    expect(future.json().error.message).toMatch(/^at: .* is more than 86400 s ahead of the server clock$/);
+    expect(app.tickets.get('TKT-1')!.sla.breached).toEqual([]);
+    const early = await postEvent({ type: 'acknowledged', at: T0 - 5 * H });
+    expect(early.statusCode).toBe(200);
+    expect(app.tickets.get('TKT-1')!.times?.acknowledgedAt).toBe(app.tickets.get('TKT-1')!.createdAt);
+  });
+
   it('answers 409 for an event the state does not allow, 404 for an unknown ticket, 400 for a bad body', async () => {
     await openTicket(await start({ ticketing: {} }));
     const closeEarly = await postEvent({ type: 'resolved', at: T0 + H });

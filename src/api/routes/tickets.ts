@@ -23,6 +23,9 @@ export interface TicketRoutesDeps {
   system: string | null;
   /** HMAC secret the ticketing system signs its events with; null = unsigned events accepted. */
   secret: string | null;
+  /** Events stamped further ahead of the server clock are refused, as ingest refuses records (`pipeline.maxFutureS`; 0: no limit). */
+  maxFutureS?: number;
+  wallClock?: () => number;
 }
 
 /**
@@ -81,7 +84,12 @@ export function registerTicketRoutes(app: FastifyInstance, deps: TicketRoutesDep
     const parsed = eventBodySchema.safeParse(req.body);
     if (!parsed.success) throw new ValidationError(formatIssues(parsed.error.issues, req.body).join('; '));
     const { type, note } = parsed.data;
-    const at = parsed.data.at ?? deps.pipeline.watermark ?? Date.now();
+    const wall = (deps.wallClock ?? Date.now)();
+    const at = parsed.data.at ?? deps.pipeline.watermark ?? wall;
+    // A stamp days ahead would record SLA breaches now and make the ticket look active until then.
+    if (deps.maxFutureS && at > wall + deps.maxFutureS * 1000) {
+      throw new ValidationError(`at: ${new Date(at).toISOString()} is more than ${deps.maxFutureS} s ahead of the server clock`);
+    }
     try {
       const ticket = deps.pipeline.applyTicketEvent(req.params.id, { type, at, note });
       return ticketApiView(ticket, deps);
