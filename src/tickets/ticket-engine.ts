@@ -175,6 +175,8 @@ export class TicketEngine implements TicketStage {
         this.emit(t, 'updated', now, `verification held: cells ${step.cells.join(', ')} not normal with ${step.by.id} (${root}), another fault; the window starts again once they are normal after it`);
       } else if (step.kind === 'verified') {
         v.passed += 1;
+        // Whatever held the window is over: a verified ticket names no holder.
+        v.heldBy = null;
         this.transition(t, 'verify_passed', now, 'verified', 'network data normal for the verification window');
       } else if (step.kind === 'relapse') {
         v.failed += 1;

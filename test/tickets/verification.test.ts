@@ -135,7 +135,7 @@ describe('verification while another fault is open', () => {
     e.advance(T0 + 4 * H);
     expect(e.get(TID)!.state).toBe('resolved');
     e.advance(T0 + 5 * H);
-    expect(e.get(TID)).toMatchObject({ state: 'verified', reopenCount: 0, verification: { passed: 1, failed: 0 } });
+    expect(e.get(TID)).toMatchObject({ state: 'verified', reopenCount: 0, verification: { passed: 1, failed: 0, heldBy: null } });
   });
 
   it('after the other fault, the ticket\'s own cells still bad reopen it once the grace is over', () => {
