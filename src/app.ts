@@ -246,7 +246,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   registerIncidentRoutes(server, { store, knownIssues });
   registerVesRoutes(server, { ingest, topology: inventory, config: config.collectors.ves });
   registerInfluxWriteRoutes(server, { ingest, metrics, bodyLimitBytes: config.server.bodyLimitBytes, wallClock });
-  registerTicketRoutes(server, { store, pipeline, metrics, system: delivery.system, secret: config.ticketing.secret, maxFutureS: config.pipeline.maxFutureS, wallClock });
+  registerTicketRoutes(server, { store, pipeline, metrics, system: delivery.system, secret: config.ticketing.secret, maxFutureS: ingestConfig.maxFutureS, wallClock });
   registerCallbackRoutes(server, { store, callbacks });
   registerOutboxRoutes(server, { store, system: delivery.system, kick: () => delivery.kick() });
   registerEvaluationRoutes(server, { evaluationData, watermark: () => pipeline.watermark });

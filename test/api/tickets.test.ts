@@ -117,6 +117,18 @@ describe('ticket API', () => {
     expect(app.tickets.get('TKT-1')!.times?.acknowledgedAt).toBe(app.tickets.get('TKT-1')!.createdAt);
   });
 
+  it('an event without a stamp is at the watermark, even one ahead of the wall clock (the demo\'s accelerated time)', async () => {
+    const a = await start({ ticketing: {}, pipeline: { maxFutureS: 60 } });
+    const ahead = Date.now() + 2 * H;
+    a.tickets.onIncidentChanges([change('opened', incident({ detectedAt: ahead }))], ahead);
+    a.ingest.acceptEvents('pm', [{ kind: 'pm', t: ahead + 15 * 60_000, cellId: 'CS-0001-1', period: 900, kpis: { availability: 100 } }]);
+    await a.pipeline.whenIdle();
+    const res = await postEvent({ type: 'acknowledged' });
+    expect(res.statusCode).toBe(200);
+    expect(a.tickets.get('TKT-1')!.times?.acknowledgedAt).toBe(a.pipeline.watermark);
+    expect((await postEvent({ type: 'comment', at: ahead, note: 'stamped' })).statusCode).toBe(400);
+  });
+
   it('answers 409 for an event the state does not allow, 404 for an unknown ticket, 400 for a bad body', async () => {
     await openTicket(await start({ ticketing: {} }));
     const closeEarly = await postEvent({ type: 'resolved', at: T0 + H });

@@ -85,11 +85,13 @@ export function registerTicketRoutes(app: FastifyInstance, deps: TicketRoutesDep
     if (!parsed.success) throw new ValidationError(formatIssues(parsed.error.issues, req.body).join('; '));
     const { type, note } = parsed.data;
     const wall = (deps.wallClock ?? Date.now)();
-    const at = parsed.data.at ?? deps.pipeline.watermark ?? wall;
     // A stamp days ahead would record SLA breaches now and make the ticket look active until then.
-    if (deps.maxFutureS && at > wall + deps.maxFutureS * 1000) {
-      throw new ValidationError(`at: ${new Date(at).toISOString()} is more than ${deps.maxFutureS} s ahead of the server clock`);
+    // (Only a stamp the sender gave: without one the event is at the watermark, the daemon's own time.)
+    const given = parsed.data.at;
+    if (given !== undefined && deps.maxFutureS && given > wall + deps.maxFutureS * 1000) {
+      throw new ValidationError(`at: ${new Date(given).toISOString()} is more than ${deps.maxFutureS} s ahead of the server clock`);
     }
+    const at = given ?? deps.pipeline.watermark ?? wall;
     try {
       const ticket = deps.pipeline.applyTicketEvent(req.params.id, { type, at, note });
       return ticketApiView(ticket, deps);
