@@ -182,6 +182,11 @@ const DEFAULT_THRESHOLDS = {
   prb_dl_utilization: { above: 95, for: '30m', hysteresis: 10, severity: 'minor' },
 } as const;
 
+/** The built-in rules, parsed (fresh objects: the config owns them). */
+function builtInThresholds(): Record<string, StaticThresholdConfig> {
+  return Object.fromEntries(Object.entries(DEFAULT_THRESHOLDS).map(([k, v]) => [k, staticThresholdSchema.parse(v)]));
+}
+
 export const missingDataConfigSchema = z.strictObject({
   /**
    * A cell is silent when the watermark (the newest event time of any feed) passes its last PM by
@@ -352,8 +357,19 @@ export const detectorsConfigSchema = z.strictObject({
   firing: kpiFiringConfigSchema.prefault({}),
   demand: demandConfigSchema.prefault({}),
   radioFailures: radioFailuresConfigSchema.prefault({}),
-  /** Static thresholds per KPI name. */
-  thresholds: z.record(kpiNameSchema, staticThresholdSchema).prefault(DEFAULT_THRESHOLDS),
+  /**
+   * Static thresholds per KPI name, added to the built-in ones (a KPI given here replaces its
+   * built-in rule; `null` drops it): naming one new threshold must not silently remove the at-once
+   * outage rule on availability.
+   */
+  thresholds: z
+    .record(kpiNameSchema, staticThresholdSchema.nullable())
+    .default({})
+    .transform((own) => {
+      const out: Record<string, StaticThresholdConfig> = {};
+      for (const [kpi, rule] of Object.entries({ ...builtInThresholds(), ...own })) if (rule !== null) out[kpi] = rule;
+      return out;
+    }),
   missingData: missingDataConfigSchema.prefault({}),
   alarms: alarmDetectorConfigSchema.prefault({}),
   dialTests: dialTestConfigSchema.prefault({}),

@@ -445,6 +445,17 @@ describe('static thresholds', () => {
     expect(thr[1].anomaly).toMatchObject({ hint: 'outage', severity: 'critical', evidence: { observed: 85, threshold: 90, rule: 'below' } });
   });
 
+  it('thresholds given in config join the built-in ones: a KPI named replaces its rule, null drops it', () => {
+    const names = (thresholds: object) => Object.keys(detectorsConfig({ thresholds }).thresholds).sort();
+    expect(names({})).toEqual(['availability', 'prb_dl_utilization']);
+    // A new KPI's threshold keeps the at-once outage rule on availability.
+    expect(names({ latency_ms: { above: 100 } })).toEqual(['availability', 'latency_ms', 'prb_dl_utilization']);
+    expect(names({ prb_dl_utilization: null })).toEqual(['availability']);
+    const cfg = detectorsConfig({ thresholds: { availability: { below: 95, for: '15m' } } });
+    expect(cfg.thresholds.availability).toMatchObject({ below: 95, for: 15 * MIN, severity: 'major' });
+    expect(cfg.thresholds.prb_dl_utilization).toMatchObject({ above: 95, for: 30 * MIN });
+  });
+
   it('`for:` delays firing, and an area class may have its own bound', () => {
     const cfg = { thresholds: { prb_dl_utilization: { above: 90, for: '30m', byAreaClass: { hospital: { above: 80 } } } } };
     const det = new Detectors(detectorsConfig(cfg), inv);
