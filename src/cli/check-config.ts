@@ -4,6 +4,10 @@ import { ConfigError } from '../errors.js';
 
 export async function checkConfigCommand(argv: string[]): Promise<number> {
   const file = argv[0];
+  if (file === '--help' || file === '-h') {
+    console.log('usage: nocwatch check-config FILE\n\nValidates a configuration file (YAML or JSON); lists every error and exits 1 when it is invalid.');
+    return 0;
+  }
   if (!file || argv.length > 1) {
     console.error('usage: nocwatch check-config FILE');
     return 2;

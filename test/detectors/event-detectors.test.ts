@@ -446,7 +446,7 @@ describe('static thresholds', () => {
   });
 
   it('thresholds given in config join the built-in ones: a KPI named replaces its rule, null drops it', () => {
-    const names = (thresholds: object) => Object.keys(detectorsConfig({ thresholds }).thresholds).sort();
+    const names = (thresholds: Record<string, unknown>) => Object.keys(detectorsConfig({ thresholds } as never).thresholds).sort();
     expect(names({})).toEqual(['availability', 'prb_dl_utilization']);
     // A new KPI's threshold keeps the at-once outage rule on availability.
     expect(names({ latency_ms: { above: 100 } })).toEqual(['availability', 'latency_ms', 'prb_dl_utilization']);

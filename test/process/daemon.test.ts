@@ -62,6 +62,10 @@ describe('the daemon as a process', () => {
     expect(r.stderr).toContain('pipeline.nope: unknown key');
     const ok = await runCli(['check-config', join(import.meta.dirname, '..', '..', 'config', 'nocwatch.yaml')]);
     expect(ok.code).toBe(0);
+    // `nocwatch <command> --help` shows a command's options, as the top-level help promises.
+    const help = await runCli(['check-config', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: nocwatch check-config FILE/);
   });
 
   it('run stops start-up with the path of a bad setting', async () => {

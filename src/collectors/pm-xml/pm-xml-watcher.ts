@@ -179,7 +179,7 @@ export class PmXmlWatcher {
       }
       const reason = `a file named ${name} was already taken in at ${new Date(rec.finishedAt ?? rec.startedAt).toISOString()} ` +
         `(${rec.events} events); files are never taken in twice — give a corrected file a new name`;
-      await this.fail(name, reason, 0, undefined);
+      await this.fail(name, reason, 0, undefined, 'Give a corrected file a new name: this one was taken in already.');
       return { name, result: 'duplicate', events: 0, reason };
     }
     let skip = 0;
@@ -251,13 +251,13 @@ export class PmXmlWatcher {
     }
   }
 
-  private async fail(name: string, reason: string, accepted: number, err: unknown): Promise<void> {
+  private async fail(name: string, reason: string, accepted: number, err: unknown, advice = 'Fix the file and drop it into the directory again (a failed name may be reused).'): Promise<void> {
     const moved = await this.move(name, 'failed');
     const text = [
       `${name} was not taken in: ${reason}`,
       `at: ${new Date(this.now()).toISOString()}`,
       `events accepted before the problem: ${accepted}`,
-      'Fix the file and drop it into the directory again (a failed name may be reused).',
+      advice,
       '',
     ].join('\n');
     try {

@@ -118,7 +118,11 @@ describe('PmXmlWatcher', () => {
     expect(dup).toMatchObject({ result: 'duplicate', events: 0 });
     expect(port.events).toHaveLength(2);
     expect(ls(join(dir, 'failed'))).toEqual([SAMPLE, `${SAMPLE}.reason.txt`]);
-    expect(readFileSync(join(dir, 'failed', `${SAMPLE}.reason.txt`), 'utf8')).toContain('files are never taken in twice');
+    const why = readFileSync(join(dir, 'failed', `${SAMPLE}.reason.txt`), 'utf8');
+    expect(why).toContain('files are never taken in twice');
+    // One piece of advice, not two that contradict each other.
+    expect(why).toContain('Give a corrected file a new name');
+    expect(why).not.toContain('may be reused');
     expect(files.get(SAMPLE)?.state).toBe('done');
   });
 
