@@ -13,7 +13,7 @@
  * wobbles is one anomaly, not ten. A pending anomaly that is never confirmed is dropped after
  * `pendingTimeout`. Everything runs on event time passed in; nothing reads a clock.
  */
-import type { Anomaly, AnomalyState, AnomalyTransition, Severity } from '../model/index.js';
+import { SEVERITY_RANK, type Anomaly, type AnomalyState, type AnomalyTransition, type Severity } from '../model/index.js';
 import type { CellStatus } from '../pipeline/stages.js';
 
 /** What a detector knows about a finding: the anomaly's descriptive fields, plus how to track it. */
@@ -39,7 +39,6 @@ interface Live {
   since: number;
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { warning: 0, minor: 1, major: 2, critical: 3 };
 
 export class AnomalyTracker {
   private readonly live = new Map<string, Live>();

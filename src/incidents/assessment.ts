@@ -4,11 +4,10 @@
  * incident's anomalies and linked complaints.
  */
 import {
-  RADIO_FAILURES_SIGNAL, type AnomalySource, type IncidentAnomaly, type ObjectType, type RootCauseCategory, type Severity,
+  RADIO_FAILURES_SIGNAL, SEVERITY_RANK, type AnomalySource, type IncidentAnomaly, type ObjectType, type RootCauseCategory, type Severity,
 } from '../model/index.js';
 import type { ConfidenceConfig } from './config.js';
 
-const SEVERITY_RANK: Record<Severity, number> = { warning: 0, minor: 1, major: 2, critical: 3 };
 
 export function maxSeverity(a: Severity, b: Severity): Severity {
   return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;

@@ -4,7 +4,7 @@
  * incident stage's memory (no store query, so it answers in well under 10 ms), and words what the
  * agent reads out: what is wrong, since when, whether engineers are on it, when it should be fixed.
  */
-import { HOUR, isoTime } from '../model/index.js';
+import { HOUR, SEVERITY_RANK, isoTime } from '../model/index.js';
 import type { Incident, RootCauseCategory } from '../model/index.js';
 import type { Topology } from '../inventory/topology.js';
 import { adaptiveRadiusKm } from './complaint-linking.js';
@@ -68,8 +68,6 @@ const WHAT: Record<RootCauseCategory, string> = {
   coverage: 'a coverage problem',
   unknown: 'a network problem',
 };
-
-const SEVERITY_RANK: Record<Incident['severity'], number> = { critical: 4, major: 3, minor: 2, warning: 1 };
 
 /** How far a problem reaches: a core fault is felt region-wide, whatever cells its incident lists. */
 const reach = (i: Incident): number => (i.rootCause.category === 'core' || i.rootCause.objectType === 'region' ? Number.MAX_SAFE_INTEGER : i.cells.length);

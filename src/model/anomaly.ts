@@ -20,6 +20,9 @@ export type RootCauseCategory = (typeof ROOT_CAUSE_CATEGORIES)[number];
 export const SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** Severities ranked: warning 0, minor 1, major 2, critical 3 (higher is graver). */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { warning: 0, minor: 1, major: 2, critical: 3 };
+
 export interface Anomaly {
   /** Unique per occurrence: the series key plus the start time. */
   id: string;
