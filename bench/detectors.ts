@@ -1,7 +1,7 @@
 /**
  * `npm run bench:detectors [-- --cells 2000 --days 3]`: samples per second through the whole detector
- * stage (observe + advance + takeTransitions) on one core, with a realistic mix — PM with 9 KPIs every
- * 15 minutes (6 of them rates with attempts), signaling for 10 procedures every 5 minutes, and a
+ * stage (observe + advance + takeTransitions) on one core, with a realistic mix — PM with 10 KPIs every
+ * 15 minutes (6 of them rates with attempts; the uplink noise floor with its shift rule), signaling for 10 procedures every 5 minutes, and a
  * trickle of alarms, dial tests and complaints — and the bytes of state per KPI series.
  *
  * Events are generated one 5-minute slice at a time outside the timer, so only the stage is timed.
@@ -41,6 +41,7 @@ for (let t = T0 + 5 * MIN; t <= T0 + days * DAY; t += 5 * MIN) {
       ev.kpis.erab_setup_success_rate = 99.5;
       ev.kpis.volte_call_drop_rate = 0.2;
       ev.kpis.nr_qos_flow_setup_success_rate = 99.7;
+      ev.kpis.ul_interference_dbm = Math.round((-117 + 0.3 * (r() + r() + r() - 1.5)) * 10) / 10;
       batch.push(ev);
       n += Object.keys(ev.kpis).length;
     }

@@ -29,6 +29,9 @@ export const DEFAULT_KPI_FORMULAS: Readonly<Record<string, string>> = {
   dl_user_throughput_mbps: 'DRB.IPVolDl / DRB.IPTimeDl ?? DRB.UEThpDl / 1000',
   volte_call_drop_rate: '100 * ERAB.RelActNbr.QCI1 / (ERAB.EstabInitSuccNbr.QCI1 + ERAB.EstabAddSuccNbr.QCI1)',
   nr_qos_flow_setup_success_rate: '100 * QF.EstabSuccNbr / QF.EstabAttNbr',
+  // 3GPP defines no uplink-interference counter: these are Huawei's (LTE, NR), in dBm; other vendors
+  // name theirs in collectors.kpiFormulas.
+  ul_interference_dbm: 'L.UL.Interference.Avg ?? N.UL.NI.Avg',
 };
 
 /** Built-in rate KPIs report their denominator as `attempts` unless config says otherwise. */

@@ -176,15 +176,42 @@ export const staticThresholdSchema = z.strictObject({
 });
 export type StaticThresholdConfig = z.infer<typeof staticThresholdSchema>;
 
-/** Built-in rules: a cell that is mostly unavailable is an outage; sustained full PRB is congestion. */
+/**
+ * Built-in rules: a cell that is mostly unavailable is an outage; sustained full PRB is congestion; an
+ * uplink noise floor above −100 dBm for half an hour is interference (a clean receiver sits near
+ * −117 dBm, a busy one a few dB higher; at −100 users at the cell's edge can no longer send).
+ */
 const DEFAULT_THRESHOLDS = {
   availability: { below: 90, for: '0s', hysteresis: 5, severity: 'critical' },
   prb_dl_utilization: { above: 95, for: '30m', hysteresis: 10, severity: 'minor' },
+  ul_interference_dbm: { above: -100, for: '30m', hysteresis: 3, severity: 'major' },
 } as const;
 
-/** The built-in rules, parsed (fresh objects: the config owns them). */
-function builtInThresholds(): Record<string, StaticThresholdConfig> {
-  return Object.fromEntries(Object.entries(DEFAULT_THRESHOLDS).map(([k, v]) => [k, staticThresholdSchema.parse(v)]));
+/**
+ * A shift rule on one KPI: a sample at least `by` (the KPI's own unit) beyond its expectation in the
+ * bad direction, and `minZ` σ, is evidence in itself — half a confirmation, so two such periods in a
+ * row fire however heavy the series' calibrated tail is. For KPIs whose unit says how bad a deviation
+ * is: an uplink noise floor 4 dB above its usual level is interference, even on a series whose passing
+ * one-period spikes teach its tail that a 30σ sample is merely unusual.
+ */
+export const shiftRuleSchema = z.strictObject({
+  by: z.number().positive(),
+  minZ: z.number().min(0).max(1000).default(6),
+});
+export type ShiftRuleConfig = z.infer<typeof shiftRuleSchema>;
+
+const DEFAULT_SHIFTS = {
+  ul_interference_dbm: { by: 4 },
+} as const;
+
+/** Per-KPI rules in config join the built-in ones: a KPI given replaces its built-in rule, `null` drops it. */
+function withBuiltIns<T>(builtIns: Record<string, unknown>, schema: z.ZodType<T>) {
+  return (own: Record<string, T | null>): Record<string, T> => {
+    const out: Record<string, T> = {};
+    const parsed = Object.fromEntries(Object.entries(builtIns).map(([k, v]) => [k, schema.parse(v)]));
+    for (const [kpi, rule] of Object.entries({ ...parsed, ...own })) if (rule !== null) out[kpi] = rule;
+    return out;
+  };
 }
 
 export const missingDataConfigSchema = z.strictObject({
@@ -365,11 +392,12 @@ export const detectorsConfigSchema = z.strictObject({
   thresholds: z
     .record(kpiNameSchema, staticThresholdSchema.nullable())
     .default({})
-    .transform((own) => {
-      const out: Record<string, StaticThresholdConfig> = {};
-      for (const [kpi, rule] of Object.entries({ ...builtInThresholds(), ...own })) if (rule !== null) out[kpi] = rule;
-      return out;
-    }),
+    .transform(withBuiltIns(DEFAULT_THRESHOLDS, staticThresholdSchema)),
+  /** Shift rules per KPI name (see `shiftRuleSchema`), joining the built-in ones like `thresholds`. */
+  shifts: z
+    .record(kpiNameSchema, shiftRuleSchema.nullable())
+    .default({})
+    .transform(withBuiltIns(DEFAULT_SHIFTS, shiftRuleSchema)),
   missingData: missingDataConfigSchema.prefault({}),
   alarms: alarmDetectorConfigSchema.prefault({}),
   dialTests: dialTestConfigSchema.prefault({}),

@@ -47,6 +47,8 @@ export function kpiHint(kpi: string, prb: number, alarmed: boolean): RootCauseCa
     case 'prb_dl_utilization':
     case DEMAND_KPI:
       return 'congestion';
+    case 'ul_interference_dbm':
+      return 'interference';
     case 'dl_user_throughput_mbps':
     case 'rrc_setup_success_rate':
       return prb >= CONGESTED_PRB ? 'congestion' : 'degradation';

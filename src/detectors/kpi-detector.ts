@@ -8,7 +8,7 @@ import { DEMAND_KPI, type PmEvent, type SignalingEvent } from '../model/index.js
 import type { Topology } from '../inventory/topology.js';
 import type { CellDetail } from '../pipeline/stages.js';
 import type { AnomalyTracker, Finding } from './anomaly-tracker.js';
-import type { DetectorsConfig, StaticThresholdConfig } from './config.js';
+import type { DetectorsConfig, ShiftRuleConfig, StaticThresholdConfig } from './config.js';
 import { ADMISSION_KPIS, CONGESTED_PRB, kpiCatalogue, kpiHint, kpiSeverity, signalingHint, type KpiInfo } from './hints.js';
 import { Interner } from './interner.js';
 import { BadDirection, KpiBaselines, type KpiScore } from './kpi-baseline.js';
@@ -57,6 +57,7 @@ export class KpiDetector {
   readonly kpis = new Interner();
   private readonly info: (KpiInfo | undefined)[] = [];
   private readonly rules: (StaticThresholdConfig | undefined)[] = [];
+  private readonly shifts: (ShiftRuleConfig | undefined)[] = [];
   readonly baselines: KpiBaselines;
   readonly history: KpiHistory;
   private readonly catalogue: Map<string, KpiInfo>;
@@ -118,6 +119,7 @@ export class KpiDetector {
         : name === DEMAND_KPI ? { name, ...DEMAND_INFO }
           : (this.catalogue.get(name) ?? { name, dir: BadDirection.Both, isRate: false });
       this.rules[k] = this.cfg.thresholds[name];
+      this.shifts[k] = this.cfg.shifts[name];
     }
     return k;
   }
@@ -170,6 +172,8 @@ export class KpiDetector {
       const x = slot >= 0 ? Math.min(100, v + this.applied) : v;
       const r = this.baselines.update(s, ev.t, x, info.isRate ? a : NaN, info.dir, !suspect);
       if (slot >= 0 && r.warm && !suspect) this.learnLoad(slot, r, v);
+      const shift = this.shifts[k];
+      if (shift !== undefined && r.warm) this.shifted(r, v, info.dir, shift);
       this.history.put(s, ev.t, v);
       this.fire(s, ev.t, periodMs, r, info.dir, suspect, ev, name, v, a);
       this.applied = 0;
@@ -208,6 +212,23 @@ export class KpiDetector {
       r.score = Math.max(r.score, this.cfg.firing.confirmScore / this.cfg.firing.confirmSamples);
     }
     this.fire(s, ev.t, periodMs, r, BadDirection.Up, suspect, ev, DEMAND_KPI, attempts, NaN);
+  }
+
+  /**
+   * A shift rule: a sample `by` beyond its expectation in the bad direction and `minZ` σ is evidence
+   * of its own (half a confirmation's), whatever the series' calibrated tail says.
+   */
+  private shifted(r: KpiScore, v: number, dir: BadDirection, rule: ShiftRuleConfig): void {
+    if (!Number.isFinite(r.expected)) return;
+    const d = dir === BadDirection.Down ? r.expected - v : dir === BadDirection.Up ? v - r.expected : Math.abs(v - r.expected);
+    const zb = dir === BadDirection.Down ? -r.z : dir === BadDirection.Up ? r.z : Math.abs(r.z);
+    const half = this.cfg.firing.confirmScore / this.cfg.firing.confirmSamples;
+    if (d >= rule.by && zb >= rule.minZ && r.score < half) {
+      // The sample itself is the evidence (not a slow scale's block).
+      r.score = half;
+      r.scale = 1;
+      r.scaleZ = r.z;
+    }
   }
 
   /** The allowance slot for a KPI at a cell's PRB, or -1 (not a setup rate, or PRB below congestion level). */

@@ -21,6 +21,12 @@ export const BUILTIN_KPIS: readonly KpiDefinition[] = [
   { name: 'dl_user_throughput_mbps', direction: 'higher_is_better', unit: 'Mbit/s', isRate: false },
   { name: 'volte_call_drop_rate', direction: 'lower_is_better', unit: '%', isRate: true },
   { name: 'nr_qos_flow_setup_success_rate', direction: 'higher_is_better', unit: '%', isRate: true },
+  /**
+   * Uplink interference and noise per PRB, averaged over the period: the receiver's noise floor. An
+   * external interferer (a jammer, a faulty repeater, a neighbour's intermodulation) lifts it whatever
+   * the cell's traffic, so it shows on a quiet night cell whose few calls cannot show a drop rate.
+   */
+  { name: 'ul_interference_dbm', direction: 'lower_is_better', unit: 'dBm', isRate: false },
 ];
 
 /**

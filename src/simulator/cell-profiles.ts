@@ -36,6 +36,10 @@ export interface CellProfiles {
   /** Throughput a user gets in an empty cell, Mbit/s. */
   peakTp: Float32Array;
   mobility: Float32Array;
+  /** Uplink thermal noise per PRB plus the receiver's noise figure, dBm (an idle cell's `ul_interference_dbm`). */
+  ulFloor: Float32Array;
+  /** Uplink interference from neighbouring cells' users at busy-hour load, as a multiple of `ulFloor`'s power. */
+  ulNeighbour: Float32Array;
 }
 
 function clamp(x: number, lo: number, hi: number): number {
@@ -49,6 +53,7 @@ export function buildCellProfiles(net: SimNetwork, seed: number): CellProfiles {
     loadRatio: new Float32Array(n), baseRrcFail: new Float32Array(n), baseErabFail: new Float32Array(n),
     baseDrop: new Float32Array(n), baseHoFail: new Float32Array(n), baseVolteDrop: new Float32Array(n),
     baseQfFail: new Float32Array(n), peakTp: new Float32Array(n), mobility: new Float32Array(n),
+    ulFloor: new Float32Array(n), ulNeighbour: new Float32Array(n),
   };
   const rng = new Rng(seed, 0xce11);
   for (let i = 0; i < n; i++) {
@@ -69,6 +74,14 @@ export function buildCellProfiles(net: SimNetwork, seed: number): CellProfiles {
     p.baseQfFail[i] = clamp(rng.logNormal(0.003, 0.5) * edge, 0.0005, 0.05);
     p.peakTp[i] = nr ? rng.logNormal(420, 0.25) : rng.logNormal(55, 0.25);
     p.mobility[i] = MOBILITY[area] * rng.logNormal(1, 0.2);
+  }
+  // Drawn from a stream of their own, so the traffic and failure profiles above stay as they were.
+  const ul = new Rng(seed, 0x0f1d);
+  for (let i = 0; i < n; i++) {
+    const area = net.cells[i].areaClass;
+    p.ulFloor[i] = clamp(ul.gauss(-117.5, 0.8), -120, -114.5);
+    // Dense areas hear more of their neighbours' users: about +3.5 dB at a city cell's busy hour, +1 dB in the country.
+    p.ulNeighbour[i] = clamp(ul.logNormal(area === 'rural' || area === 'highway' || area === 'scenic' ? 0.3 : 1.3, 0.4), 0.05, 6);
   }
   return p;
 }

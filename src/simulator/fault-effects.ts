@@ -22,6 +22,11 @@ export interface CellEffect {
   tpMult: number;
   /** Added PRB utilisation, percentage points (retransmissions under interference). */
   prbAdd: number;
+  /**
+   * External uplink interference power, as a multiple of the receiver's thermal noise, averaged over
+   * the window: it lifts the cell's uplink noise floor (`ul_interference_dbm`) whatever its traffic.
+   */
+  ulIntf: number;
   /** Added failure probability of core-handled signaling procedures (attach, registration…). */
   coreFailAdd: number;
   /** Dial-test-only degradation knobs. */
@@ -35,7 +40,7 @@ export interface CellEffect {
 export function neutralEffect(): CellEffect {
   return {
     down: 0, dark: 0, loadMult: 1, dropMult: 1, rrcFailAdd: 0, erabFailAdd: 0, hoFailAdd: 0, volteDropAdd: 0,
-    tpMult: 1, prbAdd: 0, coreFailAdd: 0, dialFailAdd: 0, dialLatencyMult: 1, dialTpMult: 1, mosDrop: 0,
+    tpMult: 1, prbAdd: 0, ulIntf: 0, coreFailAdd: 0, dialFailAdd: 0, dialLatencyMult: 1, dialTpMult: 1, mosDrop: 0,
   };
 }
 
@@ -52,6 +57,8 @@ export function applyFault(e: CellEffect, fault: Fault, f: number): void {
       e.dark = Math.min(1, e.dark + f);
       break;
     case 'interference':
+      // An external interferer: lifts an idle receiver's noise floor by 2 dB (faint) to 14 dB (full severity).
+      e.ulIntf += f * (10 ** ((2 + 12 * s) / 10) - 1);
       e.dropMult *= 1 + f * (3 + 12 * s);
       e.rrcFailAdd += f * 0.025 * s;
       e.hoFailAdd += f * 0.1 * s;

@@ -101,6 +101,12 @@ describe('computeKpis with the built-in formulas', () => {
     expect(attempts).toEqual({});
   });
 
+  it('reads the uplink noise floor from the LTE or the NR counter, negative dBm as it is', () => {
+    expect(computeKpis({ 'L.UL.Interference.Avg': -108.4 }).kpis.ul_interference_dbm).toBe(-108.4);
+    expect(computeKpis({ 'N.UL.NI.Avg': -116.9 }).kpis.ul_interference_dbm).toBe(-116.9);
+    expect(computeKpis({ 'N.UL.NI.Avg': -116.9 }).attempts).toEqual({});
+  });
+
   it('lets config override, remove and add KPIs, with explicit attempts', () => {
     const cfg = kpiFormulasConfigSchema.parse({
       rrc_setup_success_rate: '100 * L.RRC.ConnReq.Succ / L.RRC.ConnReq.Att',

@@ -447,13 +447,20 @@ describe('static thresholds', () => {
 
   it('thresholds given in config join the built-in ones: a KPI named replaces its rule, null drops it', () => {
     const names = (thresholds: Record<string, unknown>) => Object.keys(detectorsConfig({ thresholds } as never).thresholds).sort();
-    expect(names({})).toEqual(['availability', 'prb_dl_utilization']);
+    expect(names({})).toEqual(['availability', 'prb_dl_utilization', 'ul_interference_dbm']);
     // A new KPI's threshold keeps the at-once outage rule on availability.
-    expect(names({ latency_ms: { above: 100 } })).toEqual(['availability', 'latency_ms', 'prb_dl_utilization']);
-    expect(names({ prb_dl_utilization: null })).toEqual(['availability']);
+    expect(names({ latency_ms: { above: 100 } })).toEqual(['availability', 'latency_ms', 'prb_dl_utilization', 'ul_interference_dbm']);
+    expect(names({ prb_dl_utilization: null, ul_interference_dbm: null })).toEqual(['availability']);
     const cfg = detectorsConfig({ thresholds: { availability: { below: 95, for: '15m' } } });
     expect(cfg.thresholds.availability).toMatchObject({ below: 95, for: 15 * MIN, severity: 'major' });
     expect(cfg.thresholds.prb_dl_utilization).toMatchObject({ above: 95, for: 30 * MIN });
+  });
+
+  it('shift rules join the built-in ones the same way', () => {
+    expect(detectorsConfig().shifts).toEqual({ ul_interference_dbm: { by: 4, minZ: 6 } });
+    const cfg = detectorsConfig({ shifts: { latency_ms: { by: 50 }, ul_interference_dbm: null } });
+    expect(cfg.shifts).toEqual({ latency_ms: { by: 50, minZ: 6 } });
+    expect(() => detectorsConfig({ shifts: { latency_ms: { by: 0 } } })).toThrow();
   });
 
   it('`for:` delays firing, and an area class may have its own bound', () => {

@@ -15,6 +15,8 @@ describe('what a KPI deviation points at', () => {
     { kpi: 'erab_setup_success_rate', prb: 93, alarmed: false, hint: 'degradation' },
     { kpi: 'erab_drop_rate', prb: 50, alarmed: false, hint: 'interference' },
     { kpi: 'erab_drop_rate', prb: 50, alarmed: true, hint: 'degradation' },
+    // A lifted uplink noise floor is interference, alarm or not.
+    { kpi: 'ul_interference_dbm', prb: 20, alarmed: true, hint: 'interference' },
   ])('$kpi at PRB $prb % (alarm: $alarmed) → $hint', ({ kpi, prb, alarmed, hint }) => {
     expect(kpiHint(kpi, prb, alarmed)).toBe(hint);
   });

@@ -338,6 +338,45 @@ describe('KPI detector: series with known answers', () => {
     expect(count()).toBeLessThanOrEqual(1);
   });
 
+  describe('uplink noise floor (shift rule)', () => {
+    // 20 cells at −117 dBm ± 0.3 dB, a little higher by day, with a passing interferer lifting a lone
+    // period by 1–6 dB now and then (1 in 100): a heavy tail, whose calibration scores a 15σ sample low.
+    const run = (rise: number, shifts?: Record<string, null>) => {
+      const det = new Detectors(detectorsConfig(shifts ? { shifts } : {}), inv);
+      const r = rng(9);
+      const from = T0 + 9 * DAY + 3 * HOUR;
+      const out = [];
+      const blipped = new Array<boolean>(20).fill(false);
+      for (let t = T0 + PM_PERIOD_MS; t <= from + 4 * HOUR; t += PM_PERIOD_MS) {
+        const day = Math.sin((Math.PI * ((t - T0) % DAY)) / DAY);
+        for (let c = 0; c < 20; c++) {
+          let db = -117 + 2 * day * day + 0.3 * gaussian(r);
+          blipped[c] = !blipped[c] && r() < 0.01;
+          if (blipped[c]) db += 1 + 5 * r();
+          if (c === 0 && t > from && t <= from + 3 * HOUR) db += rise;
+          det.observe({ kind: 'pm', t, cellId: `U-${c}`, period: 900, kpis: { ul_interference_dbm: Math.round(db * 10) / 10 } });
+        }
+        det.advance(t);
+        out.push(...det.takeTransitions());
+      }
+      return { from, fired: firings(out) };
+    };
+
+    it('a night-time interferer 5 dB above the floor fires within two periods, as interference; passing spikes fire nothing', () => {
+      const { from, fired } = run(5);
+      expect(fired.map((t) => `${t.anomaly.cellId} ${t.anomaly.signal}`)).toEqual(['U-0 ul_interference_dbm']);
+      expect(fired[0]!.anomaly.hint).toBe('interference');
+      expect(fired[0]!.at - from).toBeLessThanOrEqual(2 * PM_PERIOD_MS);
+      expect(fired[0]!.anomaly.startedAt).toBe(from);
+    });
+
+    it('without the rule, the calibrated tail alone is slower to believe it', () => {
+      const { from, fired } = run(5, { ul_interference_dbm: null });
+      const hit = fired.find((t) => t.anomaly.cellId === 'U-0');
+      expect(hit === undefined || hit.at - from > 2 * PM_PERIOD_MS).toBe(true);
+    });
+  });
+
   it('an outage is dated when the cell went down, counted back from the period end by its unavailable time', () => {
     const det = new Detectors(detectorsConfig(), inv);
     const out = [];

@@ -77,6 +77,8 @@ describe('generated records', () => {
       const c = r.counters as Record<string, number>;
       const rrc = c['RRC.ConnEstabAtt.sum'] > 0 ? (100 * c['RRC.ConnEstabSucc.sum']) / c['RRC.ConnEstabAtt.sum'] : null;
       if (rrc !== null && Math.abs((kpis.rrc_setup_success_rate as number) - rrc) > 0.01) problems.push(`${r.cellId} rrc ${kpis.rrc_setup_success_rate} vs ${rrc}`);
+      const ul = c['L.UL.Interference.Avg'] ?? c['N.UL.NI.Avg'] ?? null;
+      if (ul !== kpis.ul_interference_dbm) problems.push(`${r.cellId} UL interference ${kpis.ul_interference_dbm} vs ${ul}`);
     }
     expect(problems.slice(0, 5)).toEqual([]);
     expect([...seen].sort()).toEqual(BUILTIN_KPIS.map((k) => k.name).sort());
@@ -125,12 +127,16 @@ describe('faults show where they should', () => {
     for (const s of sites) expect(disconnected).toContain(s);
   });
 
-  it('interference raises the drop rate without any alarm', () => {
+  it('interference raises the drop rate and the uplink noise floor without any alarm', () => {
     const { f, cells } = inFault('interference');
     const [cellId] = [...cells];
-    const drops = (from: number, to: number) =>
-      run.records.pm.filter((r) => r.cellId === cellId && tOf(r) > from && tOf(r) <= to).map((r) => (r.kpis as Record<string, number>).erab_drop_rate).filter((x) => x != null);
-    expect(mean(drops(f.start + HOUR, f.end))).toBeGreaterThan(4 * mean(drops(f.start - 8 * HOUR, f.start)) + 0.5);
+    const kpi = (name: string, from: number, to: number) =>
+      run.records.pm.filter((r) => r.cellId === cellId && tOf(r) > from && tOf(r) <= to).map((r) => (r.kpis as Record<string, number>)[name]).filter((x) => x != null);
+    expect(mean(kpi('erab_drop_rate', f.start + HOUR, f.end))).toBeGreaterThan(4 * mean(kpi('erab_drop_rate', f.start - 8 * HOUR, f.start)) + 0.5);
+    // Full severity: 14 dB above an idle receiver's floor, at any hour.
+    const before = kpi('ul_interference_dbm', f.start - 8 * HOUR, f.start);
+    expect(Math.max(...before)).toBeLessThan(-105);
+    expect(Math.min(...kpi('ul_interference_dbm', f.start + 15 * 60_000, f.end))).toBeGreaterThan(Math.max(...before) + 5);
     expect(run.records.alarms.filter((a) => a.objectId === cellId && a.probableCause !== 'vswr_over_threshold')).toEqual([]);
   });
 
@@ -144,6 +150,8 @@ describe('faults show where they should', () => {
     expect(Math.max(...before.map((k) => k.prb_dl_utilization))).toBeLessThan(90);
     const tp = (ks: Record<string, number>[]) => mean(ks.filter((k) => k.prb_dl_utilization > 30).map((k) => k.dl_user_throughput_mbps));
     expect(tp(during)).toBeLessThan(0.7 * Math.max(...before.map((k) => k.dl_user_throughput_mbps)));
+    // The cell's own users are not interference: its uplink noise floor stays where its neighbours keep it.
+    expect(Math.max(...during.map((k) => k.ul_interference_dbm))).toBeLessThan(Math.max(...before.map((k) => k.ul_interference_dbm)) + 3);
   });
 
   it('a core failure fails core procedures across the region, and only there', () => {

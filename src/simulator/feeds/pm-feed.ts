@@ -29,8 +29,13 @@ function pct(ok: number, total: number): number {
   return Math.round((10000 * ok) / total) / 100;
 }
 
+/** Chance per cell and period of a passing interferer lifting the uplink noise floor for one period. */
+const UL_BLIP_CHANCE = 0.002;
+
 export class PmFeed {
   private readonly rng = new Rng(0);
+  /** The uplink noise floor's own stream: the other counters draw what they drew before it existed. */
+  private readonly ulRng = new Rng(0);
 
   constructor(
     private readonly ctx: FeedContext,
@@ -46,6 +51,7 @@ export class PmFeed {
     const { rng } = this;
     const { prof, net, load, seed } = this.ctx;
     rng.reseed(seed, 0x9e, Math.floor(periodEnd / 60_000), from);
+    this.ulRng.reseed(seed, 0x1f, Math.floor(periodEnd / 60_000), from);
     const { traffic, slot, dayF } = load.period(periodEnd, PM_PERIOD_S);
     const cells = net.cells;
     for (let ci = from; ci < to; ci++) {
@@ -74,6 +80,7 @@ export class PmFeed {
       const tpNoise = Math.exp((0.04 + 0.8 / Math.sqrt(1 + erabSucc / 10)) * rng.normal());
       const tp = prof.peakTp[ci] * (1 - 0.85 * (prb / 100) * (prb / 100)) * (e ? e.tpMult : 1) * tpNoise;
       const nr = prof.isNr[ci] === 1;
+      const ul = alive > 0 ? this.ulNoise(ci, traffic.loadAtSlot(prof.area[ci], slot), e) : null;
 
       // Fixed-shape literals (a rate without attempts is null: "no value" in the API) keep V8 on its
       // fast path; this loop runs 28.8 million times for a 300,000-cell day.
@@ -94,6 +101,7 @@ export class PmFeed {
           prb_dl_utilization: prbKpi,
           dl_user_throughput_mbps: thp === null ? null : thp / 1000,
           nr_qos_flow_setup_success_rate: qfAtt > 0 ? pct(qfSucc, qfAtt) : null,
+          ul_interference_dbm: ul,
         };
         attempts = {
           rrc_setup_success_rate: rrcAtt, erab_setup_success_rate: erabAtt, erab_drop_rate: erabTot,
@@ -108,6 +116,7 @@ export class PmFeed {
             'RRU.PrbUsedDl': Math.round(prbKpi * 1000), 'RRU.PrbAvailDl': 100_000,
             'DRB.UEThpDl': thp ?? 0, 'QF.EstabAttNbr': qfAtt, 'QF.EstabSuccNbr': qfSucc,
           };
+          if (ul !== null) counters['N.UL.NI.Avg'] = ul;
         }
       } else {
         const ipTime = erabSucc * 350;
@@ -126,6 +135,7 @@ export class PmFeed {
           prb_dl_utilization: prbKpi,
           dl_user_throughput_mbps: ipTime > 0 ? r2(ipVol / ipTime) : null,
           volte_call_drop_rate: vTot > 0 ? pct(vDrops, vTot) : null,
+          ul_interference_dbm: ul,
         };
         attempts = {
           rrc_setup_success_rate: rrcAtt, erab_setup_success_rate: erabAtt, erab_drop_rate: erabTot,
@@ -140,11 +150,27 @@ export class PmFeed {
             'DRB.IPVolDl': ipVol, 'DRB.IPTimeDl': ipTime,
             'ERAB.EstabInitSuccNbr.QCI1': vSucc, 'ERAB.EstabAddSuccNbr.QCI1': vAdd, 'ERAB.RelActNbr.QCI1': vDrops,
           };
+          if (ul !== null) counters['L.UL.Interference.Avg'] = ul;
         }
       }
       out.push(counters === undefined
         ? { cellId: cells[ci].cellId, time, period: PM_PERIOD_S, kpis, attempts }
         : { cellId: cells[ci].cellId, time, period: PM_PERIOD_S, kpis, attempts, counters });
     }
+  }
+
+  /**
+   * A cell's uplink interference and noise per PRB over the period, dBm (0.1 dB): its receiver's floor,
+   * lifted by the neighbouring cells' users (their load follows the area's day, not this cell's own
+   * demand) and by any external interferer; a measurement jitter of 0.3 dB, and now and then a passing
+   * interferer for one period.
+   */
+  private ulNoise(ci: number, areaLoad: number, e: CellEffect | undefined): number {
+    const { prof } = this.ctx;
+    const r = this.ulRng;
+    const neighbours = prof.ulNeighbour[ci] * areaLoad * Math.exp(0.1 * r.normal());
+    let db = prof.ulFloor[ci] + 10 * Math.log10(1 + neighbours + (e ? e.ulIntf : 0)) + 0.3 * r.normal();
+    if (r.chance(UL_BLIP_CHANCE)) db += r.uniform(1, 6);
+    return Math.round(db * 10) / 10;
   }
 }
