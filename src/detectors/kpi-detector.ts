@@ -48,6 +48,11 @@ const LOAD_ALPHA = 0.005;
 /** A sample moves the allowance by at most this many percentage points times its rate (a fault's collapse barely does). */
 const LOAD_CLIP = 5;
 
+/** A deviation (value or z) measured in the bad direction: positive is worse. */
+function badSide(x: number, dir: BadDirection): number {
+  return dir === BadDirection.Down ? -x : dir === BadDirection.Up ? x : Math.abs(x);
+}
+
 const S_ACTIVE = 1;
 const S_FIRING = 2;
 /** The finding was opened or confirmed by a slow scale (a drift no single sample shows). */
@@ -220,10 +225,8 @@ export class KpiDetector {
    */
   private shifted(r: KpiScore, v: number, dir: BadDirection, rule: ShiftRuleConfig): void {
     if (!Number.isFinite(r.expected)) return;
-    const d = dir === BadDirection.Down ? r.expected - v : dir === BadDirection.Up ? v - r.expected : Math.abs(v - r.expected);
-    const zb = dir === BadDirection.Down ? -r.z : dir === BadDirection.Up ? r.z : Math.abs(r.z);
     const half = this.cfg.firing.confirmScore / this.cfg.firing.confirmSamples;
-    if (d >= rule.by && zb >= rule.minZ && r.score < half) {
+    if (badSide(v - r.expected, dir) >= rule.by && badSide(r.z, dir) >= rule.minZ && r.score < half) {
       // The sample itself is the evidence (not a slow scale's block).
       r.score = half;
       r.scale = 1;
@@ -276,7 +279,7 @@ export class KpiDetector {
     const flags = this.flags[s];
     const active = (flags & S_ACTIVE) !== 0;
     const firing = (flags & S_FIRING) !== 0;
-    const zb = dir === BadDirection.Down ? -r.z : dir === BadDirection.Up ? r.z : Math.abs(r.z);
+    const zb = badSide(r.z, dir);
     const slow = r.scale > 1;
     const history = this.baselines.samples(s) * periodMs;
     // `fire` runs right after the series' `update`: the baseline still knows which knots it used.
