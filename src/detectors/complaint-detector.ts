@@ -111,7 +111,8 @@ export class ComplaintDetector {
     this.learnNetwork(Math.floor(ev.t / this.cfg.bucket), 1);
     if (cellId !== undefined && this.objects.has('cell')) this.count('cell', cellId, ev);
     if (siteId !== undefined && this.objects.has('site')) this.count('site', siteId, ev);
-    if (district !== undefined && this.objects.has('district')) this.count('district', district, ev);
+    // One a live network incident nearly explains is no evidence of a district problem of its own.
+    if (district !== undefined && this.objects.has('district') && ev.nearIncident === undefined) this.count('district', district, ev);
   }
 
   /** Up to GAP_SITES sites within GAP_SPREAD × the nearest site's distance of a point, with their distances. */

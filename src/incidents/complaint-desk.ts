@@ -39,8 +39,8 @@ export class ComplaintDesk {
   /** Placed complaints per district (`p:district`), and those linked, per incident (`e:district|incident`). */
   private readonly placed: ComplaintRate;
   private readonly unlinked: UnlinkedComplaints;
-  /** The place of the complaint handled last, for its triage right after. */
-  private last: { id: string; place: ComplaintPlace } | null = null;
+  /** The place of the complaint handled last, for its triage right after, and the network incident that nearly explains it. */
+  private last: { id: string; place: ComplaintPlace; near: string | null } | null = null;
 
   constructor(
     private readonly book: IncidentBook,
@@ -69,12 +69,12 @@ export class ComplaintDesk {
     if (known !== undefined) return book.get(known)?.links.get(c.complaintId) ?? null;
     if (this.unlinked.has(c.complaintId)) return null;
     const place = placeComplaint(c, book.topo, book.cfg.linking);
-    this.last = { id: c.complaintId, place };
+    this.last = { id: c.complaintId, place, near: null };
     if (place.district !== null) this.rates.note(`d:${place.district}`, c.receivedAt);
     if (place.region !== null) this.rates.note(`r:${place.region}`, c.receivedAt);
     const repeat = this.history.customerComplaintsBefore(c.customer.id, c.receivedAt) > 0;
     this.history.noteComplaint(c.customer.id, place.cells.slice(0, 1).map((p) => p.cellId), c.receivedAt);
-    const best = this.best(c, place, this.candidates(place));
+    const best = this.best(c, place, this.candidates(place), this.last);
     // Placed complaints (named cell or point) per district, and those an incident explains: how much
     // of a district's excess the incidents there account for.
     if (isPlaced(place)) this.placed.note(`p:${place.district}`, c.receivedAt);
@@ -142,6 +142,11 @@ export class ComplaintDesk {
     }
   }
 
+  /** The live network incident that nearly explains an unlinked complaint just handled (see `linking.plausibleScore`). */
+  nearIncident(complaintId: string): string | null {
+    return this.last?.id === complaintId ? this.last.near : null;
+  }
+
   /** Drops complaints kept aside for longer than the retro-link window. */
   expire(now: number): void {
     this.unlinked.expire(now);
@@ -188,11 +193,20 @@ export class ComplaintDesk {
     return out;
   }
 
-  private best(c: Complaint, place: ComplaintPlace, cands: Set<LiveIncident>): Candidate | null {
+  /** The best candidate scoring `minScore`; `near` learns the best network incident short of it (at `plausibleScore`). */
+  private best(c: Complaint, place: ComplaintPlace, cands: Set<LiveIncident>, near?: { near: string | null }): Candidate | null {
+    const l = this.book.cfg.linking;
     let best: Candidate | null = null;
+    let nearScore = 0;
     for (const live of cands) {
-      const s = scoreLink(c, place, this.target(live), this.excess(c, place, live), this.book.cfg.linking);
-      if (s.score < this.book.cfg.linking.minScore) continue;
+      const s = scoreLink(c, place, this.target(live), this.excess(c, place, live), l);
+      if (s.score < l.minScore) {
+        if (near && l.plausibleScore > 0 && s.score >= l.plausibleScore && s.score > nearScore && !isComplaintCluster(live)) {
+          nearScore = s.score;
+          near.near = live.doc.id;
+        }
+        continue;
+      }
       // Ties go to the open incident, then to the one that began most recently before the complaint
       // (a fresh problem explains a fresh complaint better than an old one nearby).
       const tie = Math.abs(s.score - (best?.score ?? 0)) <= 1e-9;

@@ -166,6 +166,14 @@ export const linkingConfigSchema = z.strictObject({
   categoryFit: categoryFitSchema,
   /** A link needs place × category × time at least this high. */
   minScore: fraction.default(0.4),
+  /**
+   * A complaint that fits a live network incident at least this well, though below `minScore`, stays
+   * unlinked but does not count towards its district's complaint cluster: the few complaints of an
+   * outage known only by their district (or placed far from it) are too vague to link one by one, and
+   * added up over a day they made a "complaints with no network signal" incident beside the outage's.
+   * 0 counts every unlinked complaint.
+   */
+  plausibleScore: fraction.default(0.2),
   /** A district-only complaint links fully when the incident covers this share of the district's cells. */
   districtShareFull: fraction.default(0.25),
   /** Unlinked complaints kept this long, to link them when an incident opens later. */

@@ -104,6 +104,11 @@ export class IncidentEngine implements IncidentStage {
     return link;
   }
 
+  /** The live network incident that nearly explains an unlinked complaint just handled, if any. */
+  nearIncident(complaintId: string): string | null {
+    return this.desk.nearIncident(complaintId);
+  }
+
   /** Triage of a complaint: its incident's when linked, its own otherwise (stored with the complaint). */
   complaintTriage(complaint: Complaint, link: ComplaintLink | null, _now: number): Triage | null {
     return this.desk.triage(complaint, link);

@@ -84,6 +84,11 @@ export interface ComplaintEvent {
   kind: 'complaint';
   t: number;
   complaint: Complaint;
+  /**
+   * An unlinked complaint that a live network incident nearly explains (it fits, too weakly to link):
+   * that incident's id. It does not count towards its district's complaint cluster.
+   */
+  nearIncident?: string;
 }
 
 export type NetworkEvent = PmEvent | AlarmEvent | DialTestEvent | SignalingEvent | ComplaintEvent;

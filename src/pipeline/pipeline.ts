@@ -385,7 +385,8 @@ export class Pipeline {
           if (ev.kind === 'complaint') {
             const link = incidents?.onComplaint(ev.complaint, now) ?? null;
             if (!link) {
-              detectors?.observe(ev);
+              const near = incidents?.nearIncident?.(ev.complaint.complaintId) ?? null;
+              detectors?.observe(near !== null ? { ...ev, nearIncident: near } : ev);
               unseen = true;
             }
             const triage = incidents?.complaintTriage?.(ev.complaint, link, now) ?? null;

@@ -70,6 +70,8 @@ export interface IncidentStage {
   onTransitions(transitions: readonly AnomalyTransition[], now: number): void;
   /** A complaint, once: returns its link to an incident, or null when it stays unlinked. */
   onComplaint(complaint: Complaint, now: number): ComplaintLink | null;
+  /** For a complaint `onComplaint` just left unlinked: the live network incident that nearly explains it, if any. */
+  nearIncident?(complaintId: string): string | null;
   /** Time-driven work: resolution hysteresis, reopen windows, re-triage. */
   advance(now: number): void;
   /** Incident changes since the last call. */

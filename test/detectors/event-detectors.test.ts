@@ -335,6 +335,19 @@ describe('complaint spikes', () => {
     expect(fired?.anomaly.startedAt).toBe(T0 + 8 * DAY);
   });
 
+  it('district-only complaints a live network incident nearly explains do not make a district cluster; the same unexplained do', () => {
+    const district = inv.cell('C-1-1-1')!.district;
+    const run = (nearIncident?: string) => {
+      const det = new Detectors(detectorsConfig(), inv);
+      const background = Array.from({ length: 8 }, (_, k) => complaint(k * 24 * 60, `b${k}`, { cellId: CELLS[k] }));
+      drive(det, background);
+      const burst = Array.from({ length: 8 }, (_, k) => ({ ...complaint(8 * 24 * 60 + k * 10, `d${k}`, { district }), ...(nearIncident ? { nearIncident } : {}) }));
+      return firings(drive(det, burst)).filter((t) => t.anomaly.objectType === 'district').map((t) => t.anomaly.signal);
+    };
+    expect(run()).toContain('complaint_spike');
+    expect(run('INC-1')).toEqual([]);
+  });
+
   it('a trickle around one site — a complaint every few hours, never a spike — is a chronic finding against the network\'s learned rate', () => {
     const det = new Detectors(detectorsConfig(), inv);
     // A week of background: one complaint a day somewhere in the network teaches a low rate per cell.

@@ -57,6 +57,17 @@ describe('linking complaints to incidents', () => {
     });
   }
 
+  it('a district-only complaint too vague for the one-cell incidents there stays unlinked, naming the nearest explanation', () => {
+    const { e, byRoot } = scene();
+    const vague = complaint({ at: 30, location: { district: 'D2' }, category: 'no_data' });
+    expect(e.onComplaint(vague, at(30))).toBeNull();
+    expect([byRoot('S7-1').id, byRoot('S8-2').id]).toContain(e.nearIncident(vague.complaintId));
+    // One from before any problem there began has none.
+    const early = complaint({ at: -90, location: { district: 'D2' }, category: 'no_data' });
+    expect(e.onComplaint(early, at(31))).toBeNull();
+    expect(e.nearIncident(early.complaintId)).toBeNull();
+  });
+
   it('links to a just-resolved incident, not to one resolved long ago', () => {
     const { e, byRoot, interference } = scene();
     e.onTransitions([resolved(interference, at(60))], at(60));

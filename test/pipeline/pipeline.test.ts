@@ -16,7 +16,7 @@ class RecordingDetectors implements DetectorStage {
   state: Uint8Array = new Uint8Array([7]);
   private pendingTransitions: AnomalyTransition[] = [];
   observe(ev: NetworkEvent) {
-    this.calls.push(`observe:${ev.kind}:${ev.t}`);
+    this.calls.push(`observe:${ev.kind}:${ev.t}${ev.kind === 'complaint' && ev.nearIncident ? `:near ${ev.nearIncident}` : ''}`);
   }
   advance(wm: number) {
     this.calls.push(`advance:${wm}`);
@@ -53,6 +53,9 @@ class LinkingIncidents implements IncidentStage {
   }
   onComplaint(c: Complaint): ComplaintLink | null {
     return c.category === 'no_data' ? { complaintId: c.complaintId, incidentId: 'INC-x', confidence: 0.8, reason: 'test' } : null;
+  }
+  nearIncident(id: string): string | null {
+    return id === 'N' ? 'INC-near' : null;
   }
   advance() {}
   takeChanges() {
@@ -218,14 +221,17 @@ describe('pipeline', () => {
   it('links complaints through the incident stage and gives unlinked ones to the detectors', async () => {
     const { pipeline, detectors, store, outcomes } = make();
     const c = (id: string, category: Complaint['category']): Complaint => ({ complaintId: id, channel: 'app', receivedAt: 1000 * MIN, customer: { id: id, class: 'regular' }, category, location: { district: 'D' } });
-    store.complaints.insert(c('L', 'no_data'));
-    store.complaints.insert(c('U', 'slow_data'));
-    pipeline.enqueue([{ kind: 'complaint', t: 1000 * MIN, complaint: c('L', 'no_data') }, { kind: 'complaint', t: 1000 * MIN, complaint: c('U', 'slow_data') }]);
+    for (const [id, cat] of [['L', 'no_data'], ['U', 'slow_data'], ['N', 'slow_data']] as const) store.complaints.insert(c(id, cat));
+    pipeline.enqueue([
+      { kind: 'complaint', t: 1000 * MIN, complaint: c('L', 'no_data') }, { kind: 'complaint', t: 1000 * MIN, complaint: c('U', 'slow_data') },
+      { kind: 'complaint', t: 1000 * MIN, complaint: c('N', 'slow_data') },
+    ]);
     await pipeline.whenIdle();
     expect(store.complaints.get('L')).toMatchObject({ processed: true, incidentId: 'INC-x' });
     expect(store.complaints.get('U')).toMatchObject({ processed: true, incidentId: null });
-    expect(detectors.calls.filter((x) => x.startsWith('observe:complaint'))).toHaveLength(1);
-    expect(outcomes[0]!.complaints.map((x) => x.link?.incidentId ?? null)).toEqual(['INC-x', null]);
+    // An unlinked complaint an incident nearly explains reaches the detectors saying so.
+    expect(detectors.calls.filter((x) => x.startsWith('observe:complaint'))).toEqual([`observe:complaint:${1000 * MIN}`, `observe:complaint:${1000 * MIN}:near INC-near`]);
+    expect(outcomes[0]!.complaints.map((x) => x.link?.incidentId ?? null)).toEqual(['INC-x', null, null]);
   });
 
   it('persists incident changes and runs persisters inside the batch transaction', async () => {
