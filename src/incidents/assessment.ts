@@ -4,7 +4,7 @@
  * incident's anomalies and linked complaints.
  */
 import {
-  RADIO_FAILURES_SIGNAL, SEVERITY_RANK, type AnomalySource, type IncidentAnomaly, type ObjectType, type RootCauseCategory, type Severity,
+  RADIO_FAILURES_SIGNAL, SEVERITY_RANK, isCoreRoot, type AnomalySource, type IncidentAnomaly, type ObjectType, type RootCauseCategory, type Severity,
 } from '../model/index.js';
 import type { ConfidenceConfig } from './config.js';
 
@@ -187,7 +187,7 @@ export interface CategoryResult {
  */
 export function assessCategory(rootType: ObjectType, anomalies: readonly IncidentAnomaly[]): CategoryResult {
   if (rootType === 'transport') return { category: 'transport', reason: 'cells behind one transport node fail together' };
-  if (rootType === 'core' || rootType === 'region') return { category: 'core', reason: 'the same procedures fail across the region: core network' };
+  if (isCoreRoot(rootType)) return { category: 'core', reason: 'the same procedures fail across the region: core network' };
   const network = anomalies.filter((a) => a.source !== 'complaints');
   if (network.length === 0) {
     const coverage = anomalies.some((a) => a.hint === 'coverage');
@@ -227,7 +227,7 @@ export function assessCategory(rootType: ObjectType, anomalies: readonly Inciden
 export function assessSeverity(rootType: ObjectType, category: RootCauseCategory, anomalies: readonly IncidentAnomaly[]): Severity {
   let s: Severity = 'warning';
   for (const a of anomalies) s = maxSeverity(s, a.severity ?? 'minor');
-  if (rootType === 'transport' || rootType === 'core' || rootType === 'region') s = maxSeverity(s, category === 'unknown' ? 'major' : 'critical');
+  if (rootType === 'transport' || isCoreRoot(rootType)) s = maxSeverity(s, category === 'unknown' ? 'major' : 'critical');
   if (rootType === 'site' && category === 'outage') s = maxSeverity(s, 'major');
   return s;
 }

@@ -3,7 +3,7 @@
  * and how well it fits one incident by place × category × time. The incident stage gathers the
  * candidate incidents and links the complaint to the best one scoring at least `minScore`.
  */
-import { HOUR, MINUTE } from '../model/index.js';
+import { HOUR, MINUTE, isCoreRoot } from '../model/index.js';
 import type { Complaint, ObjectType, RootCauseCategory } from '../model/index.js';
 import type { Topology } from '../inventory/topology.js';
 import type { LinkingConfig } from './config.js';
@@ -152,12 +152,11 @@ export interface AreaExcess {
 
 export const NO_EXCESS: AreaExcess = { district: 0, region: 0, explained: 1 };
 
-const isCore = (t: ObjectType): boolean => t === 'core' || t === 'region';
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
 function placeFit(place: ComplaintPlace, target: LinkTarget, excess: AreaExcess, cfg: LinkingConfig): { fit: number; phrase: string } {
   // A core fault affects the whole region alike: where in it does not matter, only that it is there.
-  if (isCore(target.rootType)) {
+  if (isCoreRoot(target.rootType)) {
     if (place.region === null || place.region !== target.region) return { fit: 0, phrase: '' };
     const fit = Math.max(0.6, 0.9 * excess.region);
     const why = fit > 0.6 ? `, which complains ${pct(excess.region)} above its usual rate` : '';
@@ -210,7 +209,7 @@ export function scoreLink(c: Complaint, place: ComplaintPlace, target: LinkTarge
   const p = placeFit(place, target, excess, cfg);
   if (p.fit === 0) return { score: 0, reason: 'not near the incident' };
   const raw = cfg.categoryFit[c.category][target.category];
-  const ex = isCore(target.rootType) ? excess.region : excess.district * (target.rootType === 'district' ? 1 : excess.explained);
+  const ex = isCoreRoot(target.rootType) ? excess.region : excess.district * (target.rootType === 'district' ? 1 : excess.explained);
   const cat = raw < HARDLY_FITS ? raw : raw + (1 - raw) * 0.8 * ex;
   const time = timeFit(c.receivedAt, target, c.category, cfg);
   const score = Math.round(p.fit * cat * time.fit * 1000) / 1000;

@@ -4,11 +4,11 @@
  * element when it raises one). One core incident per region: rooted at the region until the failing
  * element is named by its alarm, then at the element.
  */
-import { MINUTE } from '../model/index.js';
+import { MINUTE, isCoreRoot } from '../model/index.js';
 import type { Anomaly } from '../model/index.js';
 import { coreEvidence, type ActiveAnomalies, type Evidence } from './grouping.js';
 import type { IncidentBook } from './incident-book.js';
-import { isComplaintCluster, isCoreRoot, type LiveIncident } from './live-incident.js';
+import { isComplaintCluster, type LiveIncident } from './live-incident.js';
 
 const isNetwork = (e: { source: string }): boolean => e.source !== 'complaints';
 

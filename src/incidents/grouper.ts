@@ -5,13 +5,13 @@
  * into it. Then each anomaly joins the incident covering it, reopens the incident of the same problem
  * if it just resolved, or opens a new one at its own object.
  */
-import { DEMAND_KPI, MINUTE } from '../model/index.js';
+import { DEMAND_KPI, MINUTE, isCoreRoot } from '../model/index.js';
 import type { Anomaly } from '../model/index.js';
 import { isOutageEvidence } from './assessment.js';
 import { CoreGrouping, isCoreSymptom } from './core-grouping.js';
 import { siteEvidence, transportEvidence, type Evidence } from './grouping.js';
 import type { IncidentBook } from './incident-book.js';
-import { ROOT_LEVEL, isComplaintCluster, isCoreRoot, rootKey, type LiveIncident, type RootRef } from './live-incident.js';
+import { ROOT_LEVEL, isComplaintCluster, rootKey, type LiveIncident, type RootRef } from './live-incident.js';
 
 /** Network evidence that began this long after a complaint cluster is not what caused it. */
 const JOIN_COMPLAINT_CLUSTER_MS = 60 * MINUTE;
@@ -251,7 +251,7 @@ export class Grouper {
     if (!isNetwork(a)) return this.coveringComplaints(a);
     // Failing procedures, core-dependent setup rates, core alarms and region-wide findings belong to
     // the core incident first.
-    if (a.source === 'signaling' || a.hint === 'core' || a.objectType === 'core' || a.objectType === 'region' || (a.source === 'pm' && isCoreSymptom(a))) {
+    if (a.source === 'signaling' || a.hint === 'core' || isCoreRoot(a.objectType) || (a.source === 'pm' && isCoreSymptom(a))) {
       const core = this.core.coveringCoreSymptom(a);
       if (core) return core;
     }

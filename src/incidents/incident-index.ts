@@ -4,7 +4,8 @@
  * incidents gain cells, move their root, or leave memory; every lookup is O(1) per key.
  */
 import type { Topology } from '../inventory/topology.js';
-import { isCoreRoot, rootKey, type LiveIncident, type RootRef } from './live-incident.js';
+import { isCoreRoot } from '../model/index.js';
+import { rootKey, type LiveIncident, type RootRef } from './live-incident.js';
 
 function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
   let set = map.get(key);

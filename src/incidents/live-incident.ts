@@ -2,8 +2,8 @@
  * An incident while the stage holds it in memory: the public document plus what the stage needs to
  * keep it current cheaply (active anomalies, cell set, complaint links, resolve hysteresis).
  */
-import type {
-  Anomaly, ComplaintLink, CustomerClass, Incident, IncidentAnomaly, ObjectType,
+import {
+  isCoreRoot, type Anomaly, type ComplaintLink, type CustomerClass, type Incident, type IncidentAnomaly, type ObjectType,
 } from '../model/index.js';
 
 /** The object an incident is rooted at. */
@@ -13,12 +13,6 @@ export interface RootRef {
 }
 
 export const rootKey = (r: RootRef): string => `${r.objectType}:${r.objectId}`;
-
-/**
- * A core-network incident: rooted at its region until the failing core element is known, then at
- * the element (`core`). Other incidents are never rooted at a region.
- */
-export const isCoreRoot = (t: ObjectType): boolean => t === 'core' || t === 'region';
 
 /** A complaint cluster with no network evidence yet (a new, still empty incident is not one). */
 export const isComplaintCluster = (l: LiveIncident): boolean =>

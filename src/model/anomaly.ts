@@ -9,6 +9,12 @@ export type AnomalySource = (typeof ANOMALY_SOURCES)[number];
 export const OBJECT_TYPES = ['cell', 'site', 'transport', 'district', 'region', 'core'] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
+/**
+ * A core-network root: an incident is rooted at its region until the failing core element is known,
+ * then at the element (`core`). Other incidents are never rooted at a region.
+ */
+export const isCoreRoot = (t: ObjectType): boolean => t === 'core' || t === 'region';
+
 export const ANOMALY_STATES = ['pending', 'firing', 'resolving', 'resolved'] as const;
 export type AnomalyState = (typeof ANOMALY_STATES)[number];
 

@@ -22,7 +22,7 @@
  * clusters explain nothing: they are symptoms whose cause is not known.
  */
 import type { CellStatus } from '../pipeline/stages.js';
-import type { ObjectType, Ticket } from '../model/index.js';
+import { isCoreRoot, type Ticket } from '../model/index.js';
 import type { TicketsConfig } from './config.js';
 import type { CellCauses, OpenIncidentRef } from './open-incidents.js';
 
@@ -103,8 +103,6 @@ function otherFaultAt(cellId: string, ticket: Ticket, causes: CellCauses): OpenI
   }
   return other;
 }
-
-const isCoreRoot = (t: ObjectType): boolean => t === 'core' || t === 'region';
 
 /**
  * Whether open incident `o` is a different fault from ticket `t`'s: not its incident, not a complaint
