@@ -28,6 +28,8 @@ export type Severity = (typeof SEVERITIES)[number];
 
 /** Severities ranked: warning 0, minor 1, major 2, critical 3 (higher is graver). */
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { warning: 0, minor: 1, major: 2, critical: 3 };
+/** The rank of a severity that arrived as a string (a document, a message): −1 for one that is none. */
+export const severityRankOf = (s: string): number => SEVERITY_RANK[s as Severity] ?? -1;
 
 export interface Anomaly {
   /** Unique per occurrence: the series key plus the start time. */

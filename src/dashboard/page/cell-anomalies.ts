@@ -3,6 +3,7 @@
  * fault (a probe's failed tests and the cell's failure rate, both "dialtest.voice" from the same
  * minute), which read as a duplicate when listed apart. The row keeps each finding's evidence, named.
  */
+import { severityRankOf } from '../../model/anomaly.js';
 import { anomalyMeasure } from '../anomaly-text.js';
 import { evidenceLine } from './format.js';
 
@@ -33,7 +34,6 @@ export interface AnomalyRow {
 }
 
 const STATE_RANK: Record<string, number> = { firing: 3, resolving: 2, pending: 1 };
-const SEVERITY_RANK: Record<string, number> = { critical: 4, major: 3, minor: 2, warning: 1 };
 
 export function anomalyRows(list: readonly CellAnomaly[]): AnomalyRow[] {
   const rows = new Map<string, AnomalyRow>();
@@ -44,7 +44,7 @@ export function anomalyRows(list: readonly CellAnomaly[]): AnomalyRow[] {
     if (!r) rows.set(key, (r = { signal: a.signal, sources: [], state: a.state, severity: a.severity, measure: '', startedAt, evidence: [] }));
     if (!r.sources.includes(a.source)) r.sources.push(a.source);
     if ((STATE_RANK[a.state] ?? 0) > (STATE_RANK[r.state] ?? 0)) r.state = a.state;
-    if ((SEVERITY_RANK[a.severity] ?? 0) > (SEVERITY_RANK[r.severity] ?? 0)) r.severity = a.severity;
+    if (severityRankOf(a.severity) > severityRankOf(r.severity)) r.severity = a.severity;
     const m = anomalyMeasure(a);
     if (m && !r.measure.split(' · ').includes(m)) r.measure = r.measure ? `${r.measure} · ${m}` : m;
     const ev = evidenceLine(a.evidence);

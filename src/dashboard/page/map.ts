@@ -5,6 +5,7 @@
  * anomalous, in-incident and outage cells), and a frame is drawn only when something changed.
  * Projection: equirectangular with the longitude scaled by cos(latitude of the network's centre).
  */
+import { severityRankOf } from '../../model/anomaly.js';
 import type { Geometry } from '../geometry.js';
 import { CellGrid } from './cell-grid.js';
 import { plural } from './format.js';
@@ -135,8 +136,7 @@ export class CellMap {
       for (const i of it.cellIdx) if (i < g.header.count) r = Math.max(r, Math.hypot(g.lat[i]! - lat, (g.lon[i]! - lon) * this.kx));
       this.markers.push({ id: it.id, severity: it.severity, lat, lon, rLat: r, label: `${it.id.replace(/^INC-\d{8}-/, 'INC-')} · ${plural(it.cellCount, 'cell')}` });
     }
-    const rank: Record<string, number> = { warning: 0, minor: 1, major: 2, critical: 3 };
-    this.markers.sort((a, b) => (rank[a.severity] ?? 0) - (rank[b.severity] ?? 0));
+    this.markers.sort((a, b) => severityRankOf(a.severity) - severityRankOf(b.severity));
     this.dirty = true;
   }
 
