@@ -214,9 +214,14 @@ export class KpiDetector {
     } else if (r.z >= this.cfg.firing.minZ) {
       // A plain count's calibrated tail is cautious (z = 25 may score 3): the ratio on a full cell is
       // the evidence here, so `confirmSamples` such periods in a row confirm, as for any finding.
-      r.score = Math.max(r.score, this.cfg.firing.confirmScore / this.cfg.firing.confirmSamples);
+      r.score = Math.max(r.score, this.oneSampleEvidence);
     }
     this.fire(s, ev.t, periodMs, r, BadDirection.Up, suspect, ev, DEMAND_KPI, attempts, NaN);
+  }
+
+  /** The score of a sample that is evidence in itself: `confirmSamples` such in a row confirm. */
+  private get oneSampleEvidence(): number {
+    return this.cfg.firing.confirmScore / this.cfg.firing.confirmSamples;
   }
 
   /**
@@ -225,10 +230,10 @@ export class KpiDetector {
    */
   private shifted(r: KpiScore, v: number, dir: BadDirection, rule: ShiftRuleConfig): void {
     if (!Number.isFinite(r.expected)) return;
-    const half = this.cfg.firing.confirmScore / this.cfg.firing.confirmSamples;
-    if (badSide(v - r.expected, dir) >= rule.by && badSide(r.z, dir) >= rule.minZ && r.score < half) {
+    const evidence = this.oneSampleEvidence;
+    if (badSide(v - r.expected, dir) >= rule.by && badSide(r.z, dir) >= rule.minZ && r.score < evidence) {
       // The sample itself is the evidence (not a slow scale's block).
-      r.score = half;
+      r.score = evidence;
       r.scale = 1;
       r.scaleZ = r.z;
     }
