@@ -4,7 +4,7 @@
  * `transaction` makes a group of writes atomic: everything in it commits together or not at all.
  */
 import { z } from 'zod';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from './database.js';
@@ -64,8 +64,11 @@ export class SqliteStore implements Store {
   readonly outbox: OutboxStore;
   readonly callbacks: CallbackStore;
 
-  /** `checkpointDir`: where checkpoint files go (under the data dir; a temp dir for in-memory databases). */
-  constructor(readonly db: Db, config: StoreConfig, checkpointDir: string) {
+  /**
+   * `checkpointDir`: where checkpoint files go (under the data dir; a temp dir for in-memory
+   * databases, which `close` removes with the database: `ownsCheckpointDir`).
+   */
+  constructor(readonly db: Db, config: StoreConfig, readonly checkpointDir: string, private readonly ownsCheckpointDir = false) {
     this.complaints = new SqliteComplaintStore(db);
     this.incidents = new SqliteIncidentStore(db);
     this.rejects = new SqliteRejectStore(db, config.keepRejects);
@@ -93,14 +96,16 @@ export class SqliteStore implements Store {
 
   close(): void {
     if (this.db.open) this.db.close();
+    if (this.ownsCheckpointDir) rmSync(this.checkpointDir, { recursive: true, force: true });
   }
 }
 
 export function openSqliteStore(dataDir: string, config: StoreConfig = storeConfigSchema.parse({})): SqliteStore {
   const path = dataDir === ':memory:' ? ':memory:' : join(dataDir, config.file);
-  // An in-memory database (tests) keeps its checkpoint files in a temp dir of its own.
-  const checkpointDir = dataDir === ':memory:' ? mkdtempSync(join(tmpdir(), 'nocwatch-checkpoints-')) : join(dataDir, 'checkpoints');
-  return new SqliteStore(openDatabase(path, { synchronous: config.synchronous }), config, checkpointDir);
+  // An in-memory database (tests) keeps its checkpoint files in a temp dir of its own, gone with it.
+  const inMemory = dataDir === ':memory:';
+  const checkpointDir = inMemory ? mkdtempSync(join(tmpdir(), 'nocwatch-checkpoints-')) : join(dataDir, 'checkpoints');
+  return new SqliteStore(openDatabase(path, { synchronous: config.synchronous }), config, checkpointDir, inMemory);
 }
 
 /** The in-memory fake. Transactions are not rolled back: tests using it do not rely on rollback. */

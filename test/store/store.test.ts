@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Complaint, Incident } from '../../src/model/index.js';
@@ -178,6 +178,19 @@ describe('checkpoint files', () => {
     const again = openSqliteStore(dir);
     expect(again.checkpoints.load('detectors')!.savedAt).toBe(2);
     again.close();
+  });
+
+  it('removes an in-memory store\'s temp checkpoint dir on close, and keeps a data dir\'s', async () => {
+    const mem = openSqliteStore(':memory:');
+    await mem.checkpoints.save('detectors', [new Uint8Array([1])], 1);
+    expect(readdirSync(mem.checkpointDir)).toHaveLength(1);
+    mem.close();
+    expect(existsSync(mem.checkpointDir)).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'nocwatch-ckpt-'));
+    const file = openSqliteStore(dir);
+    await file.checkpoints.save('detectors', [new Uint8Array([1])], 1);
+    file.close();
+    expect(readdirSync(join(dir, 'checkpoints'))).toHaveLength(1);
   });
 
   it('refuses a damaged checkpoint file rather than restoring garbage', async () => {
