@@ -130,11 +130,12 @@ const score = scoreRun(truth, data.incidents, data.complaints, data.tickets, DEF
 const delays = findingDelays(truth.faults.filter((f) => f.start <= until - DEFAULT_SCORE_OPTIONS.tooRecentMs), fired, PM_PERIOD_MS);
 const twoPeriods = delays.filter((d) => d.withinTwoPeriods === true).length;
 const networkFaults = delays.filter((d) => d.withinTwoPeriods !== null).length;
+const fromStart = delays.filter((d) => d.fromStart === true).length;
 const cellDays = network.cells.length * days;
 const summary = {
   records, seconds: elapsed / 1000, cells: network.cells.length, scoredDays: days,
   firingInScoredDays: firingScored, firingPer1000CellDays: (1000 * firingScored) / cellDays,
-  findingDelays: delays, networkFaults, foundWithinTwoPmPeriods: twoPeriods,
+  findingDelays: delays, networkFaults, foundWithinTwoPmPeriods: twoPeriods, foundWithinTwoPmPeriodsFromStart: fromStart,
 };
 if (values.json) console.log(JSON.stringify({ ...summary, score, failed: failedThresholds(score, {}) }, null, 2));
 else {

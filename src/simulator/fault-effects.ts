@@ -3,7 +3,9 @@
  * generators turn. Sparse (only touched cells have an entry) and weighted by how much of the window
  * each fault covers, so a fault that starts mid-period shows as a partial drop, as real counters do.
  */
+import type { FeedContext } from './cell-load.js';
 import { overlapFraction, type Fault } from './faults.js';
+import { prbOfDemand } from './feeds/pm-feed.js';
 
 export interface CellEffect {
   /** Share of the window the cell was out of service (0..1). */
@@ -102,4 +104,39 @@ export function effectsFor(faults: Iterable<Fault>, a: number, b: number): Map<n
     }
   }
   return out;
+}
+
+/**
+ * PRB utilisation (%) from which a cell counts as congested: the busy-hour mark operators plan
+ * capacity by. Below it the cell carries its users well; above it admission control and per-user
+ * throughput start to suffer.
+ */
+export const CONGESTED_PRB_MARK = 85;
+
+/**
+ * The PRB utilisation (%) cell `ci` would run at, at `t`, under a congestion fault covering share `f`
+ * of the period: its usual load for that time of day times the fault's demand (noise aside).
+ */
+export function congestedPrb(fault: Fault, ci: number, t: number, ctx: FeedContext, f = 1): number {
+  const e = neutralEffect();
+  applyFault(e, fault, f);
+  return prbOfDemand(ctx.prof.loadRatio[ci] * ctx.load.at(ci, t) * e.loadMult);
+}
+
+/**
+ * When a congestion fault starts to congest: the start of the first `periodMs` measurement period in
+ * which its extra demand fills one of its cells to `CONGESTED_PRB_MARK`. Tripled demand at 03:00
+ * leaves a cell with room: the counters show a demand rise, customers notice nothing (the complaint
+ * feed asks the same `congestedPrb`), and the fault is a congestion only from the busy hours on.
+ * Null when it never fills a cell before it ends.
+ */
+export function congestionOnset(fault: Fault, ctx: FeedContext, periodMs: number): number | null {
+  for (let a = Math.floor(fault.start / periodMs) * periodMs; a < fault.end; a += periodMs) {
+    const f = overlapFraction(fault, a, a + periodMs);
+    if (f <= 0) continue;
+    for (const ci of fault.cells) {
+      if (congestedPrb(fault, ci, a + periodMs / 2, ctx, f) >= CONGESTED_PRB_MARK) return Math.max(a, fault.start);
+    }
+  }
+  return null;
 }

@@ -36,6 +36,8 @@ export interface Fault {
   point?: { lat: number; lon: number };
   department: Department;
   source: 'scenario' | 'random';
+  /** A congestion's `congestionOnset` (null: it never fills its cells), set when the simulator takes the fault. */
+  congestedFrom?: number | null;
 }
 
 /**

@@ -22,6 +22,11 @@ export const truthFaultSchema = z.object({
   point: z.object({ lat: z.number(), lon: z.number() }).optional(),
   start: zTime,
   end: zTime,
+  /**
+   * A congestion: when its extra demand first fills a cell (PRB at the 85 % congestion mark), null
+   * when it never does. The two-PM-period deadline runs from here (absent in older files: from start).
+   */
+  congestedFrom: zTime.nullable().optional(),
   severity: z.number(),
   department: z.enum(DEPARTMENTS),
   complaintIds: z.array(z.string()).default([]),
@@ -45,7 +50,12 @@ export const groundTruthSchema = z.object({
 });
 export type GroundTruth = z.output<typeof groundTruthSchema>;
 /** The JSON form the simulator writes (times as RFC 3339 strings). */
-export type TruthFaultJson = Omit<TruthFault, 'start' | 'end' | 'firstComplaintAt'> & { start: string; end: string; firstComplaintAt: string | null };
+export type TruthFaultJson = Omit<TruthFault, 'start' | 'end' | 'congestedFrom' | 'firstComplaintAt'> & {
+  start: string;
+  end: string;
+  congestedFrom?: string | null;
+  firstComplaintAt: string | null;
+};
 export type GroundTruthJson = Omit<GroundTruth, 'from' | 'scoreFrom' | 'until' | 'faults'> & {
   from: string;
   scoreFrom: string;
@@ -93,7 +103,9 @@ export class TruthRecorder {
         .map((f) => ({
           id: f.id, kind: f.kind, source: f.source, root: f.root, alsoAccept: f.alsoAccept,
           cells: f.cells.map((ci) => cells[ci].cellId), region: f.region, district: f.district, point: f.point,
-          start: isoTime(f.start), end: isoTime(f.end), severity: f.severity, department: f.department,
+          start: isoTime(f.start), end: isoTime(f.end),
+          ...(f.congestedFrom !== undefined ? { congestedFrom: f.congestedFrom === null ? null : isoTime(f.congestedFrom) } : {}),
+          severity: f.severity, department: f.department,
           complaintIds: this.complaintsOf.get(f.id) ?? [],
           firstComplaintAt: this.firstAt.has(f.id) ? isoTime(this.firstAt.get(f.id) as number) : null,
         })),

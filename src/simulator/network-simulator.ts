@@ -9,8 +9,8 @@
 import type { Feed } from '../model/index.js';
 import { MINUTE } from '../model/index.js';
 import { buildCellProfiles, type CellProfiles } from './cell-profiles.js';
-import { CellLoad } from './cell-load.js';
-import { applyFault, effectsFor, neutralEffect, type CellEffect } from './fault-effects.js';
+import { CellLoad, type FeedContext } from './cell-load.js';
+import { applyFault, congestionOnset, effectsFor, neutralEffect, type CellEffect } from './fault-effects.js';
 import type { Fault } from './faults.js';
 import { AlarmFeed, DEFAULT_ALARM_OPTIONS, type AlarmFeedOptions, type TimedAlarm } from './feeds/alarm-feed.js';
 import { ComplaintFeed, DEFAULT_COMPLAINT_OPTIONS, type ComplaintFeedOptions, type PendingComplaint } from './feeds/complaint-feed.js';
@@ -70,6 +70,7 @@ export class NetworkSimulator {
   readonly start: number;
   readonly scoreFrom: number;
   private readonly profiles: CellProfiles;
+  private readonly feedContext: FeedContext;
   private readonly lookup: NetworkLookup;
   private readonly fmt: LocalTimeFormat;
   private readonly feedsOn: Record<Feed, boolean>;
@@ -109,6 +110,7 @@ export class NetworkSimulator {
     const mustProbe = scenarioFaults.filter((x) => x.kind === 'dialtest_degradation').flatMap((x) => x.cells);
     this.probes = placeProbes(net, opts.seed, mustProbe);
     const ctx = { net, prof: this.profiles, load, seed: opts.seed };
+    this.feedContext = ctx;
     this.pm = new PmFeed(ctx, opts.pmCounters ?? true);
     this.signaling = new SignalingFeed(ctx, opts.signalingProcedures ?? DEFAULT_PROCEDURES);
     this.dialtests = new DialTestFeed(ctx, this.probes, idTag);
@@ -139,6 +141,7 @@ export class NetworkSimulator {
 
   /** Adds a fault (e.g. one resolved from a scenario after construction). */
   addFault(fault: Fault): void {
+    if (fault.kind === 'congestion' && fault.congestedFrom === undefined) fault.congestedFrom = congestionOnset(fault, this.feedContext, PM_PERIOD_MS);
     this.allFaults.push(fault);
     this.allFaults.sort((a, b) => a.start - b.start);
     this.truthRec.addFault(fault);

@@ -30,6 +30,8 @@ function scenarioFor(net: SimNetwork) {
       { id: 'transport', kind: 'transport_outage', start: '7h', duration: '1h', target: { transport: net.transports[net.sites[otherDistrictSite].transport].transportId } },
       { id: 'interference', kind: 'interference', start: '9h', duration: '6h', severity: 'critical', target: { cell: lteCell(10) } },
       { id: 'congestion', kind: 'congestion', start: '10h', duration: '12h', severity: 'critical', target: { cell: lteCell(12) } },
+      // Starts at 01:00 local: tripled night-time demand leaves the cell room until the morning.
+      { id: 'night-congestion', kind: 'congestion', start: '1h', duration: '20h', severity: 'critical', target: { cell: lteCell(14) } },
       { id: 'core', kind: 'core_signaling_failure', start: '16h', duration: '45m', target: { region: net.regions[zz].name } },
       { id: 'dialtest', kind: 'dialtest_degradation', start: '12h', duration: '4h', severity: 'critical', target: { cell: lteCell(20) } },
       { id: 'hole', kind: 'coverage_hole', start: '1h', duration: '22h', severity: 'critical', target: { district: net.districts[0].name } },
@@ -152,6 +154,24 @@ describe('faults show where they should', () => {
     expect(tp(during)).toBeLessThan(0.7 * Math.max(...before.map((k) => k.dl_user_throughput_mbps)));
     // The cell's own users are not interference: its uplink noise floor stays where its neighbours keep it.
     expect(Math.max(...during.map((k) => k.ul_interference_dbm))).toBeLessThan(Math.max(...before.map((k) => k.ul_interference_dbm)) + 3);
+  });
+
+  it('a congestion is recorded as congested from the first period its demand fills the cell, not before', () => {
+    const { f, cells } = inFault('night-congestion');
+    const [cellId] = [...cells];
+    const from = f.congestedFrom as number;
+    expect(from).toBeGreaterThan(f.start + 3 * HOUR);
+    expect(from % (15 * 60_000)).toBe(0);
+    const prb = (a: number, b: number) => run.records.pm.filter((r) => r.cellId === cellId && tOf(r) > a && tOf(r) <= b).map((r) => (r.kpis as Record<string, number>).prb_dl_utilization);
+    // Room before (each period's own noise aside), full in the hours after.
+    expect(mean(prb(f.start + 15 * 60_000, from))).toBeLessThan(60);
+    expect(Math.max(...prb(f.start, from))).toBeLessThan(90);
+    expect(mean(prb(from + 15 * 60_000, from + 2 * HOUR))).toBeGreaterThan(85);
+    // A busy cell at 10:00: congested from the start. Other kinds carry no such time.
+    expect(inFault('congestion').f.congestedFrom).toBe(inFault('congestion').f.start);
+    const truth = run.sim.truth().faults;
+    expect(truth.find((x) => x.id === 'night-congestion')?.congestedFrom).toBe(new Date(from).toISOString());
+    expect(truth.find((x) => x.id === 'interference')).not.toHaveProperty('congestedFrom');
   });
 
   it('a core failure fails core procedures across the region, and only there', () => {

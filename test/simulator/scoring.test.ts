@@ -224,6 +224,45 @@ describe('findingDelays', () => {
     expect(at(T + 46 * M).withinTwoPeriods).toBe(false);
   });
 
+  it('a congestion is due from its first congested period; a demand surge found before counts; one that never congests has no deadline', () => {
+    const [start, end] = [T + 10 * M, T + 12 * H];
+    const cong = (congestedFrom: number | null | undefined) => parseGroundTruth(JSON.parse(JSON.stringify({
+      ...truthJson,
+      faults: [{ ...fault('x', 'congestion', { type: 'cell', id: 'C2-1' }, ['C2-1'], start, end), ...(congestedFrom !== undefined ? { congestedFrom: congestedFrom === null ? null : new Date(congestedFrom).toISOString() } : {}) }],
+    }))).faults;
+    const at = (faults: ReturnType<typeof cong>, ms: number) => findingDelays(faults, [f(ms, 'cell', 'C2-1', 'rrc_setup_attempts', 'C2-1')], 15 * M)[0]!;
+    const full = cong(T + 6 * H);
+    // Found 6 h 20 min in, two periods after the cell filled: due; late by the fault's own start.
+    expect(at(full, T + 6 * H + 30 * M)).toMatchObject({ delayMs: 6 * H + 20 * M, withinTwoPeriods: true, fromStart: false, congestedAfterMs: 5 * H + 50 * M });
+    expect(at(full, T + 6 * H + 31 * M).withinTwoPeriods).toBe(false);
+    // A surge found at night, before the cell filled: in time by either reading.
+    expect(at(full, T + 40 * M)).toMatchObject({ withinTwoPeriods: true, fromStart: true });
+    expect(at(cong(null), T + 9 * H)).toMatchObject({ withinTwoPeriods: null, fromStart: false, congestedAfterMs: null });
+    // A truth file from before congestedFrom existed: due from the start.
+    expect(at(cong(undefined), T + 6 * H + 30 * M)).toMatchObject({ withinTwoPeriods: false, fromStart: false });
+    expect(at(cong(undefined), T + 6 * H + 30 * M).congestedAfterMs).toBeUndefined();
+    const text = formatFindingDelays([at(full, T + 6 * H + 30 * M), at(cong(null), T + 9 * H)]);
+    expect(text).toMatch(/1\/1 network faults found within two whole PM periods .*Every fault from its start: 0\/2/);
+    expect(text).toMatch(/congested after 5h50m/);
+    expect(text).toMatch(/never congested/);
+  });
+
+  it('a finding two running faults explain is the newer one\'s: a core failure\'s signaling finding on a congested cell is not the congestion\'s', () => {
+    const faults = parseGroundTruth(JSON.parse(JSON.stringify({
+      ...truthJson,
+      faults: [
+        fault('cong', 'congestion', { type: 'cell', id: 'C1-1' }, ['C1-1'], T, T + 20 * H),
+        fault('core', 'core_signaling_failure', { type: 'core', id: 'MME-CS-01' }, ['C1-1', 'C1-2'], T + 10 * H, T + 11 * H, { alsoAccept: [{ type: 'region', id: 'Changsha' }] }),
+      ],
+    }))).faults;
+    const d = new Map(findingDelays(faults, [
+      f(T + 10 * H + 10 * M, 'cell', 'C1-1', 'service_request', 'C1-1', 'signaling'),
+      f(T + 12 * H, 'cell', 'C1-1', 'rrc_setup_attempts', 'C1-1'),
+    ], 15 * M).map((x) => [x.id, x]));
+    expect(d.get('core')).toMatchObject({ delayMs: 10 * M, first: 'service_request on cell:C1-1' });
+    expect(d.get('cong')).toMatchObject({ delayMs: 12 * H, first: 'rrc_setup_attempts on cell:C1-1' });
+  });
+
   it('says null for a fault no finding touched', () => {
     expect(by.get('late')).toMatchObject({ delayMs: null, first: null, withinTwoPeriods: false });
   });

@@ -9,6 +9,7 @@ import type { ComplaintCategory, ComplaintChannel, CustomerClass } from '../../m
 import { HOUR, MINUTE } from '../../model/index.js';
 import type { CellLoad, FeedContext } from '../cell-load.js';
 import type { CellProfiles } from '../cell-profiles.js';
+import { CONGESTED_PRB_MARK, congestedPrb } from '../fault-effects.js';
 import {
   COMPLAINT_CAP, COMPLAINT_HAZARD_PER_HOUR, COVERAGE_HOLE_COMPLAINTS_PER_DAY, FAULT_COMPLAINT_CATEGORIES, FAULT_KINDS,
   overlapFraction, type Fault, type FaultKind,
@@ -97,6 +98,7 @@ export class ComplaintFeed {
   private tickPrefix = '';
   private seq = 0;
 
+  private readonly ctx: FeedContext;
   private readonly net: SimNetwork;
   private readonly prof: CellProfiles;
   private readonly load: CellLoad;
@@ -107,6 +109,7 @@ export class ComplaintFeed {
     private readonly idTag: string,
     private readonly opts: ComplaintFeedOptions = DEFAULT_COMPLAINT_OPTIONS,
   ) {
+    this.ctx = ctx;
     this.net = ctx.net;
     this.prof = ctx.prof;
     this.load = ctx.load;
@@ -156,9 +159,12 @@ export class ComplaintFeed {
     let total = 0;
     for (let k = 0; k < fault.cells.length; k++) {
       const ci = fault.cells[k];
-      // People notice a fault when they use the phone; a congested cell only hurts at busy hours.
-      const L = Math.min(1.2, this.load.at(ci, (a + b) / 2));
-      const use = fault.kind === 'congestion' ? Math.max(0, L - 0.5) * 2 : Math.min(1, 0.2 + L);
+      // People notice a fault when they use the phone. A congestion hurts only while the cell is full:
+      // from the congestion mark (a cell with room carries the crowd) to fully 10 points above it.
+      const mid = (a + b) / 2;
+      const use = fault.kind === 'congestion'
+        ? Math.min(1, Math.max(0, (congestedPrb(fault, ci, mid, this.ctx) - CONGESTED_PRB_MARK) / 10))
+        : Math.min(1, 0.2 + Math.min(1.2, this.load.at(ci, mid)));
       st.weights[k] = this.prof.subscribers[ci] * hazard * sev * use * hours;
       total += st.weights[k];
     }

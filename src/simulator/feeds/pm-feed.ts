@@ -10,6 +10,11 @@ import { Rng } from '../prng.js';
 
 export const PM_PERIOD_S = 900;
 
+/** PRB utilisation (%) of a cell whose demand is `u` times what it carries at busy hour, before noise. */
+export function prbOfDemand(u: number): number {
+  return 100 * (1 - Math.exp(-1.6 * u));
+}
+
 /** A PM record as POST /api/v1/ingest/pm takes it. */
 export interface PmRecordOut {
   cellId: string;
@@ -62,7 +67,7 @@ export class PmFeed {
       const L = traffic.loadAtSlot(prof.area[ci], slot) * dayF[ci] * (1 + 0.04 * rng.normal()) * (e ? e.loadMult : 1);
       const u = prof.loadRatio[ci] * L;
       const rrcAtt = rng.poisson(prof.peakRrc[ci] * L * alive);
-      let prb = alive > 0 ? 100 * (1 - Math.exp(-1.6 * u)) + (e ? e.prbAdd : 0) + rng.normal() * (1 + 8 / Math.sqrt(1 + rrcAtt / 4)) : 0;
+      let prb = alive > 0 ? prbOfDemand(u) + (e ? e.prbAdd : 0) + rng.normal() * (1 + 8 / Math.sqrt(1 + rrcAtt / 4)) : 0;
       prb = prb < 0 ? 0 : prb > 100 ? 100 : prb;
       prb *= alive;
       const admission = prb > 90 ? ((prb - 90) / 10) * 0.08 : 0;
