@@ -90,5 +90,9 @@ export function formatReport(s: RunScore, t: Thresholds, window: { from: number;
     ]),
   );
   const missing = s.linkage.missing > 0 ? `\n${s.linkage.missing} simulated complaints are not in the daemon (not ingested yet?)` : '';
-  return `${head}\n\n${summary}\n\n${faults}${missing}\n`;
+  const unmatched = s.unmatched.length === 0 ? '' : `\n\nIncidents that match no fault:\n${table(
+    ['incident', 'detected', 'root', 'category', 'cells', 'complaints'],
+    s.unmatched.map((u) => [u.id, new Date(u.detectedAt).toISOString(), u.root, u.category ?? '-', String(u.cells), String(u.complaints)]),
+  )}`;
+  return `${head}\n\n${summary}\n\n${faults}${missing}${unmatched}\n`;
 }

@@ -74,6 +74,18 @@ export interface RunScore {
   proactiveWithComplaints: Ratio;
   routing: Ratio;
   perFault: FaultScore[];
+  /** The scored incidents that matched no fault (precision's misses), by detection time. */
+  unmatched: UnmatchedIncident[];
+}
+
+/** An incident no fault explains: what a reviewer of the false positives looks at first. */
+export interface UnmatchedIncident {
+  id: string;
+  detectedAt: number;
+  root: string;
+  category: string | null;
+  cells: number;
+  complaints: number;
 }
 
 export function ratio(num: number, den: number): Ratio {
@@ -191,6 +203,13 @@ export function scoreRun(
     proactiveWithComplaints: ratio(drewComplaints.filter((p) => p.proactive).length, drewComplaints.length),
     routing: ratio(withTicket.filter((p) => p.routingCorrect).length, withTicket.length),
     perFault,
+    unmatched: scored
+      .filter((i) => !matched.has(i.id))
+      .sort((a, b) => a.detectedAt - b.detectedAt)
+      .map((i) => ({
+        id: i.id, detectedAt: i.detectedAt, root: `${i.rootCause.objectType}:${i.rootCause.objectId}`,
+        category: i.rootCause.category ?? null, cells: i.cells.length, complaints: i.complaintIds.length,
+      })),
   };
 }
 
