@@ -83,10 +83,13 @@ export function alarmHint(objectType: string, probableCause: string, severity: s
   return severity === 'critical' ? 'outage' : 'degradation';
 }
 
+/** The evidence (−log10 tail probability) from which a KPI deviation is minor, major. */
+export const SEVERITY_SCORE = { minor: 5, major: 10 } as const;
+
 /** Severity of a KPI deviation from its evidence (−log10 tail probability) and hint. */
 export function kpiSeverity(score: number, hint: RootCauseCategory): Severity {
   if (hint === 'outage') return 'critical';
-  if (score >= 10) return 'major';
-  if (score >= 5) return 'minor';
+  if (score >= SEVERITY_SCORE.major) return 'major';
+  if (score >= SEVERITY_SCORE.minor) return 'minor';
   return 'warning';
 }

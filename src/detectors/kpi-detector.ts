@@ -9,7 +9,7 @@ import type { Topology } from '../inventory/topology.js';
 import type { CellDetail } from '../pipeline/stages.js';
 import type { AnomalyTracker, Finding } from './anomaly-tracker.js';
 import type { DetectorsConfig, ShiftRuleConfig, StaticThresholdConfig } from './config.js';
-import { ADMISSION_KPIS, CONGESTED_PRB, kpiCatalogue, kpiHint, kpiSeverity, signalingHint, type KpiInfo } from './hints.js';
+import { ADMISSION_KPIS, CONGESTED_PRB, kpiCatalogue, kpiHint, kpiSeverity, SEVERITY_SCORE, signalingHint, type KpiInfo } from './hints.js';
 import { Interner } from './interner.js';
 import { BadDirection, KpiBaselines, type KpiScore } from './kpi-baseline.js';
 import { KpiHistory } from './kpi-history.js';
@@ -212,9 +212,13 @@ export class KpiDetector {
       r.scale = 1;
       r.scaleZ = 0;
     } else if (r.z >= this.cfg.firing.minZ) {
-      // A plain count's calibrated tail is cautious (z = 25 may score 3): the ratio on a full cell is
-      // the evidence here, so `confirmSamples` such periods in a row confirm, as for any finding.
-      r.score = Math.max(r.score, this.oneSampleEvidence);
+      // A plain count's calibrated tail is cautious (z = 25 may score 3): the ratio is the evidence
+      // here. A surge on a cell with room is half a confirmation (`confirmSamples` such periods in a
+      // row confirm, as for any finding). A full cell is a congestion, a minor one; with demand
+      // `surgeRatio` times its expectation, a major one, confirmed at once: its users are being turned
+      // away, and no other feed will say so before they complain.
+      const grave = full && d.surgeRatio > 0 && attempts >= d.surgeRatio * r.expected;
+      r.score = Math.max(r.score, full ? SEVERITY_SCORE[grave ? 'major' : 'minor'] : this.oneSampleEvidence);
     }
     this.fire(s, ev.t, periodMs, r, BadDirection.Up, suspect, ev, DEMAND_KPI, attempts, NaN);
   }

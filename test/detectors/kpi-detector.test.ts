@@ -202,16 +202,24 @@ describe('KPI detector: series with known answers', () => {
       return { from, hits: firings(ts).filter((t) => t.anomaly.cellId === CELL && t.anomaly.signal === 'rrc_setup_attempts') };
     };
 
-    it('demand ×2.2 at the busy hour is congestion within two periods', () => {
+    it('demand ×2.2 at the busy hour is congestion within two periods, a major one: its users are being turned away', () => {
       const { from, hits } = run(11, 2.2, true);
-      expect(hits[0]?.anomaly).toMatchObject({ hint: 'congestion', source: 'pm' });
+      expect(hits[0]?.anomaly).toMatchObject({ hint: 'congestion', source: 'pm', severity: 'major' });
       expect(hits[0]!.at - from).toBeLessThanOrEqual(2 * PM_PERIOD_MS);
       expect(hits[0]!.anomaly.evidence.prb).toBeGreaterThanOrEqual(85);
     });
 
+    it('demand ×1.7 at the busy hour is a minor congestion, confirmed over two periods', () => {
+      const { from, hits } = run(11, 1.7, true);
+      expect(hits[0]?.anomaly).toMatchObject({ hint: 'congestion', severity: 'minor' });
+      expect(hits[0]!.at - from).toBeGreaterThan(PM_PERIOD_MS);
+      expect(hits[0]!.at - from).toBeLessThanOrEqual(2 * PM_PERIOD_MS);
+    });
+
     it('demand ×4 on a cell with room (an event, a failed neighbour\'s traffic) is a surge finding within two periods', () => {
       const { from, hits } = run(20, 4, false);
-      expect(hits[0]?.anomaly).toMatchObject({ hint: 'congestion', source: 'pm' });
+      // Not a congestion yet: a warning.
+      expect(hits[0]?.anomaly).toMatchObject({ hint: 'congestion', source: 'pm', severity: 'warning' });
       expect(hits[0]!.at - from).toBeLessThanOrEqual(2 * PM_PERIOD_MS);
       expect(hits[0]!.anomaly.evidence.prb).toBeLessThan(85);
       expect(hits[0]!.anomaly.evidence.observed as number).toBeGreaterThanOrEqual(2 * (hits[0]!.anomaly.evidence.expected as number));
