@@ -99,3 +99,48 @@ export function nearestCellIndices(net: SimNetwork, lat: number, lon: number, k:
     .slice(0, k)
     .map((x) => x.i);
 }
+
+/** Grid step of `SiteGrid`, degrees (about 1.1 km of latitude). */
+const GRID_STEP = 0.01;
+
+/**
+ * Sites bucketed on a ~1 km grid: the nearest site to a point, ring by ring. Used to keep a
+ * customer's place within the area its cell serves.
+ */
+export class SiteGrid {
+  private readonly buckets = new Map<string, number[]>();
+
+  constructor(private readonly net: SimNetwork) {
+    net.sites.forEach((s, i) => {
+      const k = `${Math.floor(s.lat / GRID_STEP)}:${Math.floor(s.lon / GRID_STEP)}`;
+      const b = this.buckets.get(k);
+      if (b) b.push(i);
+      else this.buckets.set(k, [i]);
+    });
+  }
+
+  /** Index of the site nearest to the point (-1 for a network without sites). */
+  nearest(lat: number, lon: number): number {
+    const a0 = Math.floor(lat / GRID_STEP);
+    const b0 = Math.floor(lon / GRID_STEP);
+    // Once rings 0..r−1 are scanned, a site not yet seen is at least r−1 grid steps away (the point
+    // may lie at the edge of its own bucket), measured along the shorter, east-west side.
+    const ringKm = GRID_STEP * 111.2 * Math.cos((lat * Math.PI) / 180);
+    let best = -1;
+    let bestKm = Infinity;
+    if (this.buckets.size === 0) return best;
+    for (let r = 0; !(best >= 0 && bestKm <= (r - 1) * ringKm); r++) {
+      for (let a = a0 - r; a <= a0 + r; a++) {
+        for (let b = b0 - r; b <= b0 + r; b++) {
+          if (Math.max(Math.abs(a - a0), Math.abs(b - b0)) !== r) continue;
+          for (const si of this.buckets.get(`${a}:${b}`) ?? []) {
+            const s = this.net.sites[si];
+            const d = distanceKm(lat, lon, s.lat, s.lon);
+            if (d < bestKm || (d === bestKm && si < best)) (best = si, bestKm = d);
+          }
+        }
+      }
+    }
+    return best;
+  }
+}

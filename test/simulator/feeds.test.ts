@@ -229,6 +229,33 @@ describe('complaints', () => {
     expect(new Set(run.records.complaints.map((c) => c.channel)).size).toBeGreaterThan(3);
   });
 
+  it('a fault\'s complaint placed by lat/lon lies where one of its cells serves: nearer that cell\'s site than any other', () => {
+    const truth = run.sim.truth();
+    const net = run.net;
+    const nearestSite = (lat: number, lon: number) => {
+      let best = -1;
+      let bestKm = Infinity;
+      net.sites.forEach((s, i) => {
+        const d = distanceKm(lat, lon, s.lat, s.lon);
+        if (d < bestKm) (best = i, bestKm = d);
+      });
+      return best;
+    };
+    const byId = new Map(run.records.complaints.map((c) => [c.complaintId as string, c]));
+    let placed = 0;
+    for (const f of truth.faults) {
+      if (f.kind === 'coverage_hole') continue;
+      const sites = new Set(f.cells.map((id) => net.cellSite[net.cellIndex.get(id)!]));
+      for (const id of f.complaintIds) {
+        const loc = byId.get(id)!.location as { lat?: number; lon?: number };
+        if (loc.lat === undefined) continue;
+        placed++;
+        expect(sites, `${f.id} ${id}`).toContain(nearestSite(loc.lat, loc.lon!));
+      }
+    }
+    expect(placed).toBeGreaterThan(20);
+  });
+
   it('the outage with more subscribers and more time causes more complaints', () => {
     const truth = run.sim.truth();
     const n = (id: string) => truth.faults.find((f) => f.id === id)?.complaintIds.length ?? 0;

@@ -14,7 +14,7 @@ import {
   COMPLAINT_CAP, COMPLAINT_HAZARD_PER_HOUR, COVERAGE_HOLE_COMPLAINTS_PER_DAY, FAULT_COMPLAINT_CATEGORIES, FAULT_KINDS,
   overlapFraction, type Fault, type FaultKind,
 } from '../faults.js';
-import { offsetKm, type SimNetwork } from '../network.js';
+import { offsetKm, SiteGrid, type SimNetwork } from '../network.js';
 import { AliasTable, hash32, Rng, WeightedChoice } from '../prng.js';
 
 export interface ComplaintRecordOut {
@@ -99,6 +99,7 @@ export class ComplaintFeed {
   private seq = 0;
 
   private readonly ctx: FeedContext;
+  private readonly sites: SiteGrid;
   private readonly net: SimNetwork;
   private readonly prof: CellProfiles;
   private readonly load: CellLoad;
@@ -110,6 +111,7 @@ export class ComplaintFeed {
     private readonly opts: ComplaintFeedOptions = DEFAULT_COMPLAINT_OPTIONS,
   ) {
     this.ctx = ctx;
+    this.sites = new SiteGrid(ctx.net);
     this.net = ctx.net;
     this.prof = ctx.prof;
     this.load = ctx.load;
@@ -245,9 +247,17 @@ export class ComplaintFeed {
     let location: ComplaintRecordOut['location'];
     if (where < 0.4) location = { cellId: cell.cellId };
     else if (where < 0.85) {
-      const km = rng.logNormal(0.3, 0.5);
+      let km = rng.logNormal(0.3, 0.5);
       const ang = rng.uniform(0, 2 * Math.PI);
-      const p = offsetKm(cell.lat, cell.lon, km * Math.cos(ang), km * Math.sin(ang));
+      let p = offsetKm(cell.lat, cell.lon, km * Math.cos(ang), km * Math.sin(ang));
+      // A customer is where the cell serves: nearer its site than any other (a point past another
+      // site is that site's customer, served by it, and untouched by this cell's fault). Closer in
+      // until it is — the same draws, so every other complaint stays as it was.
+      const site = net.cellSite[who.cell];
+      for (let i = 0; i < 8 && this.sites.nearest(p.lat, p.lon) !== site; i++) {
+        km /= 2;
+        p = offsetKm(cell.lat, cell.lon, km * Math.cos(ang), km * Math.sin(ang));
+      }
       location = { lat: round5(p.lat), lon: round5(p.lon) };
     } else location = { district: cell.district };
     const texts = DESCRIPTIONS[category];
