@@ -10,7 +10,7 @@ import {
 } from '../../src/model/index.js';
 import { generateNetwork } from '../../src/simulator/inventory-generator.js';
 import { distanceKm, type SimNetwork } from '../../src/simulator/network.js';
-import { HOUR, runSim, T0, tOf, type SimRun } from './sim-fixture.js';
+import { HOUR, nearestSiteByScan, runSim, T0, tOf, type SimRun } from './sim-fixture.js';
 
 const SCHEMAS = {
   pm: pmRecordSchema, signaling: signalingRecordSchema, dialtest: dialTestRecordSchema,
@@ -232,15 +232,6 @@ describe('complaints', () => {
   it('a fault\'s complaint placed by lat/lon lies where one of its cells serves: nearer that cell\'s site than any other', () => {
     const truth = run.sim.truth();
     const net = run.net;
-    const nearestSite = (lat: number, lon: number) => {
-      let best = -1;
-      let bestKm = Infinity;
-      net.sites.forEach((s, i) => {
-        const d = distanceKm(lat, lon, s.lat, s.lon);
-        if (d < bestKm) (best = i, bestKm = d);
-      });
-      return best;
-    };
     const byId = new Map(run.records.complaints.map((c) => [c.complaintId as string, c]));
     let placed = 0;
     for (const f of truth.faults) {
@@ -250,7 +241,7 @@ describe('complaints', () => {
         const loc = byId.get(id)!.location as { lat?: number; lon?: number };
         if (loc.lat === undefined) continue;
         placed++;
-        expect(sites, `${f.id} ${id}`).toContain(nearestSite(loc.lat, loc.lon!));
+        expect(sites, `${f.id} ${id}`).toContain(nearestSiteByScan(net, loc.lat, loc.lon!));
       }
     }
     expect(placed).toBeGreaterThan(20);

@@ -1,7 +1,7 @@
 /** Runs a small simulation and keeps every record, by feed, for the simulator's tests. */
 import type { Feed } from '../../src/model/index.js';
 import { generateNetwork } from '../../src/simulator/inventory-generator.js';
-import type { SimNetwork } from '../../src/simulator/network.js';
+import { distanceKm, type SimNetwork } from '../../src/simulator/network.js';
 import { parseScenario } from '../../src/simulator/scenario.js';
 import { createSimulation } from '../../src/simulator/simulation.js';
 import type { NetworkSimulator } from '../../src/simulator/network-simulator.js';
@@ -43,4 +43,15 @@ export function runSim(opts: { cells: number; seed: number; hours: number; scena
 /** Epoch ms of a record's time field. */
 export function tOf(r: Record<string, unknown>, field = 'time'): number {
   return Date.parse(r[field] as string);
+}
+
+/** The site nearest to a point, by a scan of every site (what `SiteGrid` must agree with). */
+export function nearestSiteByScan(net: SimNetwork, lat: number, lon: number): number {
+  let best = -1;
+  let bestKm = Infinity;
+  net.sites.forEach((s, i) => {
+    const d = distanceKm(lat, lon, s.lat, s.lon);
+    if (d < bestKm) (best = i, bestKm = d);
+  });
+  return best;
 }

@@ -2,20 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { generateNetwork } from '../../src/simulator/inventory-generator.js';
 import { distanceKm, SiteGrid } from '../../src/simulator/network.js';
 import { Rng } from '../../src/simulator/prng.js';
+import { nearestSiteByScan } from './sim-fixture.js';
 
 describe('SiteGrid', () => {
   it('finds the same nearest site as a scan of every site, downtown, at bucket edges and far out', () => {
     const net = generateNetwork({ cells: 3000, seed: 9 });
     const grid = new SiteGrid(net);
-    const brute = (lat: number, lon: number) => {
-      let best = -1;
-      let bestKm = Infinity;
-      net.sites.forEach((s, i) => {
-        const d = distanceKm(lat, lon, s.lat, s.lon);
-        if (d < bestKm) (best = i, bestKm = d);
-      });
-      return best;
-    };
     const rng = new Rng(3);
     const lats = net.sites.map((s) => s.lat);
     const lons = net.sites.map((s) => s.lon);
@@ -30,7 +22,7 @@ describe('SiteGrid', () => {
     }
     for (const [lat, lon] of points) {
       const g = grid.nearest(lat, lon);
-      const b = brute(lat, lon);
+      const b = nearestSiteByScan(net, lat, lon);
       // Ties at equal distance may pick either; the distance must match.
       expect(distanceKm(lat, lon, net.sites[g]!.lat, net.sites[g]!.lon)).toBeCloseTo(distanceKm(lat, lon, net.sites[b]!.lat, net.sites[b]!.lon), 9);
     }
