@@ -1,6 +1,8 @@
 /**
  * Complaint spikes: unlinked complaints counted per cell and per district in buckets, the count of the
- * last `window` judged against the series' own hourly baseline with a Poisson tail. Only about 1–2 %
+ * last `window` judged against the series' own baseline with a Poisson tail: its mean rate, learned
+ * per bucket, shaped by the hour of the day as the whole network's complaints are (people complain
+ * in the afternoon, hardly at night; a midday window expects about twice the day's mean). Only about 1–2 %
  * of affected subscribers complain, so a handful from one place with no network signal is still a
  * finding (it points at coverage). Buckets with no complaints teach the baseline too (lazily).
  * The same detector over `slowWindow` (key prefix `cmps`, signal `complaint_trickle`) finds chronic
@@ -60,6 +62,16 @@ const GAP_SITES = 3;
 
 /** Learning rate, per bucket, of the network-wide complaint rate per cell (about a day at 1 h buckets). */
 const NETWORK_ALPHA = 1 / 24;
+/** Learning rate of the network's complaints at each hour of the day, per day (about a week). */
+const HOUR_ALPHA = 1 / 7;
+/** Days each hour of the day must have been seen before the daily shape is used. */
+const HOUR_MIN_DAYS = 3;
+/** A bucket teaches its hour at most this multiple of what the hour usually holds (an outage's burst is not the daily rhythm). */
+const HOUR_CLIP = 3;
+/** The daily shape never scales an hour below this share of the day's mean (a quiet night is still judged). */
+const HOUR_FLOOR = 0.1;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 
 export class ComplaintDetector {
   private readonly series = new Map<string, SpikeSeries>();
@@ -72,6 +84,12 @@ export class ComplaintDetector {
   private networkRate: number;
   private networkBucket = -1;
   private networkCount = 0;
+  /**
+   * The network's complaints per cell and bucket at each local hour of the day, learned (people
+   * complain in the afternoon, hardly at night): the daily shape every series is judged with.
+   */
+  private readonly hourly = new Float64Array(24);
+  private readonly hourlyDays = new Uint16Array(24);
   private readonly objects: ReadonlySet<SpikeObject>;
   private readonly priorPerCellHour: number;
   /** Each site's distance to its nearest neighbouring site (km, 0 when it has none), for `beyondReach`. */
@@ -81,6 +99,8 @@ export class ComplaintDetector {
   constructor(
     private readonly cfg: DetectorsConfig['complaints'], private readonly topology: Topology, private readonly tracker: AnomalyTracker,
     w?: ComplaintWindow,
+    /** The network's local time offset, ms: the daily shape is by local hour. */
+    private readonly tzMs = 0,
   ) {
     this.w = w ?? { window: cfg.window, minCount: cfg.minCount, keyPrefix: 'cmp', signal: 'complaint_spike' };
     this.windowBuckets = Math.max(1, Math.round(this.w.window / cfg.bucket));
@@ -141,17 +161,50 @@ export class ComplaintDetector {
     return km > Math.max(r.minKm, r.spacingFactor * spacing);
   }
 
-  /** Counts complaints per bucket network-wide; each bucket that closes teaches the per-cell rate. */
+  /** Counts complaints per bucket network-wide; each bucket that closes teaches the per-cell rate and its hour. */
   private learnNetwork(b: number, n: number): void {
     if (this.networkBucket < 0) this.networkBucket = b;
     if (b > this.networkBucket) {
       // The closed bucket teaches its count; each empty one after it decays the rate.
-      this.networkRate += NETWORK_ALPHA * (this.networkCount / Math.max(1, this.topology.size) - this.networkRate);
+      const perCell = this.networkCount / Math.max(1, this.topology.size);
+      this.networkRate += NETWORK_ALPHA * (perCell - this.networkRate);
       this.networkRate *= Math.pow(1 - NETWORK_ALPHA, b - this.networkBucket - 1);
+      this.learnHour(this.networkBucket, perCell);
+      for (let e = this.networkBucket + 1; e < b && e <= this.networkBucket + 24; e++) this.learnHour(e, 0);
       this.networkBucket = b;
       this.networkCount = 0;
     }
     if (b === this.networkBucket) this.networkCount += n;
+  }
+
+  private hourOf(bucket: number): number {
+    const local = (((bucket * this.cfg.bucket + this.tzMs) % DAY_MS) + DAY_MS) % DAY_MS;
+    return Math.floor(local / HOUR_MS);
+  }
+
+  private learnHour(bucket: number, perCell: number): void {
+    const h = this.hourOf(bucket);
+    const days = this.hourlyDays[h]!;
+    const cur = this.hourly[h]!;
+    const x = days >= HOUR_MIN_DAYS ? Math.min(perCell, HOUR_CLIP * cur) : perCell;
+    this.hourly[h] = cur + Math.max(HOUR_ALPHA, 1 / (days + 1)) * (x - cur);
+    if (days < 65535) this.hourlyDays[h] = days + 1;
+  }
+
+  /**
+   * How busy the hour of `bucket` is against the day's mean (1 for a window of a day or more, until
+   * every hour has been seen on `HOUR_MIN_DAYS` days, or when nothing was learned).
+   */
+  private shape(bucket: number): number {
+    // A window of a day or more holds every hour alike.
+    if (this.w.window >= DAY_MS) return 1;
+    let sum = 0;
+    for (let h = 0; h < 24; h++) {
+      if (this.hourlyDays[h]! < HOUR_MIN_DAYS) return 1;
+      sum += this.hourly[h]!;
+    }
+    if (!(sum > 0)) return 1;
+    return Math.max(HOUR_FLOOR, (24 * this.hourly[this.hourOf(bucket)]!) / sum);
   }
 
   /** Baseline complaints per bucket before a series has its own: the network's rate per cell, times its cells. */
@@ -186,8 +239,9 @@ export class ComplaintDetector {
     const a = this.cfg.alpha;
     for (let k = 0; k < Math.min(steps, this.windowBuckets); k++) {
       const leaving = s.counts.shift()!;
-      // A spike's own complaints do not become the normal rate.
-      if (!s.firing) s.rate += a * (leaving - s.rate);
+      // A spike's own complaints do not become the normal rate. The rate is the day's mean: a bucket
+      // teaches its count over how busy its hour is.
+      if (!s.firing) s.rate += a * (leaving / this.shape(s.bucket - this.windowBuckets + 1 + k) - s.rate);
       s.counts.push(0);
     }
     // Empty buckets beyond the window: the rate decays towards zero for each of them.
@@ -199,7 +253,9 @@ export class ComplaintDetector {
 
   private evaluate(key: string, s: SpikeSeries, t: number): void {
     const k = s.counts.reduce((x, y) => x + y, 0);
-    const mean = s.rate * this.windowBuckets;
+    let busy = 0;
+    for (let j = 0; j < this.windowBuckets; j++) busy += this.shape(s.bucket - this.windowBuckets + 1 + j);
+    const mean = s.rate * busy;
     const score = poissonTailScore(k, mean);
     if (k >= this.w.minCount && score >= this.cfg.score) {
       s.firing = true;
@@ -242,7 +298,10 @@ export class ComplaintDetector {
   }
 
   toJSON(): unknown {
-    return { series: [...this.series], networkRate: this.networkRate, networkBucket: this.networkBucket, networkCount: this.networkCount };
+    return {
+      series: [...this.series], networkRate: this.networkRate, networkBucket: this.networkBucket, networkCount: this.networkCount,
+      hourly: [...this.hourly], hourlyDays: [...this.hourlyDays],
+    };
   }
 
   restore(json: unknown): void {
@@ -255,5 +314,9 @@ export class ComplaintDetector {
       this.networkBucket = j.networkBucket;
       this.networkCount = j.networkCount;
     }
+    // Checkpoints written before the daily shape was learned: it is learned afresh.
+    const h = j as { hourly?: number[]; hourlyDays?: number[] };
+    this.hourly.set(h.hourly?.length === 24 ? h.hourly : new Array<number>(24).fill(0));
+    this.hourlyDays.set(h.hourlyDays?.length === 24 ? h.hourlyDays : new Array<number>(24).fill(0));
   }
 }

@@ -72,19 +72,20 @@ export class Detectors implements DetectorStage {
     this.radio = new RadioFailureDetector(cfg.radioFailures, cfg, this.cells, this.tracker, (cellId) => this.alarms.cellAlarmed(cellId));
     this.missing = new MissingDataDetector(cfg.missingData, this.cells, this.topology, this.tracker);
     this.dialTests = new DialTestDetector(cfg.dialTests, this.tracker);
-    this.complaints = new ComplaintDetector(cfg.complaints, this.topology, this.tracker);
+    const tzMs = cfg.timezoneOffsetMinutes * 60_000;
+    this.complaints = new ComplaintDetector(cfg.complaints, this.topology, this.tracker, undefined, tzMs);
     this.slowComplaints = cfg.complaints.slowWindow > 0
       ? new ComplaintDetector(cfg.complaints, this.topology, this.tracker, {
         window: cfg.complaints.slowWindow, minCount: cfg.complaints.slowMinCount, keyPrefix: 'cmps', signal: 'complaint_trickle',
         objects: ['cell', 'site', 'district'],
-      })
+      }, tzMs)
       : null;
     const gap = cfg.complaints.gap;
     this.gapComplaints = cfg.complaints.slowWindow > 0 && gap.minCount > 0
       ? new ComplaintDetector(cfg.complaints, this.topology, this.tracker, {
         window: cfg.complaints.slowWindow, minCount: gap.minCount, keyPrefix: 'cmpg', signal: 'complaint_coverage_gap',
         beyondReach: gap, priorPerCellHour: gap.priorPerCellHour,
-      })
+      }, tzMs)
       : null;
   }
 

@@ -412,6 +412,26 @@ describe('complaint spikes', () => {
     expect(firings(drive(det, trickle)).filter((t) => t.anomaly.signal === 'complaint_trickle')).toEqual([]);
   });
 
+  it.each([
+    { name: 'in the afternoon, when the whole network complains most, is no spike', hour: 13, fires: false },
+    { name: 'at night, when hardly anyone complains, is a spike', hour: 3, fires: true },
+  ])('a district\'s eight complaints in three hours $name: the network\'s daily shape sets what a window expects', ({ hour, fires }) => {
+    const det = new Detectors(detectorsConfig({ complaints: { slowWindow: '0s' } }), inv);
+    // Ten days of background: four complaints an hour from 12:00 to 16:00 across the network, one at 03:00.
+    const background: ComplaintEvent[] = [];
+    for (let d = 0; d < 10; d++) {
+      for (const h of [3, 12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15]) {
+        const k = background.length;
+        background.push(complaint(d * 24 * 60 + h * 60 + (k % 4) * 13, `b${k}`, { cellId: CELLS[(k * 5) % CELLS.length]! }));
+      }
+    }
+    drive(det, [...background, { advance: T0 + 10 * DAY }]);
+    const day = 10 * 24 * 60 + hour * 60;
+    const burst = Array.from({ length: 8 }, (_, k) => complaint(day + k * 20, `s${k}`, { district: 'D0' }));
+    const spikes = firings(drive(det, burst)).filter((t) => t.anomaly.objectId === 'D0' && t.anomaly.signal === 'complaint_spike');
+    expect(spikes.length > 0).toBe(fires);
+  });
+
   it('complaints spread over a district (by district or by location) add up to a district spike', () => {
     const det = new Detectors(detectorsConfig(), inv);
     const c = inv.cell('C-0-2-1')!;
