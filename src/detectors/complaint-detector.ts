@@ -10,7 +10,7 @@
  * the reach of every site (key prefix `cmpg`, signal `complaint_coverage_gap`), it finds holes between
  * sites that draw too few complaints to stand out among a site's ordinary ones.
  */
-import type { ComplaintEvent } from '../model/index.js';
+import { DAY, HOUR, type ComplaintEvent } from '../model/index.js';
 import { siteSpacingKm, type Topology } from '../inventory/topology.js';
 import type { AnomalyTracker } from './anomaly-tracker.js';
 import type { DetectorsConfig } from './config.js';
@@ -70,8 +70,6 @@ const HOUR_MIN_DAYS = 3;
 const HOUR_CLIP = 3;
 /** The daily shape never scales an hour below this share of the day's mean (a quiet night is still judged). */
 const HOUR_FLOOR = 0.1;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 export class ComplaintDetector {
   private readonly series = new Map<string, SpikeSeries>();
@@ -178,8 +176,8 @@ export class ComplaintDetector {
   }
 
   private hourOf(bucket: number): number {
-    const local = (((bucket * this.cfg.bucket + this.tzMs) % DAY_MS) + DAY_MS) % DAY_MS;
-    return Math.floor(local / HOUR_MS);
+    const local = (((bucket * this.cfg.bucket + this.tzMs) % DAY) + DAY) % DAY;
+    return Math.floor(local / HOUR);
   }
 
   private learnHour(bucket: number, perCell: number): void {
@@ -197,7 +195,7 @@ export class ComplaintDetector {
    */
   private shape(bucket: number): number {
     // A window of a day or more holds every hour alike.
-    if (this.w.window >= DAY_MS) return 1;
+    if (this.w.window >= DAY) return 1;
     let sum = 0;
     for (let h = 0; h < 24; h++) {
       if (this.hourlyDays[h]! < HOUR_MIN_DAYS) return 1;
