@@ -66,7 +66,7 @@ const NETWORK_ALPHA = 1 / 24;
 const HOUR_ALPHA = 1 / 7;
 /** Days each hour of the day must have been seen before the daily shape is used. */
 const HOUR_MIN_DAYS = 3;
-/** A bucket teaches its hour at most this multiple of what the hour usually holds (an outage's burst is not the daily rhythm). */
+/** A bucket teaches its hour at most this multiple of what it usually holds (an outage's burst is not the daily rhythm). */
 const HOUR_CLIP = 3;
 /** The daily shape never scales an hour below this share of the day's mean (a quiet night is still judged). */
 const HOUR_FLOOR = 0.1;
@@ -184,7 +184,10 @@ export class ComplaintDetector {
     const h = this.hourOf(bucket);
     const days = this.hourlyDays[h]!;
     const cur = this.hourly[h]!;
-    const x = days >= HOUR_MIN_DAYS ? Math.min(perCell, HOUR_CLIP * cur) : perCell;
+    // Clipped at a multiple of the hour's usual, or at the day's mean if that is more: an hour that
+    // was quiet for days still learns, within a week, once complaints start coming then.
+    const dayMean = this.hourly.reduce((a, v) => a + v, 0) / 24;
+    const x = days >= HOUR_MIN_DAYS ? Math.min(perCell, Math.max(HOUR_CLIP * cur, dayMean)) : perCell;
     this.hourly[h] = cur + Math.max(HOUR_ALPHA, 1 / (days + 1)) * (x - cur);
     if (days < 65535) this.hourlyDays[h] = days + 1;
   }

@@ -432,6 +432,26 @@ describe('complaint spikes', () => {
     expect(spikes.length > 0).toBe(fires);
   });
 
+  it('an hour that was quiet for days learns its complaints once they start coming: the shape follows the network', () => {
+    const det = new Detectors(detectorsConfig({ complaints: { slowWindow: '0s' } }), inv);
+    // Five days of afternoon complaints only, then eight more with four an hour from 03:00 to 06:00 too.
+    const background: ComplaintEvent[] = [];
+    for (let d = 0; d < 13; d++) {
+      const hours = [12, 13, 14, 15, ...(d >= 5 ? [3, 4, 5] : [])];
+      for (const h of hours) {
+        for (let k = 0; k < 4; k++) {
+          const n = background.length;
+          background.push(complaint(d * 24 * 60 + h * 60 + k * 13, `b${n}`, { cellId: CELLS[(n * 5) % CELLS.length]! }));
+        }
+      }
+    }
+    background.sort((a, b) => a.t - b.t);
+    drive(det, [...background, { advance: T0 + 13 * DAY }]);
+    // Eight from D0 between 03:00 and 06:00, as on the last eight nights (about half of the network's twelve).
+    const burst = Array.from({ length: 8 }, (_, k) => complaint(13 * 24 * 60 + 3 * 60 + k * 20, `s${k}`, { district: 'D0' }));
+    expect(firings(drive(det, burst)).filter((t) => t.anomaly.objectId === 'D0')).toEqual([]);
+  });
+
   it('complaints spread over a district (by district or by location) add up to a district spike', () => {
     const det = new Detectors(detectorsConfig(), inv);
     const c = inv.cell('C-0-2-1')!;
