@@ -117,6 +117,11 @@ export class KpiDetector {
     return { detector: this.baselines.bytesPerSeries + 4 * 2 + 8 + 4, history: this.history.bytesPerSeries };
   }
 
+  /** The demand series' KPI id: its daily curve is deep and steep, and its profile is fitted by least squares. */
+  private get demandKpi(): number {
+    return this.kpiId(DEMAND_KPI);
+  }
+
   private kpiId(name: string): number {
     const k = this.kpis.id(name);
     if (this.info[k] === undefined) {
@@ -139,6 +144,7 @@ export class KpiDetector {
     let s = row[k];
     if (s < 0) {
       s = this.baselines.add();
+      if (k === this.demandKpi) this.baselines.fitLeastSquares(s);
       row[k] = s;
       if (s >= this.seriesCell.length) this.growSeries(s + 1);
       this.seriesCell[s] = c;
@@ -484,6 +490,8 @@ export class KpiDetector {
       row[k] = s;
       this.seriesCell[s] = c;
       this.seriesKpi[s] = k;
+      // Checkpoints from before the least-squares demand profile: its fit takes over from the means.
+      if (k === this.demandKpi) this.baselines.fitLeastSquares(s);
     }
     this.badRun.set(blobs[1]);
     this.goodRun.set(blobs[2]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BadDirection, KpiBaselines } from '../../src/detectors/kpi-baseline.js';
 import { detectorsConfigSchema, type BaselineConfig } from '../../src/detectors/config.js';
+import { traffic } from './network.js';
 
 const PM = 900_000;
 const DAY = 86_400_000;
@@ -59,5 +60,37 @@ describe('KPI baseline: tail calibration', () => {
     const forgotten = deviationScore(baseline({ tailWarmupWeight: 5 }), 8);
     expect(restarted).toBeGreaterThan(carried + 0.1);
     expect(forgotten).toBeGreaterThan(restarted + 0.2);
+  });
+});
+
+describe('KPI baseline: least-squares profile', () => {
+  /** A demand curve with a deep, steep night trough (the test network's traffic shape, × 1,000 setups). */
+  const demand = (t: number) => 1000 * traffic(t);
+
+  /** Mean relative error of the expectation over the night (00:00–06:00) after `days` of noisy demand. */
+  function nightError(lsq: boolean, days: number): number {
+    const g = gaussian(5);
+    const m = new KpiBaselines(baseline(), 0, 1);
+    const s = m.add();
+    if (lsq) m.fitLeastSquares(s);
+    const n = (days * DAY) / PM;
+    for (let i = 0; i < n; i++) {
+      const v = demand(i * PM);
+      m.update(s, i * PM, Math.max(0, v + Math.sqrt(v) * g()), NaN, BadDirection.Up);
+    }
+    // A weekday night (the series starts on a Thursday: day 14 is a Thursday again).
+    let err = 0;
+    for (let q = 0; q < 24; q++) {
+      const t = n * PM + q * PM;
+      err += Math.abs(m.expectedAt(s, t).expected - demand(t)) / demand(t);
+    }
+    return err / 24;
+  }
+
+  it('fits a steep night trough where running means at the knots sit far above it', () => {
+    const mean = nightError(false, 14);
+    const lsq = nightError(true, 14);
+    expect(mean).toBeGreaterThan(0.25);
+    expect(lsq).toBeLessThan(mean / 2);
   });
 });
