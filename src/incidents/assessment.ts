@@ -115,8 +115,9 @@ function corroborated(anomalies: readonly IncidentAnomaly[], now: number): Set<I
 /**
  * Summarises the evidence per feed at event time `now`; recomputed when the evidence changes or
  * `nextChangeAt` passes. Besides its raised severity, an anomaly counts one step graver when it is
- * sustained (deviating for `sustainedMinutes` or more: a glitch does not last, a fault does) and one
- * more when corroborated (see above). A lone short blip still weighs what it was raised at.
+ * sustained (deviating for `sustainedMinutes` or more: a glitch does not last, a fault does), one
+ * more when no noise explains it (`certainScore`), and one more when corroborated (see above). A lone
+ * short blip still weighs what it was raised at.
  */
 export function weighEvidence(anomalies: readonly IncidentAnomaly[], cfg: ConfidenceConfig, now: number): WeighedEvidence {
   const sustainMs = cfg.sustainedMinutes * 60_000;
@@ -124,6 +125,7 @@ export function weighEvidence(anomalies: readonly IncidentAnomaly[], cfg: Confid
   const perFeed = new Map<AnomalySource, { strength: number; objects: Set<string> }>();
   let nextChangeAt = Infinity;
   let sustainedN = 0;
+  let certainN = 0;
   for (const a of anomalies) {
     let f = perFeed.get(a.source);
     if (!f) perFeed.set(a.source, (f = { strength: 0, objects: new Set() }));
@@ -135,6 +137,10 @@ export function weighEvidence(anomalies: readonly IncidentAnomaly[], cfg: Confid
         sustainedN++;
       } else if (a.resolvedAt === undefined) nextChangeAt = Math.min(nextChangeAt, due);
     }
+    if (cfg.certainScore > 0 && (a.source === 'pm' || a.source === 'signaling') && a.score >= cfg.certainScore) {
+      steps++;
+      certainN++;
+    }
     if (backed.has(a)) steps++;
     f.strength = Math.max(f.strength, cfg.severityStrength[graver(weighedSeverity(a), steps)]);
     if (f.objects.size < 5) f.objects.add(objectKey(a));
@@ -143,6 +149,7 @@ export function weighEvidence(anomalies: readonly IncidentAnomaly[], cfg: Confid
   for (const [source, f] of perFeed) feeds.set(source, { strength: f.strength, objects: f.objects.size });
   const notes: string[] = [];
   if (sustainedN > 0) notes.push(`${sustainedN} anomal${sustainedN === 1 ? 'y' : 'ies'} sustained ${cfg.sustainedMinutes} min or more`);
+  if (certainN > 0) notes.push(`${certainN} beyond any noise (score ${cfg.certainScore} or more)`);
   if (backed.size > 0) notes.push(`corroborated on one object: ${[...new Set([...backed].map((a) => a.signal))].slice(0, 3).join(' + ')}`);
   return { feeds, nextChangeAt, notes };
 }

@@ -141,6 +141,13 @@ export const confidenceConfigSchema = z.strictObject({
    */
   sustainedMinutes: minutes.default(30),
   /**
+   * A PM or signaling finding whose score (−log10 of the probability that noise made it, calibrated
+   * per series) is at least this counts one severity step graver at once, as a sustained one does: a
+   * cell whose drops are a 1-in-10⁹³ event needs no half hour to show it is not a blip, and its
+   * complaints come within it (0: off). Other feeds' scores are counts, not probabilities.
+   */
+  certainScore: z.number().min(0).max(1000).default(20),
+  /**
    * Two signals of one feed deviating on the same object at the same time that back each other up
    * (PRB up and throughput down on a cell; a probe's voice and data tests failing) each count one
    * step graver.

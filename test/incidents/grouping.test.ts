@@ -541,6 +541,15 @@ describe('confidence from independent feeds', () => {
       name: 'a major radio-failure count beside the drop-rate finding it sums, 20 min old (the same counters)',
       evidence: [kpi('radio_failures', 'interference', 'major'), kpi('erab_drop_rate', 'interference', 'warning')], now: 20, confirmed: false,
     },
+    {
+      name: 'a major radio-failure count no noise explains (score 93), 15 min old',
+      evidence: [kpi('radio_failures', 'interference', 'major', { score: 93 })], now: 15, confirmed: true,
+    },
+    { name: 'a major KPI deviation scoring 12, 15 min old', evidence: [kpi('erab_drop_rate', 'degradation', 'major', { score: 12 })], now: 15, confirmed: false },
+    {
+      name: 'a minor signaling finding scoring 25, 15 min old (one step graver is major)',
+      evidence: [{ source: 'signaling', signal: 'attach', hint: 'degradation', severity: 'minor', score: 25 }], now: 15, confirmed: false,
+    },
     { name: 'a major probe failure going on for 35 min', evidence: [probe('voice')], now: 35, confirmed: true },
     { name: 'two probe services failing at one cell at once', evidence: [probe('voice'), probe('ping', { at: 2 })], now: 16, confirmed: true },
     { name: 'two probe services failing at one cell hours apart', evidence: [probe('voice', { endAt: 5 }), probe('ping', { at: 120 })], now: 130, confirmed: false },
@@ -562,6 +571,19 @@ describe('confidence from independent feeds', () => {
       expect(inc?.confirmed).toBe(c.confirmed);
     });
   }
+
+  it('a finding no noise explains confirms at once, and says so; certainScore 0 waits for it to last', () => {
+    const run = (config: Record<string, unknown>) => {
+      const e = engine(config);
+      e.onTransitions([firing(anomaly({ cellId: 'S7-1', signal: 'radio_failures', hint: 'interference', severity: 'major', score: 40, startedAt: at(0) }))], at(0));
+      e.advance(at(1));
+      return [...e.live()].find((i) => i.rootCause.objectId === 'S7-1')!;
+    };
+    const inc = run({});
+    expect(inc.confirmed).toBe(true);
+    expect(inc.rootCause.reasoning!.join(' ')).toMatch(/1 beyond any noise \(score 20 or more\)/);
+    expect(run({ confidence: { certainScore: 0 } }).confirmed).toBe(false);
+  });
 
   it('a finding that grows graver while it fires (firing → firing) is weighed anew: sustained and now major, it confirms', () => {
     const e = engine();
