@@ -117,9 +117,9 @@ export class KpiDetector {
     return { detector: this.baselines.bytesPerSeries + 4 * 2 + 8 + 4, history: this.history.bytesPerSeries };
   }
 
-  /** The demand series' KPI id: its daily curve is deep and steep, and its profile is fitted by least squares. */
-  private get demandKpi(): number {
-    return this.kpiId(DEMAND_KPI);
+  /** KPI `k` is demand: its daily curve is deep and steep, and its profile is fitted by least squares. */
+  private isDemand(k: number): boolean {
+    return this.kpis.name(k) === DEMAND_KPI;
   }
 
   private kpiId(name: string): number {
@@ -144,7 +144,7 @@ export class KpiDetector {
     let s = row[k];
     if (s < 0) {
       s = this.baselines.add();
-      if (k === this.demandKpi) this.baselines.fitLeastSquares(s);
+      if (this.isDemand(k)) this.baselines.fitLeastSquares(s);
       row[k] = s;
       if (s >= this.seriesCell.length) this.growSeries(s + 1);
       this.seriesCell[s] = c;
@@ -491,7 +491,7 @@ export class KpiDetector {
       this.seriesCell[s] = c;
       this.seriesKpi[s] = k;
       // Checkpoints from before the least-squares demand profile: its fit takes over from the means.
-      if (k === this.demandKpi) this.baselines.fitLeastSquares(s);
+      if (this.isDemand(k)) this.baselines.fitLeastSquares(s);
     }
     this.badRun.set(blobs[1]);
     this.goodRun.set(blobs[2]);
